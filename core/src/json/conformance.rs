@@ -1,0 +1,175 @@
+//! The conformance runner shared by the Rust test and the CLI.
+//!
+//! It reads vector files (`FORMAT.md`), runs each case through [`evaluate`](super::evaluate),
+//! and compares the answer with the expectation by subset pattern: an object matches when every
+//! key it names matches, arrays match element by element with the same length, anything else
+//! must be equal. Messages are never compared, only codes.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::ops::evaluate;
+
+/// The environment variable naming an extra folder of vectors.
+pub const VECTORS_ENV: &str = "MATRIX_AUTHZ_VECTORS";
+
+/// One failing case.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// The case id (or the file, for a file that could not be read).
+    pub id: String,
+    /// What the case expected.
+    pub expected: Value,
+    /// What the engine answered (`{"ok": ...}` or `{"error": CODE}`).
+    pub actual: Value,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FAIL {}: expected {} got {}", self.id, self.expected, self.actual)
+    }
+}
+
+/// The outcome of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Cases that passed.
+    pub passed: usize,
+    /// Cases (and files) that failed.
+    pub failures: Vec<Failure>,
+}
+
+impl Report {
+    /// Whether the run counts as green: at least one case, none failed.
+    pub fn ok(&self) -> bool {
+        self.passed > 0 && self.failures.is_empty()
+    }
+
+    /// The closing line: `N passed, N failed`.
+    pub fn summary(&self) -> String {
+        format!("{} passed, {} failed", self.passed, self.failures.len())
+    }
+}
+
+/// Whether `actual` matches the subset `pattern`.
+pub fn matches(pattern: &Value, actual: &Value) -> bool {
+    match (pattern, actual) {
+        (Value::Object(p), Value::Object(a)) => p.iter().all(|(k, pv)| a.get(k).is_some_and(|av| matches(pv, av))),
+        (Value::Array(p), Value::Array(a)) => p.len() == a.len() && p.iter().zip(a).all(|(pv, av)| matches(pv, av)),
+        _ => pattern == actual,
+    }
+}
+
+/// Runs one case and says whether it passed, with the engine's answer in the vector's shape.
+pub fn run_case(case: &Value) -> (bool, Value) {
+    let op = case.get("op").and_then(Value::as_str).unwrap_or("");
+    let input = case.get("input").cloned().unwrap_or(Value::Null);
+    let answer = match evaluate(op, &input) {
+        Ok(result) => serde_json::json!({ "ok": result }),
+        Err(e) => serde_json::json!({ "error": e.code() }),
+    };
+    let expect = case.get("expect").unwrap_or(&Value::Null);
+    let passed = match (expect.get("ok"), expect.get("error")) {
+        (Some(pattern), None) => answer.get("ok").is_some_and(|ok| matches(pattern, ok)),
+        (None, Some(code)) => answer.get("error") == Some(code),
+        _ => false,
+    };
+    (passed, answer)
+}
+
+/// The vector files to read: `*.json` in each folder (sorted), files as given.
+pub fn vector_files(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)?
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+/// The default set of folders: `core/conformance` under `root` and `$MATRIX_AUTHZ_VECTORS`.
+pub fn default_paths(root: &Path) -> Vec<PathBuf> {
+    let mut paths = vec![root.join("core").join("conformance")];
+    if let Some(extra) = std::env::var_os(VECTORS_ENV).filter(|v| !v.is_empty()) {
+        paths.push(PathBuf::from(extra));
+    }
+    paths
+}
+
+/// Runs every case of every file, checking that ids are unique across the run.
+pub fn run_files(files: &[PathBuf]) -> Report {
+    let mut report = Report::default();
+    let mut seen = BTreeSet::new();
+    for file in files {
+        let cases = match read_cases(file) {
+            Ok(cases) => cases,
+            Err(why) => {
+                report.failures.push(Failure {
+                    id: file.display().to_string(),
+                    expected: Value::from("a vector file"),
+                    actual: Value::from(why),
+                });
+                continue;
+            }
+        };
+        for case in &cases {
+            let id = case.get("id").and_then(Value::as_str).unwrap_or("").to_owned();
+            let expected = case.get("expect").cloned().unwrap_or(Value::Null);
+            if id.is_empty() || !seen.insert(id.clone()) {
+                report.failures.push(Failure { id, expected, actual: Value::from("a missing or repeated id") });
+                continue;
+            }
+            match run_case(case) {
+                (true, _) => report.passed += 1,
+                (false, actual) => report.failures.push(Failure { id, expected, actual }),
+            }
+        }
+    }
+    report
+}
+
+fn read_cases(file: &Path) -> Result<Vec<Value>, String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read: {e}"))?;
+    let doc: Value = serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
+    match doc.get("cases") {
+        Some(Value::Array(cases)) => Ok(cases.clone()),
+        _ => Err("no `cases` array".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn subset_patterns() {
+        assert!(matches(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
+        assert!(!matches(&json!({"a": 1, "c": 3}), &json!({"a": 1, "b": 2})));
+        assert!(!matches(&json!([1]), &json!([1, 2])));
+        assert!(matches(&json!([{"x": 1}]), &json!([{"x": 1, "y": 2}])));
+        assert!(!matches(&json!(null), &json!({})));
+        assert!(matches(&json!({"d": null}), &json!({"d": null})));
+    }
+
+    #[test]
+    fn cases_compare_codes_only() {
+        let case = json!({"id": "t", "op": "scope.parse", "input": {"scope": ""}, "expect": {"error": "scope.empty"}});
+        assert!(run_case(&case).0);
+        let wrong =
+            json!({"id": "t", "op": "scope.parse", "input": {"scope": "a"}, "expect": {"error": "scope.empty"}});
+        assert!(!run_case(&wrong).0);
+    }
+}

@@ -1,0 +1,640 @@
+//! Scope strings: RFC 6749 section 3.3 grammar, MSC2967 classification, comparison and
+//! normalization.
+//!
+//! A scope is scope tokens separated by single spaces; a token is one or more of `%x21 /
+//! %x23-5B / %x5D-7E` (RFC 6749 appendix A.4), inclusive ranges, so `[`, `]` and `~` are valid.
+//! The strict grammar applies that exactly; the lenient one (Synapse's reading of an introspected
+//! scope) splits on the space character and drops empty pieces. Both check every character and
+//! both enforce the policy's byte and token limits.
+//!
+//! Matrix defines two tokens (spec "Allocated scope tokens"): the full client-server API token
+//! and the device token, each with an unstable twin under `urn:matrix:org.matrix.msc2967.client:`
+//! (MSC2967 "Unstable prefix"). Twins name the same grant: a device named under both prefixes is
+//! one device, and each twin satisfies the other.
+//!
+//! [`ScopeRef::parse`] borrows from its input and allocates nothing: it validates, classifies
+//! and extracts the device in one pass, which is what a server does on every request.
+//! [`Scope`] is the owned, canonical form (distinct tokens in byte order) for storage.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use crate::device::DeviceRules;
+use crate::error::Error;
+
+/// The stable full-API token.
+pub const API_STABLE: &str = "urn:matrix:client:api:*";
+/// The unstable (MSC2967) full-API token.
+pub const API_UNSTABLE: &str = "urn:matrix:org.matrix.msc2967.client:api:*";
+/// The prefix of a stable device token.
+pub const DEVICE_PREFIX_STABLE: &str = "urn:matrix:client:device:";
+/// The prefix of an unstable (MSC2967) device token.
+pub const DEVICE_PREFIX_UNSTABLE: &str = "urn:matrix:org.matrix.msc2967.client:device:";
+/// OpenID Connect.
+pub const OPENID: &str = "openid";
+/// OpenID Connect's email claim.
+pub const EMAIL: &str = "email";
+/// Synapse's admin API.
+pub const SYNAPSE_ADMIN: &str = "urn:synapse:admin:*";
+/// The Matrix Authentication Service's admin API.
+pub const MAS_ADMIN: &str = "urn:mas:admin";
+/// The Matrix Authentication Service's GraphQL API.
+pub const MAS_GRAPHQL: &str = "urn:mas:graphql:*";
+
+/// Whether `b` may appear in a scope token (NQCHAR).
+pub const fn is_scope_char(b: u8) -> bool {
+    matches!(b, 0x21 | 0x23..=0x5B | 0x5D..=0x7E)
+}
+
+/// How a scope string is split into tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Grammar {
+    /// RFC 6749 exactly: one space between tokens, none leading or trailing, at least one token.
+    Strict,
+    /// Split on the space character, drop empty pieces; the empty string is the empty scope.
+    Lenient,
+}
+
+impl Grammar {
+    /// The name used in policy documents.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Strict => "strict",
+            Self::Lenient => "lenient",
+        }
+    }
+}
+
+/// Size limits on a scope string. Both are inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ScopeLimits {
+    /// Most bytes in the whole string (default 4,096).
+    pub max_bytes: usize,
+    /// Most tokens, counted as written with duplicates, empty pieces excluded (default 64).
+    pub max_tokens: usize,
+}
+
+impl ScopeLimits {
+    /// 4,096 bytes and 64 tokens.
+    pub const DEFAULT: Self = Self { max_bytes: 4096, max_tokens: 64 };
+    /// The largest `max_bytes` a policy may set.
+    pub const MAX_BYTES_CEILING: usize = 1 << 20;
+    /// The largest `max_tokens` a policy may set.
+    pub const MAX_TOKENS_CEILING: usize = 4096;
+}
+
+impl Default for ScopeLimits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// Everything [`ScopeRef::parse`] needs from a policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ScopeRules {
+    /// Strict or lenient splitting.
+    pub grammar: Grammar,
+    /// Byte and token limits.
+    pub limits: ScopeLimits,
+    /// Rules for the ids inside device tokens.
+    pub device: DeviceRules,
+}
+
+impl ScopeRules {
+    /// The `default` preset's rules.
+    pub const DEFAULT: Self =
+        Self { grammar: Grammar::Strict, limits: ScopeLimits::DEFAULT, device: DeviceRules::DEFAULT };
+}
+
+impl Default for ScopeRules {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// Which MSC2967 prefix a Matrix token uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Namespace {
+    /// `urn:matrix:client:`
+    Stable,
+    /// `urn:matrix:org.matrix.msc2967.client:`
+    Unstable,
+}
+
+impl Namespace {
+    /// `"stable"` or `"unstable"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Stable => "stable",
+            Self::Unstable => "unstable",
+        }
+    }
+
+    /// The full-API token of this namespace.
+    pub fn api_token(self) -> &'static str {
+        match self {
+            Self::Stable => API_STABLE,
+            Self::Unstable => API_UNSTABLE,
+        }
+    }
+
+    /// The device-token prefix of this namespace.
+    pub fn device_prefix(self) -> &'static str {
+        match self {
+            Self::Stable => DEVICE_PREFIX_STABLE,
+            Self::Unstable => DEVICE_PREFIX_UNSTABLE,
+        }
+    }
+
+    fn bit(self) -> u8 {
+        match self {
+            Self::Stable => 1,
+            Self::Unstable => 2,
+        }
+    }
+}
+
+/// A set of namespaces (a two-bit set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Namespaces(u8);
+
+impl Namespaces {
+    /// No namespace.
+    pub const NONE: Self = Self(0);
+
+    /// Whether `ns` is in the set.
+    pub fn contains(self, ns: Namespace) -> bool {
+        self.0 & ns.bit() != 0
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Adds `ns`.
+    pub fn insert(&mut self, ns: Namespace) {
+        self.0 |= ns.bit();
+    }
+
+    /// The union of two sets.
+    pub fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    /// The members, stable first.
+    pub fn iter(self) -> impl Iterator<Item = Namespace> {
+        [Namespace::Stable, Namespace::Unstable].into_iter().filter(move |ns| self.contains(*ns))
+    }
+}
+
+/// What one token means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenKind<'a> {
+    /// `urn:matrix:client:api:*` or its unstable twin.
+    Api(Namespace),
+    /// `urn:matrix:client:device:<id>` or its unstable twin, with the id.
+    Device(Namespace, &'a str),
+    /// `openid`.
+    OpenId,
+    /// `email`.
+    Email,
+    /// `urn:synapse:admin:*`.
+    SynapseAdmin,
+    /// `urn:mas:admin`.
+    MasAdmin,
+    /// `urn:mas:graphql:*`.
+    MasGraphql,
+    /// Anything else, kept verbatim.
+    Unknown,
+}
+
+impl<'a> TokenKind<'a> {
+    /// Classifies one token (case-sensitive, exact).
+    pub fn of(token: &'a str) -> Self {
+        match token {
+            API_STABLE => Self::Api(Namespace::Stable),
+            API_UNSTABLE => Self::Api(Namespace::Unstable),
+            OPENID => Self::OpenId,
+            EMAIL => Self::Email,
+            SYNAPSE_ADMIN => Self::SynapseAdmin,
+            MAS_ADMIN => Self::MasAdmin,
+            MAS_GRAPHQL => Self::MasGraphql,
+            _ => {
+                if let Some(id) = token.strip_prefix(DEVICE_PREFIX_STABLE) {
+                    Self::Device(Namespace::Stable, id)
+                } else if let Some(id) = token.strip_prefix(DEVICE_PREFIX_UNSTABLE) {
+                    Self::Device(Namespace::Unstable, id)
+                } else {
+                    Self::Unknown
+                }
+            }
+        }
+    }
+
+    /// The namespace of an API or device token.
+    pub fn namespace(self) -> Option<Namespace> {
+        match self {
+            Self::Api(ns) | Self::Device(ns, _) => Some(ns),
+            _ => None,
+        }
+    }
+
+    /// The name used in JSON results.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Api(_) => "api",
+            Self::Device(..) => "device",
+            Self::OpenId => "openid",
+            Self::Email => "email",
+            Self::SynapseAdmin => "synapse_admin",
+            Self::MasAdmin => "mas_admin",
+            Self::MasGraphql => "mas_graphql",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// A validated, classified scope string, borrowed from its input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScopeRef<'a> {
+    text: &'a str,
+    token_count: usize,
+    api: Namespaces,
+    device: Option<&'a str>,
+    device_namespaces: Namespaces,
+    synapse_admin: bool,
+}
+
+impl<'a> ScopeRef<'a> {
+    /// Parses `text` under `rules`, allocating nothing.
+    ///
+    /// Errors, when several rules break: `scope.empty` (strict grammar), then `scope.too_long`,
+    /// then the first offence left to right (invalid character, empty token, the first token
+    /// past the count limit), then the first device token whose id breaks the device rules,
+    /// then `scope.multiple_devices`.
+    pub fn parse(text: &'a str, rules: &ScopeRules) -> Result<Self, Error> {
+        if text.is_empty() && rules.grammar == Grammar::Strict {
+            return Err(Error::ScopeEmpty);
+        }
+        if text.len() > rules.limits.max_bytes {
+            return Err(Error::ScopeTooLong { len: text.len(), max: rules.limits.max_bytes });
+        }
+        scan(text, rules)?;
+        let mut scope = Self {
+            text,
+            token_count: 0,
+            api: Namespaces::NONE,
+            device: None,
+            device_namespaces: Namespaces::NONE,
+            synapse_admin: false,
+        };
+        let mut device_error = None;
+        let mut multiple = false;
+        for token in scope.tokens() {
+            scope.token_count += 1;
+            match TokenKind::of(token) {
+                TokenKind::Api(ns) => scope.api.insert(ns),
+                TokenKind::SynapseAdmin => scope.synapse_admin = true,
+                TokenKind::Device(ns, id) => {
+                    scope.device_namespaces.insert(ns);
+                    if let Err(e) = rules.device.validate(id) {
+                        device_error.get_or_insert(e);
+                    }
+                    match scope.device {
+                        None => scope.device = Some(id),
+                        Some(first) if first != id => multiple = true,
+                        Some(_) => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(e) = device_error {
+            return Err(e.into());
+        }
+        if multiple {
+            return Err(Error::ScopeMultipleDevices);
+        }
+        Ok(scope)
+    }
+
+    /// The string as given.
+    pub fn as_str(&self) -> &'a str {
+        self.text
+    }
+
+    /// The tokens as written, duplicates included, empty pieces skipped.
+    pub fn tokens(&self) -> impl Iterator<Item = &'a str> + 'a {
+        self.text.split(' ').filter(|t| !t.is_empty())
+    }
+
+    /// How many tokens were written, duplicates included.
+    pub fn token_count(&self) -> usize {
+        self.token_count
+    }
+
+    /// Whether the scope holds the full-API token in either namespace.
+    pub fn has_api(&self) -> bool {
+        !self.api.is_empty()
+    }
+
+    /// The namespaces in which the full-API token appears.
+    pub fn api_namespaces(&self) -> Namespaces {
+        self.api
+    }
+
+    /// The one device id, if any.
+    pub fn device(&self) -> Option<&'a str> {
+        self.device
+    }
+
+    /// The namespaces in which a device token appears.
+    pub fn device_namespaces(&self) -> Namespaces {
+        self.device_namespaces
+    }
+
+    /// The namespaces of the API and device tokens together.
+    pub fn namespaces(&self) -> Namespaces {
+        self.api.union(self.device_namespaces)
+    }
+
+    /// Whether `urn:synapse:admin:*` is present.
+    pub fn synapse_admin(&self) -> bool {
+        self.synapse_admin
+    }
+
+    /// Whether the exact token is present.
+    pub fn contains(&self, token: &str) -> bool {
+        self.tokens().any(|t| t == token)
+    }
+
+    /// The owned, canonical form.
+    pub fn to_owned_scope(&self) -> Scope {
+        Scope::from_ref(self)
+    }
+}
+
+/// Checks every character, the empty-token rule and the token limit, left to right.
+fn scan(text: &str, rules: &ScopeRules) -> Result<(), Error> {
+    let strict = rules.grammar == Grammar::Strict;
+    let mut in_token = false;
+    let mut count = 0usize;
+    for (at, b) in text.bytes().enumerate() {
+        if b == b' ' {
+            if strict && !in_token {
+                return Err(Error::ScopeEmptyToken { at });
+            }
+            in_token = false;
+        } else if is_scope_char(b) {
+            if !in_token {
+                count += 1;
+                if count > rules.limits.max_tokens {
+                    return Err(Error::ScopeTooManyTokens { max: rules.limits.max_tokens, at });
+                }
+                in_token = true;
+            }
+        } else {
+            let ch = text.get(at..).and_then(|rest| rest.chars().next()).unwrap_or(char::from(b));
+            return Err(Error::ScopeInvalidChar { ch, at });
+        }
+    }
+    if strict && !in_token {
+        // A trailing space (the empty string was refused before the scan).
+        return Err(Error::ScopeEmptyToken { at: text.len() });
+    }
+    Ok(())
+}
+
+/// An owned scope: distinct tokens in canonical (byte) order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Scope {
+    tokens: Vec<String>,
+}
+
+impl Scope {
+    /// Parses `text` under `rules` into the owned, canonical form.
+    pub fn parse(text: &str, rules: &ScopeRules) -> Result<Self, Error> {
+        ScopeRef::parse(text, rules).map(|s| Self::from_ref(&s))
+    }
+
+    fn from_ref(scope: &ScopeRef<'_>) -> Self {
+        Self::from_tokens(scope.tokens())
+    }
+
+    /// Builds the canonical set from tokens that are already valid.
+    fn from_tokens<'t>(tokens: impl IntoIterator<Item = &'t str>) -> Self {
+        let set: BTreeSet<&str> = tokens.into_iter().collect();
+        Self { tokens: set.into_iter().map(str::to_owned).collect() }
+    }
+
+    /// The distinct tokens in canonical order.
+    pub fn tokens(&self) -> impl Iterator<Item = &str> {
+        self.tokens.iter().map(String::as_str)
+    }
+
+    /// How many distinct tokens.
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// Whether there are no tokens.
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// Whether the exact token is present.
+    pub fn contains(&self, token: &str) -> bool {
+        self.tokens.binary_search_by(|t| t.as_str().cmp(token)).is_ok()
+    }
+
+    /// Whether the full-API token is present in either namespace.
+    pub fn has_api(&self) -> bool {
+        self.contains(API_STABLE) || self.contains(API_UNSTABLE)
+    }
+
+    /// The namespaces of the API and device tokens.
+    pub fn namespaces(&self) -> Namespaces {
+        let mut set = Namespaces::NONE;
+        for ns in self.tokens().filter_map(|t| TokenKind::of(t).namespace()) {
+            set.insert(ns);
+        }
+        set
+    }
+
+    /// The device id, if any (a valid [`Scope`] names at most one).
+    pub fn device(&self) -> Option<&str> {
+        self.tokens().find_map(|t| match TokenKind::of(t) {
+            TokenKind::Device(_, id) => Some(id),
+            _ => None,
+        })
+    }
+
+    /// Whether `urn:synapse:admin:*` is present.
+    pub fn synapse_admin(&self) -> bool {
+        self.contains(SYNAPSE_ADMIN)
+    }
+
+    /// The canonical string: the distinct tokens in byte order, joined by single spaces.
+    pub fn canonical(&self) -> String {
+        self.tokens.join(" ")
+    }
+
+    /// Rewrites the API and device tokens into `form`; every other token is kept as is.
+    pub fn normalize(&self, form: Form) -> Self {
+        let mut out: BTreeSet<String> = BTreeSet::new();
+        for token in self.tokens() {
+            match TokenKind::of(token) {
+                TokenKind::Api(_) => out.extend(form.namespaces().map(|ns| ns.api_token().to_owned())),
+                TokenKind::Device(_, id) => {
+                    out.extend(form.namespaces().map(|ns| format!("{}{id}", ns.device_prefix())));
+                }
+                _ => {
+                    out.insert(token.to_owned());
+                }
+            }
+        }
+        Self { tokens: out.into_iter().collect() }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.canonical())
+    }
+}
+
+/// The namespace form [`Scope::normalize`] rewrites into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Form {
+    /// Only `urn:matrix:client:` tokens.
+    Stable,
+    /// Only `urn:matrix:org.matrix.msc2967.client:` tokens.
+    Unstable,
+    /// Both twins of every API and device token (what MAS's introspection emits).
+    Both,
+}
+
+impl Form {
+    /// The form with this name (`stable`, `unstable`, `both`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "stable" => Some(Self::Stable),
+            "unstable" => Some(Self::Unstable),
+            "both" => Some(Self::Both),
+            _ => None,
+        }
+    }
+
+    /// The namespaces of the form, stable first.
+    pub fn namespaces(self) -> impl Iterator<Item = Namespace> {
+        let set = match self {
+            Self::Stable => Namespaces(1),
+            Self::Unstable => Namespaces(2),
+            Self::Both => Namespaces(3),
+        };
+        set.iter()
+    }
+}
+
+/// What a granted scope covers: twins of the API and device tokens are one key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CoverKey<'a> {
+    Api,
+    Device(&'a str),
+    Exact(&'a str),
+}
+
+impl<'a> CoverKey<'a> {
+    fn of(token: &'a str) -> Self {
+        match TokenKind::of(token) {
+            TokenKind::Api(_) => Self::Api,
+            TokenKind::Device(_, id) => Self::Device(id),
+            _ => Self::Exact(token),
+        }
+    }
+}
+
+/// Whether `token` is covered by `granted` (twins of the API and device tokens cover each other).
+pub fn covers<'a>(granted: impl IntoIterator<Item = &'a str>, token: &str) -> bool {
+    let key = CoverKey::of(token);
+    granted.into_iter().any(|g| CoverKey::of(g) == key)
+}
+
+/// The tokens of `required` that `granted` does not cover, distinct, in canonical order.
+///
+/// An empty result means `granted` satisfies `required`.
+pub fn missing<'r>(granted: &ScopeRef<'_>, required: &ScopeRef<'r>) -> Vec<&'r str> {
+    let set: BTreeSet<&'r str> = required.tokens().filter(|t| !covers(granted.tokens(), t)).collect();
+    set.into_iter().collect()
+}
+
+/// Whether `granted` covers every token of `required`.
+pub fn satisfies(granted: &ScopeRef<'_>, required: &ScopeRef<'_>) -> bool {
+    required.tokens().all(|t| covers(granted.tokens(), t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOGIN: &str = "openid urn:matrix:client:api:* urn:matrix:client:device:AAbbCCdd01";
+
+    fn lenient() -> ScopeRules {
+        ScopeRules { grammar: Grammar::Lenient, ..ScopeRules::DEFAULT }
+    }
+
+    #[test]
+    fn login_scope_is_classified() {
+        let s = ScopeRef::parse(LOGIN, &ScopeRules::DEFAULT).unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(s.has_api());
+        assert_eq!(s.device(), Some("AAbbCCdd01"));
+        assert_eq!(s.token_count(), 3);
+        assert!(!s.synapse_admin());
+    }
+
+    #[test]
+    fn inclusive_ranges() {
+        for t in ["[", "]", "~", "!", "urn:x:~a"] {
+            assert!(ScopeRef::parse(t, &ScopeRules::DEFAULT).is_ok(), "{t}");
+        }
+        for t in ["\"", "\\", "\u{7f}", "a\tb", "\u{a0}"] {
+            let e = ScopeRef::parse(t, &ScopeRules::DEFAULT).map(|_| ());
+            assert_eq!(e.map_err(|e| e.code()), Err("scope.invalid_char"), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn whitespace_strict_and_lenient() {
+        for t in [" a", "a ", "a  b", " "] {
+            let strict = ScopeRef::parse(t, &ScopeRules::DEFAULT).map(|_| ());
+            assert_eq!(strict.map_err(|e| e.code()), Err("scope.empty_token"), "{t:?}");
+            assert!(ScopeRef::parse(t, &lenient()).is_ok(), "{t:?}");
+        }
+        assert_eq!(ScopeRef::parse("", &ScopeRules::DEFAULT).map(|_| ()), Err(Error::ScopeEmpty));
+        assert_eq!(ScopeRef::parse("", &lenient()).map(|s| s.token_count()), Ok(0));
+    }
+
+    #[test]
+    fn twins_are_one_device_and_cover_each_other() {
+        let both = "urn:matrix:client:device:ABC urn:matrix:org.matrix.msc2967.client:device:ABC";
+        let s = ScopeRef::parse(both, &ScopeRules::DEFAULT).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(s.device(), Some("ABC"));
+        let two = "urn:matrix:client:device:ABC urn:matrix:org.matrix.msc2967.client:device:ABD";
+        assert_eq!(ScopeRef::parse(two, &ScopeRules::DEFAULT).map(|_| ()), Err(Error::ScopeMultipleDevices));
+        let granted = ScopeRef::parse(API_UNSTABLE, &ScopeRules::DEFAULT).unwrap_or_else(|e| unreachable!("{e}"));
+        let required = ScopeRef::parse("openid urn:matrix:client:api:*", &ScopeRules::DEFAULT)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(missing(&granted, &required), vec!["openid"]);
+    }
+
+    #[test]
+    fn normalize_and_canonical() {
+        let s = Scope::parse("urn:matrix:org.matrix.msc2967.client:api:* openid openid", &ScopeRules::DEFAULT)
+            .unwrap_or_default();
+        assert_eq!(s.canonical(), "openid urn:matrix:org.matrix.msc2967.client:api:*");
+        assert_eq!(s.normalize(Form::Stable).canonical(), "openid urn:matrix:client:api:*");
+        assert_eq!(s.normalize(Form::Both).len(), 3);
+        assert_eq!(s.to_string(), s.canonical());
+    }
+}

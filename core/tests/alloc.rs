@@ -1,0 +1,94 @@
+//! Proves that the hot path allocates nothing: parsing, classifying and extracting the device of
+//! a login scope. A counting global allocator counts allocations made by this thread only.
+
+#![allow(unsafe_code)] // a global allocator can only be written with `unsafe`
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::process::ExitCode;
+
+use matrix_authz::{Policy, Preset, ScopeRef};
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the counter is a
+// thread-local `Cell` touched without allocating.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations_during(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.with(Cell::get);
+    f();
+    ALLOCATIONS.with(Cell::get) - before
+}
+
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    failed: usize,
+}
+
+impl Tally {
+    fn check(&mut self, name: &str, allocations: usize) {
+        if allocations == 0 {
+            println!("ok   {name}: 0 allocations");
+            self.passed += 1;
+        } else {
+            println!("FAIL {name}: {allocations} allocations");
+            self.failed += 1;
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let login = "openid urn:matrix:client:api:* urn:matrix:client:device:AAbbCCdd01";
+    let introspected = "urn:matrix:client:api:* urn:matrix:org.matrix.msc2967.client:api:* \
+                        urn:matrix:client:device:AAbbCCdd01 urn:matrix:org.matrix.msc2967.client:device:AAbbCCdd01 \
+                        urn:synapse:admin:*";
+    let mut tally = Tally::default();
+    for preset in Preset::ALL {
+        let policy = Policy::preset(preset);
+        for (label, text) in [("login", login), ("introspected", introspected)] {
+            let n = allocations_during(|| {
+                let scope = ScopeRef::parse(std::hint::black_box(text), &policy.scope).unwrap();
+                std::hint::black_box((scope.has_api(), scope.device(), scope.synapse_admin(), scope.namespaces()));
+            });
+            tally.check(&format!("parse+classify {label} ({})", preset.name()), n);
+        }
+        // The error path allocates nothing either.
+        let n = allocations_during(|| {
+            let err = ScopeRef::parse(std::hint::black_box("openid  email"), &policy.scope);
+            std::hint::black_box(err.map(|_| ()).map_err(|e| e.code()).ok());
+        });
+        tally.check(&format!("parse error ({})", preset.name()), n);
+    }
+    // The counter must see allocations, or the checks above prove nothing.
+    let n = allocations_during(|| {
+        std::hint::black_box(ScopeRef::parse(login, &Policy::spec().scope).unwrap().to_owned_scope());
+    });
+    if n == 0 {
+        println!("FAIL the counting allocator saw no allocation for an owned scope");
+        tally.failed += 1;
+    }
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    if tally.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
