@@ -26,7 +26,7 @@ fi
 NPM_PKGS=(binaryen@132.0.0 typescript@7.0.2 playwright-core@1.65.1)
 NPM_DIR="$MATRIX_AUTHZ_TOOLS/npm"
 stamp="$NPM_DIR/.installed"
-if [ "$(cat "$stamp" 2>/dev/null)" != "${NPM_PKGS[*]}" ]; then
+if [ "$(cat "$stamp" 2>/dev/null)" != "${NPM_PKGS[*]}" ] || [ ! -x "$NPM_DIR/node_modules/.bin/wasm-opt" ]; then
   log "npm install ${NPM_PKGS[*]} into $NPM_DIR"
   mkdir -p "$NPM_DIR"
   [ -f "$NPM_DIR/package.json" ] || echo '{"private": true}' > "$NPM_DIR/package.json"

@@ -1,7 +1,13 @@
-//! Client helpers: building the login scope a client sends in its authorization request.
+//! Client helpers: building the login scope a client sends in its authorization request, and
+//! deciding what to do about an error response.
 //!
 //! The spec ("Device ID allocation", MSC2967) has the client pick its device id and request it
-//! with exactly one device token beside the full-API token.
+//! with exactly one device token beside the full-API token. An error response tells the client
+//! to open a browser page (the `m.oauth` UIA stage, MSC4312), to re-authenticate (RFC 9470,
+//! MSC4363; spec notes section 3.5), to refresh or drop its session (spec "Soft logout"), or to
+//! retry later (spec "Rate limiting"; section 5.3: 5xx means retry).
+
+use std::borrow::Cow;
 
 use crate::device::{self, DEFAULT_LENGTH};
 use crate::error::Error;
@@ -52,6 +58,462 @@ fn push_token(text: &mut String, token: &str) {
     text.push_str(token);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Interpreting an error response
+
+/// The step-up error code of MSC4363, and its unstable name.
+pub const INSUFFICIENT_USER_AUTHENTICATION: &str = "M_INSUFFICIENT_USER_AUTHENTICATION";
+const INSUFFICIENT_USER_AUTHENTICATION_UNSTABLE: &str = "org.matrix.msc4363.M_INSUFFICIENT_USER_AUTHENTICATION";
+/// The UIA stages whose step the user completes in a browser (MSC4312 and its predecessor).
+pub const BROWSER_STAGES: [&str; 2] = ["m.oauth", "org.matrix.cross_signing_reset"];
+
+/// The User-Interactive Authentication part of an error body: what the client needs to route by
+/// the advertised stage (spec "User-interactive authentication API", MSC4312).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UiaChallenge<'a> {
+    /// Every stage of every flow in `flows`.
+    pub stages: Vec<&'a str>,
+    /// `params.<stage>.url` for each stage whose params carry a URL.
+    pub urls: Vec<(&'a str, &'a str)>,
+    /// The UIA session id.
+    pub session: Option<&'a str>,
+}
+
+impl<'a> UiaChallenge<'a> {
+    fn offers(&self, stage: &str) -> bool {
+        self.stages.contains(&stage)
+    }
+
+    fn url(&self, stage: &str) -> Option<&'a str> {
+        self.urls.iter().find(|(s, _)| *s == stage).map(|(_, url)| *url)
+    }
+}
+
+/// The fields of a Matrix error body that decide what a client does next. A host's JSON layer
+/// fills it (the `serde` feature's `client.interpret` op does); absent fields stay at the default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorBody<'a> {
+    /// `errcode`.
+    pub errcode: Option<&'a str>,
+    /// `soft_logout` (spec "Soft logout"): the session may be refreshed.
+    pub soft_logout: bool,
+    /// `retry_after_ms` (spec "Rate limiting").
+    pub retry_after_ms: Option<u64>,
+    /// `acr_values` (MSC4363; or `org.matrix.msc4363.acr_values`).
+    pub acr_values: Option<&'a str>,
+    /// `max_age` in seconds (MSC4363; or `org.matrix.msc4363.max_age`).
+    pub max_age: Option<u64>,
+    /// `scope`, the full scope the new token needs (MSC4363; or `org.matrix.msc4363.scope`).
+    pub scope: Option<&'a str>,
+    /// The UIA challenge, when the body has `flows`.
+    pub uia: Option<UiaChallenge<'a>>,
+}
+
+/// What a step-up challenge asks the client to re-authenticate with (RFC 9470 section 4).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StepUp<'a> {
+    /// Acceptable authentication context classes, space-separated, as sent.
+    pub acr_values: Option<Cow<'a, str>>,
+    /// Most seconds since the last active authentication.
+    pub max_age: Option<u64>,
+    /// The scope to request (absent: reuse the login scope, MSC4363).
+    pub scope: Option<Cow<'a, str>>,
+}
+
+/// What the client does about an error response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientAction<'a> {
+    /// Open `url` in a browser, then retry the request with the UIA `session` (MSC4312).
+    OpenUrl {
+        /// The page where the user approves the action.
+        url: &'a str,
+        /// The UIA session to retry with.
+        session: Option<&'a str>,
+    },
+    /// Start a new authorization request with these values (RFC 9470, MSC4363).
+    Reauthenticate(StepUp<'a>),
+    /// Refresh the access token: the session survives (`soft_logout: true`).
+    Refresh,
+    /// The session is gone: sign out locally.
+    Logout,
+    /// Retry later.
+    Retry {
+        /// How long to wait, when the server said.
+        retry_after_ms: Option<u64>,
+    },
+    /// Nothing to do but report the error.
+    Fail,
+}
+
+impl ClientAction<'_> {
+    /// The action's name in JSON results.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::OpenUrl { .. } => "open_url",
+            Self::Reauthenticate(_) => "reauthenticate",
+            Self::Refresh => "refresh",
+            Self::Logout => "logout",
+            Self::Retry { .. } => "retry",
+            Self::Fail => "fail",
+        }
+    }
+}
+
+/// Decides what a client does about an error response: `status`, its `headers` as (name, value)
+/// pairs (names compared case-insensitively, a repeated header as several pairs) and the fields
+/// of its JSON body.
+///
+/// Rules, first match wins: a UIA body offering `m.oauth` or `org.matrix.cross_signing_reset`
+/// opens the URL from `params` (`m.oauth` first); an `M_INSUFFICIENT_USER_AUTHENTICATION` body
+/// re-authenticates with the body's values, else an RFC 9470 `insufficient_user_authentication`
+/// challenge in `WWW-Authenticate` with the header's; `M_UNKNOWN_TOKEN` refreshes when
+/// `soft_logout` is set and logs out otherwise; 429 and 5xx retry (`retry_after_ms`, else
+/// `Retry-After` seconds × 1000); anything else fails. A status that is not an error (below 400,
+/// or outside 100 to 599) is `input.invalid`.
+pub fn interpret<'a>(
+    status: u16,
+    headers: &[(&'a str, &'a str)],
+    body: &ErrorBody<'a>,
+) -> Result<ClientAction<'a>, Error> {
+    if !(400..=599).contains(&status) {
+        return Err(Error::input(format!("the status {status} is not an error status")));
+    }
+    if let Some(action) = open_url(body) {
+        return Ok(action);
+    }
+    if body
+        .errcode
+        .is_some_and(|c| c == INSUFFICIENT_USER_AUTHENTICATION || c == INSUFFICIENT_USER_AUTHENTICATION_UNSTABLE)
+    {
+        return Ok(ClientAction::Reauthenticate(StepUp {
+            acr_values: body.acr_values.map(Cow::Borrowed),
+            max_age: body.max_age,
+            scope: body.scope.map(Cow::Borrowed),
+        }));
+    }
+    if let Some(step_up) = header_values(headers, "www-authenticate").find_map(step_up_challenge) {
+        return Ok(ClientAction::Reauthenticate(step_up));
+    }
+    if body.errcode == Some("M_UNKNOWN_TOKEN") {
+        return Ok(if body.soft_logout { ClientAction::Refresh } else { ClientAction::Logout });
+    }
+    if status == 429 || status >= 500 {
+        let retry_after_ms =
+            body.retry_after_ms.or_else(|| header_values(headers, "retry-after").next().and_then(retry_after_ms));
+        return Ok(ClientAction::Retry { retry_after_ms });
+    }
+    Ok(ClientAction::Fail)
+}
+
+/// MSC4312: the URL of the first offered browser stage, `m.oauth` before its predecessor. A
+/// stage that is offered without a URL gives the client nothing to open.
+fn open_url<'a>(body: &ErrorBody<'a>) -> Option<ClientAction<'a>> {
+    let uia = body.uia.as_ref()?;
+    let url = BROWSER_STAGES.iter().filter(|s| uia.offers(s)).find_map(|s| uia.url(s))?;
+    Some(ClientAction::OpenUrl { url, session: uia.session })
+}
+
+fn header_values<'h, 'a: 'h>(headers: &'h [(&'a str, &'a str)], name: &'h str) -> impl Iterator<Item = &'a str> + 'h {
+    headers.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| *v)
+}
+
+/// `Retry-After` in delta-seconds (RFC 9110 section 10.2.3) as milliseconds; an HTTP-date needs
+/// a clock, which the engine never reads, so it gives `None`.
+fn retry_after_ms(value: &str) -> Option<u64> {
+    digits(value.trim_matches([' ', '\t']))?.checked_mul(1000)
+}
+
+/// A non-empty run of ASCII digits (no sign, unlike `str::parse`).
+fn digits(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// The first `Bearer` challenge of one `WWW-Authenticate` value whose `error` is
+/// `insufficient_user_authentication` (RFC 9470 section 3), with its parameters.
+fn step_up_challenge(header: &str) -> Option<StepUp<'_>> {
+    let mut items = Challenges::new(header);
+    let mut current: Option<BearerParams<'_>> = None;
+    for item in items.by_ref() {
+        match item {
+            Item::Scheme(scheme) => {
+                if let Some(found) = current.take().and_then(BearerParams::step_up) {
+                    return Some(found);
+                }
+                current = scheme.eq_ignore_ascii_case("bearer").then(BearerParams::default);
+            }
+            Item::Token68 => current = None,
+            Item::Param(name, value) => {
+                if let Some(params) = current.as_mut() {
+                    params.set(name, value);
+                }
+            }
+        }
+    }
+    // A challenge cut short by a syntax error is not trusted.
+    if items.malformed {
+        return None;
+    }
+    current.and_then(BearerParams::step_up)
+}
+
+/// The parameters of one `Bearer` challenge that matter here; the first of a repeated name wins.
+#[derive(Debug, Default)]
+struct BearerParams<'a> {
+    error: Option<ParamValue<'a>>,
+    acr_values: Option<ParamValue<'a>>,
+    max_age: Option<ParamValue<'a>>,
+    scope: Option<ParamValue<'a>>,
+}
+
+impl<'a> BearerParams<'a> {
+    fn set(&mut self, name: &str, value: ParamValue<'a>) {
+        let slot = if name.eq_ignore_ascii_case("error") {
+            &mut self.error
+        } else if name.eq_ignore_ascii_case("acr_values") {
+            &mut self.acr_values
+        } else if name.eq_ignore_ascii_case("max_age") {
+            &mut self.max_age
+        } else if name.eq_ignore_ascii_case("scope") {
+            &mut self.scope
+        } else {
+            return;
+        };
+        slot.get_or_insert(value);
+    }
+
+    fn step_up(self) -> Option<StepUp<'a>> {
+        if self.error?.text() != "insufficient_user_authentication" {
+            return None;
+        }
+        Some(StepUp {
+            acr_values: self.acr_values.map(ParamValue::text),
+            max_age: self.max_age.and_then(|v| digits(&v.text())),
+            scope: self.scope.map(ParamValue::text),
+        })
+    }
+}
+
+/// An auth-param value as written: a token, or the inside of a quoted-string with its escapes.
+#[derive(Debug, Clone, Copy)]
+enum ParamValue<'a> {
+    Token(&'a str),
+    Quoted(&'a str),
+}
+
+impl<'a> ParamValue<'a> {
+    /// The value, with quoted-pairs resolved (borrowed unless there is a backslash).
+    fn text(self) -> Cow<'a, str> {
+        match self {
+            Self::Token(t) => Cow::Borrowed(t),
+            Self::Quoted(q) if !q.contains('\\') => Cow::Borrowed(q),
+            Self::Quoted(q) => {
+                let mut out = String::with_capacity(q.len());
+                let mut chars = q.chars();
+                while let Some(c) = chars.next() {
+                    out.extend(if c == '\\' { chars.next() } else { Some(c) });
+                }
+                Cow::Owned(out)
+            }
+        }
+    }
+}
+
+/// One piece of a `WWW-Authenticate` value (RFC 9110 section 11.6.1: `1#challenge`, where
+/// `challenge = auth-scheme [ 1*SP ( token68 / #auth-param ) ]`).
+#[derive(Debug)]
+enum Item<'a> {
+    Scheme(&'a str),
+    Token68,
+    Param(&'a str, ParamValue<'a>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Expecting a new challenge.
+    Challenge,
+    /// After `scheme 1*SP`: a token68 or the first auth-param.
+    AfterScheme,
+    /// After the first auth-param and a comma: another auth-param or a new challenge.
+    Params,
+    /// The end, or a syntax error.
+    Done,
+}
+
+/// A borrowing tokenizer over one header value; it stops at the first syntax error.
+struct Challenges<'a> {
+    text: &'a str,
+    pos: usize,
+    state: State,
+    malformed: bool,
+}
+
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+fn is_token68_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~+/".contains(&b)
+}
+
+impl<'a> Challenges<'a> {
+    fn new(text: &'a str) -> Self {
+        Self { text, pos: 0, state: State::Challenge, malformed: false }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn take_while(&mut self, accept: impl Fn(u8) -> bool) -> &'a str {
+        let start = self.pos;
+        while self.peek().is_some_and(&accept) {
+            self.pos += 1;
+        }
+        self.text.get(start..self.pos).unwrap_or("")
+    }
+
+    fn skip_ows(&mut self) -> bool {
+        !self.take_while(|b| b == b' ' || b == b'\t').is_empty()
+    }
+
+    /// Skips whitespace and empty list elements (`#rule` allows them).
+    fn skip_separators(&mut self) {
+        self.take_while(|b| b == b' ' || b == b'\t' || b == b',');
+    }
+
+    /// Whether the list element ends here (whitespace, then a comma or the end).
+    fn at_element_end(&mut self) -> bool {
+        self.skip_ows();
+        matches!(self.peek(), None | Some(b','))
+    }
+
+    fn fail(&mut self) -> Option<Item<'a>> {
+        self.malformed = true;
+        self.state = State::Done;
+        None
+    }
+
+    fn scheme(&mut self) -> Option<Item<'a>> {
+        self.skip_separators();
+        if self.peek().is_none() {
+            self.state = State::Done;
+            return None;
+        }
+        let scheme = self.take_while(is_tchar);
+        if scheme.is_empty() {
+            return self.fail();
+        }
+        let spaced = !self.take_while(|b| b == b' ').is_empty();
+        self.state = match self.peek() {
+            None | Some(b',') => State::Params,
+            Some(_) if spaced => State::AfterScheme,
+            Some(_) => return self.fail(),
+        };
+        Some(Item::Scheme(scheme))
+    }
+
+    /// A token68 when the element is nothing but one, else the first auth-param.
+    fn after_scheme(&mut self) -> Option<Item<'a>> {
+        let start = self.pos;
+        let token68 = self.take_while(is_token68_char);
+        self.take_while(|b| b == b'=');
+        if !token68.is_empty() && self.at_element_end() {
+            self.state = State::Challenge;
+            return Some(Item::Token68);
+        }
+        self.pos = start;
+        match self.param(false) {
+            Some(item) => {
+                self.state = State::Params;
+                Some(item)
+            }
+            None => self.fail(),
+        }
+    }
+
+    /// An auth-param; with `may_end_challenge`, a token not followed by `=` starts a new challenge.
+    fn param(&mut self, may_end_challenge: bool) -> Option<Item<'a>> {
+        let start = self.pos;
+        let name = self.take_while(is_tchar);
+        if name.is_empty() {
+            return None;
+        }
+        self.skip_ows();
+        if self.peek() != Some(b'=') {
+            if may_end_challenge {
+                self.pos = start;
+                self.state = State::Challenge;
+            }
+            return None;
+        }
+        self.pos += 1;
+        self.skip_ows();
+        let value = self.value()?;
+        if !self.at_element_end() {
+            return None;
+        }
+        Some(Item::Param(name, value))
+    }
+
+    fn value(&mut self) -> Option<ParamValue<'a>> {
+        if self.peek() != Some(b'"') {
+            let token = self.take_while(is_tchar);
+            return (!token.is_empty()).then_some(ParamValue::Token(token));
+        }
+        self.pos += 1;
+        let start = self.pos;
+        loop {
+            match self.peek()? {
+                b'"' => break,
+                b'\\' => {
+                    self.pos += 1;
+                    // quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text )
+                    let next = self.peek()?;
+                    if (next != b'\t' && next < 0x20) || next == 0x7f {
+                        return None;
+                    }
+                }
+                // qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text
+                b if (b != b'\t' && b < 0x20) || b == 0x7f => return None,
+                _ => {}
+            }
+            self.pos += 1;
+        }
+        let inner = self.text.get(start..self.pos)?;
+        self.pos += 1;
+        Some(ParamValue::Quoted(inner))
+    }
+}
+
+impl<'a> Iterator for Challenges<'a> {
+    type Item = Item<'a>;
+
+    fn next(&mut self) -> Option<Item<'a>> {
+        loop {
+            return match self.state {
+                State::Done => None,
+                State::Challenge => self.scheme(),
+                State::AfterScheme => self.after_scheme(),
+                State::Params => {
+                    self.skip_separators();
+                    if self.peek().is_none() {
+                        self.state = State::Done;
+                        return None;
+                    }
+                    match self.param(true) {
+                        Some(item) => Some(item),
+                        None if self.state == State::Challenge => continue,
+                        None => self.fail(),
+                    }
+                }
+            };
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +528,80 @@ mod tests {
         assert_eq!(err.map_err(|e| e.code()).err(), Some("device_id.too_short"));
         let err = login_scope(LoginDevice::Id("ABCDEFGHIJ"), Form::Stable, &[""], &Policy::spec());
         assert_eq!(err.map_err(|e| e.code()).err(), Some("scope.empty_token"));
+    }
+
+    fn step_up(header: &str) -> Option<(Option<String>, Option<u64>, Option<String>)> {
+        step_up_challenge(header).map(|s| (s.acr_values.map(Cow::into_owned), s.max_age, s.scope.map(Cow::into_owned)))
+    }
+
+    #[test]
+    fn www_authenticate_forms() {
+        let full = r#"Bearer error="insufficient_user_authentication", acr_values="a b", max_age="300""#;
+        assert_eq!(step_up(full), Some((Some("a b".into()), Some(300), None)));
+        // Case-insensitive scheme and names, token values, optional whitespace around `=`.
+        let tokens = "bearer ERROR = insufficient_user_authentication ,Max_Age=5, scope=openid";
+        assert_eq!(step_up(tokens), Some((None, Some(5), Some("openid".into()))));
+        // Escapes are resolved; a later challenge is found; the first of a repeated name wins.
+        let escaped =
+            r#"Basic realm="x", Bearer error="insufficient_user_authentication", acr_values="q\"u\\", acr_values="z""#;
+        assert_eq!(step_up(escaped), Some((Some("q\"u\\".into()), None, None)));
+        let two = r#"Bearer error="invalid_token", Bearer error="insufficient_user_authentication""#;
+        assert_eq!(step_up(two), Some((None, None, None)));
+        let empty_elements = r#"Newauth abc==, , Bearer , error="insufficient_user_authentication""#;
+        assert_eq!(step_up(empty_elements), Some((None, None, None)));
+        // A non-integer max_age is dropped.
+        let odd = r#"Bearer error="insufficient_user_authentication", max_age="+5""#;
+        assert_eq!(step_up(odd), Some((None, None, None)));
+    }
+
+    #[test]
+    fn www_authenticate_refusals() {
+        for header in [
+            r#"Bearer error="insufficient_scope""#,
+            r#"Basic error="insufficient_user_authentication""#,
+            r#"Bearer error="insufficient_user_authentication", max_age="3"#,
+            r#"Bearer error="insufficient_user_authentication" junk"#,
+            "Bearer error=insufficient_user_authentication, a=\"\u{1}\"",
+            "Bearer Basic error=insufficient_user_authentication",
+            "Bearer abc",
+            "",
+            "=",
+            ",,,",
+        ] {
+            assert_eq!(step_up(header), None, "{header}");
+        }
+    }
+
+    #[test]
+    fn interpret_in_rule_order() {
+        let uia = UiaChallenge {
+            stages: vec!["m.oauth", "org.matrix.cross_signing_reset"],
+            urls: vec![("org.matrix.cross_signing_reset", "https://b"), ("m.oauth", "https://a")],
+            session: Some("s"),
+        };
+        let body = ErrorBody { uia: Some(uia), errcode: Some("M_UNKNOWN_TOKEN"), ..ErrorBody::default() };
+        assert_eq!(interpret(401, &[], &body), Ok(ClientAction::OpenUrl { url: "https://a", session: Some("s") }));
+        let body =
+            ErrorBody { errcode: Some(INSUFFICIENT_USER_AUTHENTICATION), max_age: Some(9), ..ErrorBody::default() };
+        let header = [("WWW-Authenticate", r#"Bearer error="insufficient_user_authentication", max_age=1"#)];
+        let expected = StepUp { max_age: Some(9), ..StepUp::default() };
+        assert_eq!(interpret(401, &header, &body), Ok(ClientAction::Reauthenticate(expected)));
+        let expected = StepUp { max_age: Some(1), ..StepUp::default() };
+        assert_eq!(interpret(401, &header, &ErrorBody::default()), Ok(ClientAction::Reauthenticate(expected)));
+        let soft = ErrorBody { errcode: Some("M_UNKNOWN_TOKEN"), soft_logout: true, ..ErrorBody::default() };
+        assert_eq!(interpret(401, &[], &soft), Ok(ClientAction::Refresh));
+        let hard = ErrorBody { errcode: Some("M_UNKNOWN_TOKEN"), ..ErrorBody::default() };
+        assert_eq!(interpret(401, &[], &hard), Ok(ClientAction::Logout));
+        let limited = ErrorBody { errcode: Some("M_LIMIT_EXCEEDED"), ..ErrorBody::default() };
+        let retry = [("retry-after", "2")];
+        assert_eq!(interpret(429, &retry, &limited), Ok(ClientAction::Retry { retry_after_ms: Some(2000) }));
+        let with_ms = ErrorBody { retry_after_ms: Some(5), ..limited.clone() };
+        assert_eq!(interpret(503, &retry, &with_ms), Ok(ClientAction::Retry { retry_after_ms: Some(5) }));
+        let date = [("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")];
+        assert_eq!(interpret(500, &date, &limited), Ok(ClientAction::Retry { retry_after_ms: None }));
+        assert_eq!(interpret(403, &[], &limited), Ok(ClientAction::Fail));
+        for status in [0, 200, 302, 399, 600] {
+            assert_eq!(interpret(status, &[], &limited).map_err(|e| e.code()), Err("input.invalid"), "{status}");
+        }
     }
 }

@@ -274,13 +274,7 @@ impl<'a> ScopeRef<'a> {
     /// past the count limit), then the first device token whose id breaks the device rules,
     /// then `scope.multiple_devices`.
     pub fn parse(text: &'a str, rules: &ScopeRules) -> Result<Self, Error> {
-        if text.is_empty() && rules.grammar == Grammar::Strict {
-            return Err(Error::ScopeEmpty);
-        }
-        if text.len() > rules.limits.max_bytes {
-            return Err(Error::ScopeTooLong { len: text.len(), max: rules.limits.max_bytes });
-        }
-        scan(text, rules)?;
+        check_syntax(text, rules)?;
         let mut scope = Self {
             text,
             token_count: 0,
@@ -375,6 +369,21 @@ impl<'a> ScopeRef<'a> {
     }
 }
 
+/// Checks the grammar and the limits only, in [`ScopeRef::parse`]'s order (`scope.empty`, then
+/// `scope.too_long`, then the first offence left to right), without looking at device ids.
+///
+/// The authorization server (`grant.decide`) uses it: there a device id that breaks the device
+/// rules is a policy violation, not a malformed request.
+pub fn check_syntax(text: &str, rules: &ScopeRules) -> Result<(), Error> {
+    if text.is_empty() && rules.grammar == Grammar::Strict {
+        return Err(Error::ScopeEmpty);
+    }
+    if text.len() > rules.limits.max_bytes {
+        return Err(Error::ScopeTooLong { len: text.len(), max: rules.limits.max_bytes });
+    }
+    scan(text, rules)
+}
+
 /// Checks every character, the empty-token rule and the token limit, left to right.
 fn scan(text: &str, rules: &ScopeRules) -> Result<(), Error> {
     let strict = rules.grammar == Grammar::Strict;
@@ -423,7 +432,7 @@ impl Scope {
     }
 
     /// Builds the canonical set from tokens that are already valid.
-    fn from_tokens<'t>(tokens: impl IntoIterator<Item = &'t str>) -> Self {
+    pub(crate) fn from_tokens<'t>(tokens: impl IntoIterator<Item = &'t str>) -> Self {
         let set: BTreeSet<&str> = tokens.into_iter().collect();
         Self { tokens: set.into_iter().map(str::to_owned).collect() }
     }
@@ -567,6 +576,13 @@ pub fn covers<'a>(granted: impl IntoIterator<Item = &'a str>, token: &str) -> bo
 pub fn missing<'r>(granted: &ScopeRef<'_>, required: &ScopeRef<'r>) -> Vec<&'r str> {
     let set: BTreeSet<&'r str> = required.tokens().filter(|t| !covers(granted.tokens(), t)).collect();
     set.into_iter().collect()
+}
+
+/// Parses one side of a comparison (`scope.satisfies`): `rules`, except that the empty string is
+/// the empty scope (nothing granted, or nothing required).
+pub fn parse_side<'a>(text: &'a str, rules: &ScopeRules) -> Result<ScopeRef<'a>, Error> {
+    let rules = if text.is_empty() { ScopeRules { grammar: Grammar::Lenient, ..*rules } } else { *rules };
+    ScopeRef::parse(text, &rules)
 }
 
 /// Whether `granted` covers every token of `required`.

@@ -8,7 +8,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::process::ExitCode;
 
-use matrix_authz::{Policy, Preset, ScopeRef};
+use matrix_authz::decide::{Request, Token};
+use matrix_authz::{Policy, Preset, ScopeRef, decide};
 
 struct Counting;
 
@@ -80,6 +81,38 @@ fn main() -> ExitCode {
             std::hint::black_box(err.map(|_| ()).map_err(|e| e.code()).ok());
         });
         tally.check(&format!("parse error ({})", preset.name()), n);
+    }
+    // request.decide: allow and deny answers borrow everything; only rendering allocates.
+    let guest = Token { guest: true, ..Token::oauth(login) };
+    let decisions = [
+        ("decide guest sync", Request::new("GET", "/_matrix/client/v3/sync").with_token(guest)),
+        (
+            "decide user send",
+            Request::new("PUT", "/_matrix/client/r0/rooms/%21r%3Ax/send/m.room.message/t1")
+                .with_token(Token::oauth(login)),
+        ),
+        ("decide unknown path", Request::new("GET", "/_matrix/client/v3/nonexistent").with_token(Token::oauth(login))),
+        ("decide deny (guest)", Request::new("POST", "/_matrix/client/v3/createRoom").with_token(guest)),
+        ("decide deny (no token)", Request::new("GET", "/_matrix/client/v3/sync")),
+        (
+            "decide deny (no API scope)",
+            Request::new("GET", "/_matrix/client/v3/sync").with_token(Token::oauth("openid")),
+        ),
+    ];
+    for preset in Preset::ALL {
+        let policy = Policy::preset(preset);
+        for (label, request) in &decisions {
+            let n = allocations_during(|| {
+                let decision = decide(std::hint::black_box(request), &policy).unwrap();
+                std::hint::black_box((
+                    decision.kind(),
+                    decision.status(),
+                    decision.errcode(),
+                    decision.subject().device,
+                ));
+            });
+            tally.check(&format!("{label} ({})", preset.name()), n);
+        }
     }
     // The counter must see allocations, or the checks above prove nothing.
     let n = allocations_during(|| {

@@ -203,7 +203,6 @@ def uia(url, session):
             "session": session,
         },
         "endpoint": "uploadCrossSigningKeys",
-        "consumes_approval": False,
     }
 
 
@@ -464,3 +463,1586 @@ def suite_paths():
     s.decide("GET", "/_matrix/client/versions", allow("getVersions", device=DID),
              "DECISIONS.md step 18 (token optional, given)", token=full)
     return s
+
+
+# ---------------------------------------------------------------------------------------------
+# decide-tokens: steps 4 to 10 and the device of the request
+
+def padded_scope(total_bytes):
+    """A valid full-API scope of exactly total_bytes bytes (one long unknown token at the end)."""
+    head = FULL + " x"
+    assert total_bytes > len(head)
+    scope = head + "y" * (total_bytes - len(head))
+    assert len(scope.encode("utf-8")) == total_bytes and len(scope.split(" ")) == 3
+    return scope
+
+
+def many_tokens(n):
+    """A valid full-API scope of n tokens."""
+    scope = " ".join([API, DEV + DID] + [f"t{i}" for i in range(n - 2)])
+    assert len(scope.split(" ")) == n and len(scope) < 4096
+    return scope
+
+
+def suite_tokens():
+    s = Suite("decide-tokens",
+              "request.decide steps 4 to 10: missing, inactive, appservice and malformed tokens, "
+              "the explicit device_id, tokens without the API scope under each preset, malformed "
+              "inputs and policies")
+    sync = f"{C}/sync"
+    # step 4 / 5
+    for preset in ("default", "mas", "synapse"):
+        s.decide("GET", sync, deny(401, "M_MISSING_TOKEN", "sync"),
+                 f"DECISIONS.md step 4 ({preset})", policy=preset)
+    s.decide("POST", "/_matrix/client/v1/appservice/bridge/ping",
+             deny(401, "M_MISSING_TOKEN", "pingAppservice"), "DECISIONS.md step 4 (token appservice)")
+    s.decide("GET", f"{C}/nonexistent", deny(401, "M_MISSING_TOKEN", None),
+             "DECISIONS.md step 4 (unknown path)")
+    s.decide("GET", "/_matrix/client/versions", allow("getVersions", device=None),
+             "DECISIONS.md step 5 (token optional)")
+    s.decide("GET", f"{C}/publicRooms", allow("getPublicRooms"), "DECISIONS.md step 5 (token none)")
+    s.decide("GET", "/_matrix/client/v1/auth_metadata", allow("getAuthMetadata"),
+             "DECISIONS.md step 5 (token none)", policy="mas")
+    # step 6
+    inactive = tok(FULL, active=False)
+    for method, path, op in (("GET", sync, "sync"), ("GET", "/_matrix/client/versions", "getVersions"),
+                             ("GET", f"{C}/publicRooms", "getPublicRooms"),
+                             ("GET", f"{C}/nonexistent", None)):
+        s.decide(method, path, deny(401, "M_UNKNOWN_TOKEN", op),
+                 "DECISIONS.md step 6 (a token was presented)", token=inactive)
+    s.decide("GET", sync, deny(401, "M_UNKNOWN_TOKEN", "sync"), "DECISIONS.md step 6 before step 7",
+             token={"appservice": True, "active": False})
+    s.decide("GET", sync, deny(401, "M_UNKNOWN_TOKEN", "sync"), "DECISIONS.md step 6 before step 9",
+             token=tok("openid  email", active=False))
+    s.decide("GET", sync, deny(401, "M_UNKNOWN_TOKEN", "sync"), "DECISIONS.md step 6 before step 12",
+             token=tok(FULL, active=False, guest=True))
+    s.decide("GET", sync, allow("sync", device=DID), "DECISIONS.md step 18 (active true, explicit)",
+             token=tok(FULL, active=True))
+    # step 7
+    s.decide("GET", sync, allow("sync"), "DECISIONS.md step 7", token=APPSERVICE)
+    s.decide("POST", "/_matrix/client/v1/appservice/bridge/ping", allow("pingAppservice"),
+             "DECISIONS.md step 7 (appservice endpoint)", token=APPSERVICE)
+    s.decide("PUT", f"{C}/directory/list/appservice/irc/{ROOM}",
+             allow("updateAppserviceRoomDirectoryVisibility"), "DECISIONS.md step 7", token=APPSERVICE,
+             policy="synapse")
+    s.decide("POST", f"{C}/createRoom", allow("createRoom"),
+             "DECISIONS.md step 7 before step 9 (scope not read)",
+             token={"appservice": True, "scope": "not  a valid scope"})
+    s.decide("POST", f"{C}/createRoom", allow("createRoom"),
+             "DECISIONS.md step 7 before step 10", token={"appservice": True, "scope": "openid"})
+    # step 8
+    s.decide("POST", "/_matrix/client/v1/appservice/bridge/ping", deny(403, "M_FORBIDDEN", "pingAppservice"),
+             "DECISIONS.md step 8", token=tok())
+    s.decide("PUT", f"{C}/directory/list/appservice/irc/{ROOM}",
+             deny(403, "M_FORBIDDEN", "updateAppserviceRoomDirectoryVisibility"),
+             "DECISIONS.md step 8", token=tok(), policy="mas")
+    s.decide("POST", "/_matrix/client/v1/appservice/bridge/ping", deny(403, "M_FORBIDDEN", "pingAppservice"),
+             "DECISIONS.md step 8 before step 10 (403, not synapse's 401)", token=tok("openid"),
+             policy="synapse")
+    s.decide("POST", "/_matrix/client/v1/appservice/bridge/ping", deny(403, "M_FORBIDDEN", "pingAppservice"),
+             "DECISIONS.md step 8 before step 9", token=tok("a  b"))
+    s.decide("POST", "/_matrix/client/v1/appservice/bridge/ping", deny(403, "M_FORBIDDEN", "pingAppservice"),
+             "DECISIONS.md step 8 before step 12", token=GUEST)
+
+    # step 9: grammar, limits and device rules
+    def bad(scope, why, policy=None, **fields):
+        s.decide("GET", sync, deny(401, "M_UNKNOWN_TOKEN", "sync"), f"DECISIONS.md step 9 ({why})",
+                 token=tok(scope, **fields), policy=policy)
+
+    def good(scope, device, why, policy=None, **fields):
+        s.decide("GET", sync, allow("sync", device=device, synapse_admin=False),
+                 f"DECISIONS.md step 18 ({why})", token=tok(scope, **fields), policy=policy)
+
+    bad(f"{API}  {DEV}{DID}", "doubled space; PRESETS.md default strict grammar")
+    bad(f" {FULL}", "leading space")
+    bad(f"{FULL} ", "trailing space")
+    bad(f"{FULL} a\"b", "invalid character \"")
+    bad(f"{FULL} a\\b", "invalid character \\")
+    bad(f"{FULL}\topenid", "tab is not a separator")
+    bad(f"{FULL} caf\u00e9", "non-ASCII character")
+    bad("", "scope.empty")
+    bad(many_tokens(65), "65 tokens: scope.too_many_tokens")
+    good(many_tokens(64), DID, "64 tokens pass: FORMAT.md limits are inclusive")
+    bad(padded_scope(4097), "4097 bytes: scope.too_long")
+    good(padded_scope(4096), DID, "4096 bytes pass: FORMAT.md limits are inclusive")
+    bad(f"{API} {DEV}AAAAAAAAAA {DEV}BBBBBBBBBB", "two devices")
+    bad(f"{API} {DEV}AAAAAAAAAA {DEV_U}BBBBBBBBBB", "two devices across the prefixes")
+    good(f"{API} {DEV}{DID} {DEV_U}{DID}", DID, "the same device under both prefixes counts once")
+    good(f"{API} {API_U} {DEV}{DID} {DEV_U}{DID}", DID, "introspection form with both twins")
+    bad(f"{API} {DEV}", "device_id.empty")
+    bad(f"{API} {DEV}" + "D" * 256, "device id of 256 characters: device_id.too_long")
+    good(f"{API} {DEV}" + "D" * 255, "D" * 255, "device id of 255 characters")
+    good(f"{API} {DEV}a!#$%&'()*+,-./:;<=>?@[]^_`{{|}}~", "a!#$%&'()*+,-./:;<=>?@[]^_`{|}~",
+         "every NQCHAR is allowed in a device id under default")
+    bad(f"{API} {DEV}AAAAAAAAAA {DEV}BBBBBBBBBB", "the scope names two devices even with an explicit device_id",
+        device_id="CCCCCCCCCC")
+    # the explicit device_id
+    bad(FULL, "explicit device_id empty", device_id="")
+    bad(FULL, "explicit device_id of 256 bytes", device_id="E" * 256)
+    bad(FULL, "explicit device_id of 256 bytes (128 two-byte characters)", device_id="\u00e9" * 128)
+    good(FULL, "E" * 255, "explicit device_id of 255 bytes", device_id="E" * 255)
+    good(FULL, "\u00e9" * 127 + "a", "explicit device_id of 255 bytes, counted in bytes",
+         device_id="\u00e9" * 127 + "a")
+    good(FULL, "OTHERDEVICE", "the explicit device_id wins over the scope", device_id="OTHERDEVICE")
+    good(FULL, "my device", "the explicit device_id is taken as is, even with a space",
+         device_id="my device")
+    good(API, "compat\"id\\x", "the explicit device_id may hold characters no scope token can carry",
+         device_id="compat\"id\\x")
+    good(API, "ABC", "explicit device_id is not checked against mas's device rules",
+         policy="mas", device_id="ABC")
+    good(API, None, "no device anywhere: device null")
+    good(f"{API_U} {DEV_U}{DID}", DID, "unstable tokens only")
+    good(f"openid {API_U} {DEV}{DID}", DID, "mixed prefixes are fine when reading a token")
+    # device rules per policy
+    bad(f"{API} {DEV}ABC", "mas: device_id.too_short", policy="mas")
+    bad(f"{API} {DEV}ABCDEFGHI%", "mas: device_id.invalid_char", policy="mas")
+    bad(f"{API} {DEV_U}ABCDEFGHI#", "mas: device_id.invalid_char (unstable prefix)", policy={"preset": "mas"})
+    good(f"{API} {DEV}ABCDEFGHI%", "ABCDEFGHI%", "default allows % in a device id")
+    good(f"{API} {DEV}ABC", "ABC", "default has no minimum length")
+    good(f"{API} {DEV}ABCDE.~!$&'()*+,;=:@/-", "ABCDE.~!$&'()*+,;=:@/-",
+         "mas alphabet: unreserved, sub-delims, : @ /", policy="mas")
+    bad(f"{API} {DEV}ABCDE!FGHI", "device_rules alphabet unreserved",
+        policy={"device_rules": {"min_length": 1, "max_length": 255, "alphabet": "unreserved"}})
+    good(f"{API} {DEV}ABCDE~FGHI", "ABCDE~FGHI", "device_rules alphabet unreserved",
+         policy={"device_rules": {"min_length": 1, "max_length": 255, "alphabet": "unreserved"}})
+    bad(f"{API} {DEV}ABCDEFGHIJKLM", "device_rules max_length 12",
+        policy={"device_rules": {"min_length": 1, "max_length": 12, "alphabet": "scope_token"}})
+    bad(f"{API} {DEV}ABCDEFGHIJ", "device_rules min_length 12",
+        policy={"preset": "default", "device_rules": {"min_length": 12, "max_length": 255,
+                                                      "alphabet": "scope_token"}})
+    # synapse's lenient reading
+    good(f"{API}  {DEV}{DID}", DID, "synapse splits on spaces and drops empty pieces", policy="synapse")
+    good(f" {FULL} ", DID, "synapse: leading and trailing spaces", policy="synapse")
+    bad(f"{FULL}\topenid", "synapse: a tab is still scope.invalid_char", policy="synapse")
+    bad(f"{API}  {DEV}{DID}", "mas is strict", policy="mas")
+    s.decide("GET", sync, deny(401, "M_UNKNOWN_TOKEN", "sync"),
+             "DECISIONS.md step 10 (synapse: an empty scope is an empty scope)", token=tok(""),
+             policy="synapse")
+
+    # step 10 under each preset
+    for scope in ("openid", f"{DEV}{DID}", ADMIN, "urn:matrix:client:api:read:*",
+                  "URN:MATRIX:CLIENT:API:*", "urn:matrix:client:api:guest", "urn:matrix:client:api",
+                  f"openid email {DEV_U}{DID} urn:mas:graphql:*"):
+        for preset in ("default", "mas", "synapse"):
+            s.decide("GET", sync, no_api(preset, "sync"),
+                     f"DECISIONS.md step 10 ({preset}); PRESETS.md {preset}; RFC 6750 section 3.1",
+                     token=tok(scope), policy=preset)
+    s.decide("GET", f"{C}/publicRooms", no_api("default", "getPublicRooms"),
+             "DECISIONS.md step 10 (a presented token is checked even where none is needed)",
+             token=tok("openid"))
+    s.decide("GET", "/_matrix/client/versions", no_api("synapse", "getVersions"),
+             "DECISIONS.md step 10 (synapse)", token=tok("openid"), policy="synapse")
+    s.decide("GET", sync, allow("sync", device=None), "DECISIONS.md step 10 (unstable API token)",
+             token=tok(API_U))
+    s.decide("GET", sync, allow("sync", device=None), "DECISIONS.md step 10 (unstable API token, synapse)",
+             token=tok(API_U), policy="synapse")
+    s.decide("GET", sync, allow("sync", device=DID, synapse_admin=True),
+             "DECISIONS.md step 18; PRESETS.md default (urn:synapse:admin:* sets synapse_admin)",
+             token=tok(f"{FULL} {ADMIN}"))
+
+    # malformed input and policies
+    s.decide("", "", error="input.invalid", source="FORMAT.md Operations (missing method)",
+             raw={"path": sync, "token": tok()})
+    s.decide("", "", error="input.invalid", source="FORMAT.md Operations (missing path)",
+             raw={"method": "GET", "token": tok()})
+    s.decide("", "", error="input.invalid", source="FORMAT.md Operations (method is not a string)",
+             raw={"method": 1, "path": sync})
+    s.decide("GET", sync, error="input.invalid",
+             source="DECISIONS.md Input (token.scope is required unless appservice)",
+             token={"device_id": DID})
+    s.decide("GET", sync, error="input.invalid", source="FORMAT.md Operations (token.active wrong type)",
+             token=tok(FULL, active="false"))
+    s.decide("GET", sync, error="input.invalid", source="FORMAT.md Operations (token.scope wrong type)",
+             token={"scope": ["urn:matrix:client:api:*"]})
+    s.decide("GET", sync, error="input.invalid", source="FORMAT.md Operations (now wrong type)",
+             token=tok(), now=str(NOW))
+    s.decide("", "", error="input.invalid", source="FORMAT.md Operations (token wrong type)",
+             raw={"method": "GET", "path": sync, "token": FULL})
+    s.decide("GET", sync, error="policy.unknown_preset", source="FORMAT.md Policy documents",
+             token=tok(), policy="strict")
+    s.decide("GET", sync, error="policy.unknown_preset", source="FORMAT.md Policy documents",
+             token=tok(), policy={"preset": "Default"})
+    s.decide("GET", sync, error="policy.invalid", source="FORMAT.md Policy documents (unknown field)",
+             token=tok(), policy={"preset": "default", "no_such_setting": True})
+    s.decide("GET", sync, error="policy.invalid", source="FORMAT.md Policy documents (wrong type)",
+             token=tok(), policy={"legacy_endpoints": "yes"})
+    s.decide("GET", sync, error="policy.invalid",
+             source="FORMAT.md Policy documents; policy (enum value outside its set)",
+             token=tok(), policy={"approval": "forever"})
+    s.decide("GET", sync, allow("sync", device=DID), "FORMAT.md Policy documents (preset object)",
+             token=tok(), policy={"preset": "synapse"})
+    s.decide("GET", sync, allow("sync", device=DID), "FORMAT.md Policy documents (empty object = default)",
+             token=tok(), policy={})
+    return s
+
+
+# ---------------------------------------------------------------------------------------------
+# decide-guests: steps 12 and 13
+
+CAN_JOIN = {"room": {"guest_access": "can_join"}}
+
+
+def suite_guests():
+    s = Suite("decide-guests",
+              "request.decide steps 12 and 13: the spec's guest endpoints, guest_endpoints, "
+              "displayname-only profile fields and guest joins")
+    G12 = "DECISIONS.md step 12; spec 4.1 (SPEC-GUEST)"
+    # every guest endpoint of the spec list is allowed to a guest holding the API scope
+    for e in ENDPOINTS:
+        if e["guest"] == "no":
+            continue
+        op = first_op(e)
+        context = CAN_JOIN if op == "joinRoomById" else None
+        src = "DECISIONS.md step 18; spec 4.1 (SPEC-GUEST); endpoints.tsv guest=" + e["guest"]
+        s.decide(e["method"], fill(e["path"]), allow(op, device=DID), src, token=GUEST, context=context)
+        if e["path"].startswith(C + "/") and e["added_in"] == "-":
+            s.decide(e["method"], "/_matrix/client/r0/" + fill(e["path"])[len(C) + 1:],
+                     allow(op, device=DID), src + " (r0 alias)", token=GUEST, context=context)
+    # the empty state key form of the guest state endpoints
+    s.decide("GET", f"{C}/rooms/{ROOM}/state/m.room.name/", allow("getRoomStateWithKey"),
+             G12 + "; DECISIONS.md path matching", token=GUEST)
+    s.decide("PUT", f"{C}/rooms/{ROOM}/state/m.room.topic", allow("setRoomStateWithKey"),
+             G12 + "; DECISIONS.md path matching", token=GUEST)
+    # a sample of endpoints guests may not use (every 7th required, non-guest row, plus notable ones)
+    sample = []
+    plain = [e for e in ENDPOINTS if e["guest"] == "no" and e["token"] == "required"
+             and e["operation_id"] not in STEP2]
+    sample.extend(plain[::7])
+    for op in ("createRoom", "getJoinedRooms", "getCapabilities", "getKeysChanges",
+               "uploadCrossSigningSignatures", "queryPublicRooms", "joinRoom", "deleteDevice",
+               "deleteDevices", "uploadCrossSigningKeys", "getSpaceHierarchy", "getRoomSummary",
+               "setAdminLockUser", "getAdminSuspendUser", "getOneEvent", "initialSync", "knockRoom"):
+        if BY_OP[op] not in sample:
+            sample.append(BY_OP[op])
+    for e in sample:
+        s.decide(e["method"], fill(e["path"]), deny(403, "M_GUEST_ACCESS_FORBIDDEN", first_op(e)),
+                 G12 + " (not on the guest list)", token=GUEST)
+    # profile fields: displayname only
+    for method, op in (("PUT", "setProfileField"), ("DELETE", "deleteProfileField")):
+        s.decide(method, f"{C}/profile/{USER}/displayname", allow(op, device=DID),
+                 G12 + " (displayname)", token=GUEST)
+        for key in ("avatar_url", "m.tz", "Displayname", "displayname2"):
+            s.decide(method, f"{C}/profile/{USER}/{key}", deny(403, "M_GUEST_ACCESS_FORBIDDEN", op),
+                     G12 + f" (keyName {key} is not displayname)", token=GUEST)
+        s.decide(method, f"{C}/profile/{USER}/avatar_url", allow(op, device=DID),
+                 "DECISIONS.md step 18 (not a guest: every key)", token=tok())
+    s.decide("PUT", f"/_matrix/client/r0/profile/{USER}/displayname", allow("setProfileField"),
+             G12 + " (r0 alias)", token=GUEST)
+    # unknown and admin paths are not guest-allowed
+    s.decide("GET", f"{C}/nonexistent", deny(403, "M_GUEST_ACCESS_FORBIDDEN", None),
+             "DECISIONS.md step 12 (unknown paths are not guest-allowed)", token=GUEST)
+    s.decide("POST", f"{C}/sync", deny(403, "M_GUEST_ACCESS_FORBIDDEN", None),
+             "DECISIONS.md step 12 (method mismatch is unknown)", token=GUEST)
+    s.decide("GET", f"{C}/nonexistent", deny(403, "M_GUEST_ACCESS_FORBIDDEN", None),
+             "DECISIONS.md step 12 before step 16", token=GUEST, policy={"unknown_endpoints": "deny"})
+    s.decide("GET", "/_synapse/admin/v2/users/%40alice%3Aexample.org",
+             deny(403, "M_GUEST_ACCESS_FORBIDDEN", None),
+             "DECISIONS.md step 12 (admin paths are not guest-allowed)",
+             token=tok(f"{FULL} {ADMIN}", guest=True))
+    # the order of the earlier steps
+    s.decide("GET", f"{C}/sync", no_api("default", "sync"), "DECISIONS.md step 10 before step 12",
+             token=tok("openid", guest=True))
+    s.decide("GET", f"{C}/sync", no_api("synapse", "sync"), "DECISIONS.md step 10 before step 12",
+             token=tok("openid", guest=True), policy="synapse")
+    s.decide("GET", "/_synapse/admin/v2/users/%40alice%3Aexample.org", deny(403, "M_FORBIDDEN", None),
+             "DECISIONS.md step 11 before step 12", token=GUEST)
+    s.decide("GET", f"{C}/sync", deny(401, "M_UNKNOWN_TOKEN", "sync"), "DECISIONS.md step 9 before step 12",
+             token=tok(f"{API} {DEV}A {DEV}B", guest=True))
+    s.decide("GET", f"{C}/sync", allow("sync"), "DECISIONS.md step 7 (an appservice token is not a guest's)",
+             token={"appservice": True, "guest": True})
+    s.decide("GET", f"{C}/sync", allow("sync", device=DID),
+             "DECISIONS.md step 12 (guest false is not a guest)", token=tok(FULL, guest=False))
+    s.decide("POST", f"{C}/createRoom", allow("createRoom", device=DID),
+             "DECISIONS.md step 12; PRESETS.md default (the withdrawn guest scope grants nothing)",
+             token=tok(f"{FULL} urn:matrix:client:api:guest"))
+    # guest_endpoints extends the list
+    s.decide("POST", f"{C}/createRoom", allow("createRoom", device=DID),
+             "DECISIONS.md step 12; FORMAT.md guest_endpoints", token=GUEST,
+             policy={"guest_endpoints": ["createRoom"]})
+    s.decide("GET", f"{C}/joined_rooms", allow("getJoinedRooms", device=DID),
+             "DECISIONS.md step 12; FORMAT.md guest_endpoints", token=GUEST,
+             policy={"preset": "mas", "guest_endpoints": ["getJoinedRooms", "getCapabilities"]})
+    s.decide("POST", f"{C}/createRoom", deny(403, "M_GUEST_ACCESS_FORBIDDEN", "createRoom"),
+             "DECISIONS.md step 12 (guest_endpoints names other ids)", token=GUEST,
+             policy={"guest_endpoints": ["getJoinedRooms"]})
+    s.decide("GET", f"{C}/events", allow("getEvents", device=DID),
+             "DECISIONS.md path matching (either merged id names it)", token=GUEST,
+             policy={"guest_endpoints": ["peekEvents"]})
+    s.decide("POST", f"{C}/createRoom", error="policy.invalid",
+             source="FORMAT.md Policy documents (unknown operation id)", token=GUEST,
+             policy={"guest_endpoints": ["createRoomPlease"]})
+    s.decide("POST", f"{C}/createRoom", error="policy.invalid",
+             source="FORMAT.md Policy documents (wrong type)", token=GUEST,
+             policy={"guest_endpoints": "createRoom"})
+    # step 13: joins
+    J13 = "DECISIONS.md step 13; spec 4.3 (m.room.guest_access)"
+    join_by_id = f"{C}/rooms/{ROOM}/join"
+    for context, why in ((CAN_JOIN, None),
+                         ({"room": {"guest_access": "forbidden"}}, "forbidden"),
+                         ({"room": {"guest_access": None}}, "null"),
+                         ({"room": {}}, "absent"),
+                         ({}, "no room"),
+                         (None, "no context")):
+        if why is None:
+            s.decide("POST", join_by_id, allow("joinRoomById", device=DID), J13 + " (can_join)",
+                     token=GUEST, context=context)
+            s.decide("POST", "/_matrix/client/r0/rooms/!room:example.org/join",
+                     allow("joinRoomById"), J13 + " (can_join, r0 alias)", token=GUEST, context=context)
+        else:
+            s.decide("POST", join_by_id, deny(403, "M_GUEST_ACCESS_FORBIDDEN", "joinRoomById"),
+                     J13 + f" (guest_access {why})", token=GUEST, context=context)
+        s.decide("POST", join_by_id, allow("joinRoomById", device=DID),
+                 "DECISIONS.md step 13 (only guests are checked)", token=tok(), context=context)
+    join_alias = f"{C}/join/{SAMPLE['roomIdOrAlias']}"
+    s.decide("POST", join_alias, deny(403, "M_GUEST_ACCESS_FORBIDDEN", "joinRoom"),
+             "DECISIONS.md step 12 (joinRoom is not on the spec's guest list)", token=GUEST,
+             context=CAN_JOIN)
+    s.decide("POST", join_alias, allow("joinRoom", device=DID),
+             "DECISIONS.md steps 12 and 13 (guest_endpoints adds joinRoom)", token=GUEST,
+             context=CAN_JOIN, policy={"guest_endpoints": ["joinRoom"]})
+    for context, why in (({"room": {"guest_access": "forbidden"}}, "forbidden"),
+                         ({"room": {"guest_access": None}}, "null"),
+                         (None, "absent")):
+        s.decide("POST", join_alias, deny(403, "M_GUEST_ACCESS_FORBIDDEN", "joinRoom"),
+                 J13 + f" (guest_access {why})", token=GUEST, context=context,
+                 policy={"guest_endpoints": ["joinRoom"]})
+    s.decide("POST", f"{C}/rooms/{ROOM}/leave", allow("leaveRoom", device=DID),
+             "DECISIONS.md step 13 (leaving is not a join)", token=GUEST,
+             context={"room": {"guest_access": "forbidden"}})
+    s.decide("POST", f"{C}/knock/{ROOM}", deny(403, "M_GUEST_ACCESS_FORBIDDEN", "knockRoom"),
+             "DECISIONS.md step 12 (knocking is not on the list)", token=GUEST, context=CAN_JOIN)
+    # presets do not change the guest rules
+    for preset in ("mas", "synapse"):
+        s.decide("GET", f"{C}/sync", allow("sync", device=DID), G12 + f" ({preset})", token=GUEST,
+                 policy=preset)
+        s.decide("POST", f"{C}/createRoom", deny(403, "M_GUEST_ACCESS_FORBIDDEN", "createRoom"),
+                 G12 + f" ({preset})", token=GUEST, policy=preset)
+        s.decide("POST", join_by_id, deny(403, "M_GUEST_ACCESS_FORBIDDEN", "joinRoomById"),
+                 J13 + f" ({preset})", token=GUEST, policy=preset)
+    return s
+
+
+# ---------------------------------------------------------------------------------------------
+# decide-uia: the UIA endpoints, registration (step 3) and cross-signing (step 15)
+
+XS_URL = AMU + "?action=org.matrix.cross_signing_reset"
+XS_PATH = f"{C}/keys/device_signing/upload"
+AS_BODY = {"type": "m.login.application_service", "inhibit_login": True}
+# 33 bytes with 247..255 mixed in: the session takes 24 characters, skips every byte >= 248 and
+# keeps 247 (247 % 62 = 61, "9").
+UIA_ENTROPY = "00f801ff3d3e3ffa40417a7bfb7c7dfcfefdf9f7101112131415161718191a1b1c"
+
+
+def xs_context(**cross_signing):
+    ctx = {"account_management_uri": AMU, "uia_session": "sess-1"}
+    if cross_signing:
+        ctx["cross_signing"] = cross_signing
+    return ctx
+
+
+def suite_uia():
+    s = Suite("decide-uia",
+              "request.decide for the UIA endpoints under OAuth: each one with and without its "
+              "exemptions, registration (MSC4190), cross-signing uploads (MSC3967, MSC4312) and the "
+              "m.oauth UIA body")
+    legacy = {"legacy_endpoints": True}
+    derived = derive_id(UIA_ENTROPY, 24)
+    assert derived == "AB9ABCD89AB9QRSTUVWXYZab", derived  # worked by hand from the bytes
+
+    # -- every UIA endpoint of the catalogue, per requester --------------------------------------
+    uia_ops = [e for e in ENDPOINTS if e["uia"] == "yes"]
+    assert [first_op(e) for e in uia_ops] == [
+        "generateLoginToken", "add3PID", "deactivateAccount", "changePassword", "deleteDevices",
+        "deleteDevice", "uploadCrossSigningKeys", "register"], [first_op(e) for e in uia_ops]
+    for e in uia_ops:
+        op = first_op(e)
+        path = fill(e["path"])
+        m = e["method"]
+        if op in STEP2:
+            gone = deny(404, "M_UNRECOGNIZED", op, account_url=None)
+            s.decide(m, path, gone, "DECISIONS.md step 2; spec 3.2 (OAuth token)", token=tok())
+            s.decide(m, path, gone, "DECISIONS.md step 2 before step 7 (appservice: no exemption)",
+                     token=APPSERVICE)
+            s.decide(m, path, gone, "DECISIONS.md step 2 (no token)")
+            s.decide(m, path, allow(op, device=DID), "DECISIONS.md notes (legacy_endpoints skips step 2); step 18",
+                     token=tok(), policy=legacy)
+            if e["token"] == "optional":
+                s.decide(m, path, allow(op), "DECISIONS.md notes (legacy_endpoints); step 5 (token optional)",
+                         policy=legacy)
+            else:
+                s.decide(m, path, deny(401, "M_MISSING_TOKEN", op),
+                         "DECISIONS.md notes (legacy_endpoints); step 4", policy=legacy)
+        elif op in ("deleteDevice", "deleteDevices"):
+            s.decide(m, path, deny(404, "M_UNRECOGNIZED", op, account_url=None),
+                     "DECISIONS.md step 14; spec 3.2", token=tok())
+            s.decide(m, path, allow(op), "DECISIONS.md step 7; MSC4190 (appservices are exempt)",
+                     token=APPSERVICE)
+            s.decide(m, path, deny(401, "M_MISSING_TOKEN", op), "DECISIONS.md step 4")
+            s.decide(m, path, allow(op, device=DID), "DECISIONS.md notes (legacy_endpoints skips step 14)",
+                     token=tok(), policy=legacy)
+            s.decide(m, path, allow(op), "DECISIONS.md step 7 (legacy_endpoints)", token=APPSERVICE,
+                     policy=legacy)
+        elif op == "uploadCrossSigningKeys":
+            s.decide(m, path, uia(XS_URL, "sess-1"), "DECISIONS.md step 15; MSC4312 (OAuth token)",
+                     token=tok(), context=xs_context())
+            s.decide(m, path, allow(op, consumes_approval=False),
+                     "DECISIONS.md step 15; MSC3967 (exempt: no master key yet); policy (consumes_approval)",
+                     token=tok(), context=xs_context(master_key_exists=False))
+            s.decide(m, path, allow(op), "DECISIONS.md step 7; MSC4190 (appservices are exempt)",
+                     token=APPSERVICE, context=xs_context())
+            s.decide(m, path, deny(401, "M_MISSING_TOKEN", op), "DECISIONS.md step 4",
+                     context=xs_context())
+            s.decide(m, path, uia(XS_URL, "sess-1"),
+                     "DECISIONS.md notes (legacy_endpoints does not skip step 15)",
+                     token=tok(), context=xs_context(), policy=legacy)
+        elif op == "register":
+            s.decide(m, path, deny(403, "M_FORBIDDEN", op), "DECISIONS.md step 3 (OAuth token)",
+                     token=tok(), context={"body": AS_BODY})
+            s.decide(m, path, allow(op), "DECISIONS.md step 3; MSC4190 (appservice)",
+                     token=APPSERVICE, context={"body": AS_BODY})
+            s.decide(m, path, deny(403, "M_FORBIDDEN", op), "DECISIONS.md step 3 (no token)")
+            s.decide(m, path, allow(op, device=DID),
+                     "DECISIONS.md notes (legacy_endpoints skips step 3); step 18", token=tok(),
+                     policy=legacy)
+            s.decide(m, path, allow(op), "DECISIONS.md notes (legacy_endpoints skips step 3); step 5",
+                     policy=legacy)
+        else:
+            raise AssertionError(op)
+
+    # -- registration --------------------------------------------------------------------------
+    REG = f"{C}/register"
+    R3 = "DECISIONS.md step 3 (Registration); MSC4190; spec 3.2"
+    forbidden = deny(403, "M_FORBIDDEN", "register")
+    s.decide("POST", REG, forbidden, R3 + " (kind=guest)", query={"kind": "guest"})
+    s.decide("POST", REG, forbidden, R3 + " (kind=guest, even for an appservice)", query={"kind": "guest"},
+             token=APPSERVICE, context={"body": AS_BODY})
+    s.decide("POST", REG, forbidden, R3 + " (kind=guest before token checks)", query={"kind": "guest"},
+             token={"appservice": True, "active": False}, context={"body": AS_BODY})
+    s.decide("POST", REG, forbidden, R3 + " (no token)", context={"body": AS_BODY})
+    s.decide("POST", REG, forbidden, R3 + " (not an appservice)", token=tok(), context={"body": AS_BODY})
+    s.decide("POST", REG, forbidden, R3 + " (a guest is not an appservice)", token=GUEST,
+             context={"body": AS_BODY})
+    s.decide("POST", REG, forbidden, R3 + " (not an appservice, checked before active)",
+             token=tok(FULL, active=False), context={"body": AS_BODY})
+    s.decide("POST", REG, deny(401, "M_UNKNOWN_TOKEN", "register"), R3 + " (inactive appservice)",
+             token={"appservice": True, "active": False}, context={"body": AS_BODY})
+    s.decide("POST", REG, forbidden, R3 + " (no body)", token=APPSERVICE)
+    s.decide("POST", REG, forbidden, R3 + " (body without type)", token=APPSERVICE,
+             context={"body": {"inhibit_login": True}})
+    s.decide("POST", REG, forbidden, R3 + " (wrong body type)", token=APPSERVICE,
+             context={"body": {"type": "m.login.dummy", "inhibit_login": True}})
+    s.decide("POST", REG, forbidden, R3 + " (wrong body type)", token=APPSERVICE,
+             context={"body": {"type": "m.login.password", "inhibit_login": True}})
+    unsupported = deny(400, "M_APPSERVICE_LOGIN_UNSUPPORTED", "register")
+    s.decide("POST", REG, unsupported, R3 + " (inhibit_login missing)", token=APPSERVICE,
+             context={"body": {"type": "m.login.application_service"}})
+    s.decide("POST", REG, unsupported, R3 + " (inhibit_login false)", token=APPSERVICE,
+             context={"body": {"type": "m.login.application_service", "inhibit_login": False}})
+    s.decide("POST", REG, unsupported, R3 + " (inhibit_login null)", token=APPSERVICE,
+             context={"body": {"type": "m.login.application_service", "inhibit_login": None}})
+    s.decide("POST", REG, unsupported, R3 + " (inhibit_login \"true\" is not true)", token=APPSERVICE,
+             context={"body": {"type": "m.login.application_service", "inhibit_login": "true"}})
+    s.decide("POST", REG, allow("register"), R3 + " (inhibit_login true)", token=APPSERVICE,
+             context={"body": AS_BODY})
+    s.decide("POST", REG, allow("register"), R3 + " (kind=user)", token=APPSERVICE,
+             query={"kind": "user"}, context={"body": AS_BODY})
+    s.decide("POST", REG, allow("register"), R3 + " (appservice with a scope)",
+             token={"appservice": True, "scope": "openid"}, context={"body": AS_BODY})
+    s.decide("POST", "/_matrix/client/r0/register", allow("register"), R3 + " (r0 alias)",
+             token=APPSERVICE, context={"body": AS_BODY}, policy="mas")
+    s.decide("POST", "/_matrix/client/r0/register", unsupported, R3 + " (r0 alias)",
+             token=APPSERVICE, context={"body": {"type": "m.login.application_service"}}, policy="synapse")
+    s.decide("POST", REG, allow("register"), "DECISIONS.md notes (legacy_endpoints skips step 3); step 5",
+             query={"kind": "guest"}, policy=legacy)
+    s.decide("POST", REG, allow("register"), "DECISIONS.md notes (legacy_endpoints skips step 3); step 7",
+             token=APPSERVICE, context={"body": {"type": "m.login.application_service"}}, policy=legacy)
+    s.decide("GET", f"{C}/register/available", allow("checkUsernameAvailability"),
+             "DECISIONS.md step 5 (only POST /register is step 3)")
+
+    # -- cross-signing -----------------------------------------------------------------------
+    X15 = "DECISIONS.md step 15 (Cross-signing)"
+    op = "uploadCrossSigningKeys"
+    s.decide("POST", XS_PATH, allow(op, consumes_approval=False, device=DID),
+             X15 + "; MSC3967 (master_key_exists false); policy (consumes_approval)",
+             token=tok(), context={"cross_signing": {"master_key_exists": False}})
+    s.decide("POST", XS_PATH, allow(op, consumes_approval=False),
+             X15 + "; MSC3967 (keys_identical true); policy (consumes_approval)",
+             token=tok(), context={"cross_signing": {"keys_identical": True}})
+    s.decide("POST", XS_PATH, allow(op, consumes_approval=False),
+             X15 + "; MSC3967 (exemption before the approval); policy (consumes_approval)",
+             token=tok(), now=NOW, policy={"approval": "single_use"},
+             context=xs_context(master_key_exists=False, reset_approved_until=NOW + 600))
+    s.decide("POST", XS_PATH, allow(op, consumes_approval=False),
+             X15 + "; MSC3967 (exemption before the approval); policy (consumes_approval)",
+             token=tok(), now=NOW, policy={"approval": "single_use"},
+             context=xs_context(keys_identical=True, reset_approved_until=NOW + 600))
+    s.decide("POST", XS_PATH, uia(XS_URL, "sess-1"),
+             X15 + " (master_key_exists true, keys_identical false, explicit)",
+             token=tok(), context=xs_context(master_key_exists=True, keys_identical=False))
+    s.decide("POST", XS_PATH, uia(XS_URL, "sess-1"), X15 + " (defaults: a master key exists)",
+             token=tok(), context=xs_context())
+    s.decide("POST", XS_PATH, dict(uia(XS_URL, "sess-1"), consumes_approval=False),
+             X15 + "; policy (consumes_approval is false on the uia answer)", token=tok(),
+             context=xs_context(), policy={"approval": "single_use"})
+    s.decide("POST", XS_PATH, dict(uia(XS_URL, "sess-1"), consumes_approval=False),
+             X15 + "; policy (consumes_approval is false on the uia answer, expired approval)", token=tok(),
+             now=NOW + 5, context=xs_context(reset_approved_until=NOW), policy={"approval": "single_use"})
+    # the approval window
+    for approval, consumes in (("window", False), ("single_use", True), (None, False)):
+        policy = {"approval": approval} if approval else None
+        label = approval or "window by default"
+        s.decide("POST", XS_PATH, allow(op, consumes_approval=consumes, device=DID),
+                 X15 + f" (now < reset_approved_until, approval {label})", token=tok(), now=NOW,
+                 context=xs_context(reset_approved_until=NOW + 1), policy=policy)
+        s.decide("POST", XS_PATH, uia(XS_URL, "sess-1"),
+                 X15 + f" (now == reset_approved_until, approval {label})", token=tok(), now=NOW,
+                 context=xs_context(reset_approved_until=NOW), policy=policy)
+        s.decide("POST", XS_PATH, uia(XS_URL, "sess-1"),
+                 X15 + f" (now > reset_approved_until, approval {label})", token=tok(), now=NOW + 1,
+                 context=xs_context(reset_approved_until=NOW), policy=policy)
+    s.decide("POST", XS_PATH, allow(op, consumes_approval=True), X15 + " (single_use under mas)",
+             token=tok(), now=NOW, context=xs_context(reset_approved_until=NOW + 600),
+             policy={"preset": "mas", "approval": "single_use"})
+    s.decide("POST", XS_PATH, allow(op, consumes_approval=False), X15 + " (window under synapse)",
+             token=tok(), now=NOW, context=xs_context(reset_approved_until=NOW + 600), policy="synapse")
+    # now: needed only to compare with reset_approved_until
+    s.decide("POST", XS_PATH, error="input.invalid", source=X15 + "; DECISIONS.md Input (now missing)",
+             token=tok(), context=xs_context(reset_approved_until=NOW + 600))
+    s.decide("POST", XS_PATH, allow(op, consumes_approval=False),
+             X15 + "; policy (now is not needed when an exemption answers first)",
+             token=tok(), context=xs_context(master_key_exists=False, reset_approved_until=NOW + 600))
+    s.decide("POST", XS_PATH, uia(XS_URL, "sess-1"), X15 + " (now is not needed without an approval)",
+             token=tok(), context=xs_context())
+    # the UIA body: URL and session
+    s.decide("POST", XS_PATH, uia(XS_URL, derived), X15 + "; FORMAT.md device-id algorithm (session from entropy)",
+             token=tok(), context={"account_management_uri": AMU}, entropy=UIA_ENTROPY)
+    s.decide("POST", XS_PATH, uia(XS_URL, derived), X15 + " (upper-case hex entropy)",
+             token=tok(), context={"account_management_uri": AMU}, entropy=UIA_ENTROPY.upper())
+    s.decide("POST", XS_PATH, uia(XS_URL, "given-session"), X15 + " (uia_session wins over entropy)",
+             token=tok(), context={"account_management_uri": AMU, "uia_session": "given-session"},
+             entropy=UIA_ENTROPY)
+    s.decide("POST", XS_PATH, error="entropy.insufficient",
+             source=X15 + "; FORMAT.md Device ids (entropy.insufficient)",
+             token=tok(), context={"account_management_uri": AMU}, entropy="00" * 23)
+    s.decide("POST", XS_PATH, error="entropy.insufficient",
+             source=X15 + "; FORMAT.md Device ids (bytes of 248 or more are skipped)",
+             token=tok(), context={"account_management_uri": AMU}, entropy="00" * 23 + "f8" * 8)
+    s.decide("POST", XS_PATH, error="input.invalid", source=X15 + "; FORMAT.md Device ids (entropy not hex)",
+             token=tok(), context={"account_management_uri": AMU}, entropy="zz" * 30)
+    s.decide("POST", XS_PATH, error="input.invalid", source=X15 + "; FORMAT.md Device ids (odd length)",
+             token=tok(), context={"account_management_uri": AMU}, entropy="0" * 61)
+    s.decide("POST", XS_PATH, error="input.invalid", source=X15 + " (no uia_session and no entropy)",
+             token=tok(), context={"account_management_uri": AMU})
+    s.decide("POST", XS_PATH, error="input.invalid", source=X15 + " (no account_management_uri)",
+             token=tok(), context={"uia_session": "sess-1"})
+    s.decide("POST", XS_PATH, error="input.invalid", source=X15 + " (no context at all)", token=tok())
+    s.decide("POST", XS_PATH, allow(op, consumes_approval=False),
+             X15 + "; MSC3967 (no URI needed when exempt); policy (consumes_approval)", token=tok(),
+             context={"cross_signing": {"master_key_exists": False}})
+    for base in ("https://account.example.org/manage?lang=en", "https://account.example.org/#/account",
+                 "https://account.example.org/a?", "https://account.example.org/a?x=1&#frag",
+                 "https://account.example.org"):
+        url = account_url(base, XS_RESET)
+        s.decide("POST", XS_PATH, uia(url, "sess-1"), X15 + "; FORMAT.md account.url (the m.oauth URL)",
+                 token=tok(), context={"account_management_uri": base, "uia_session": "sess-1"})
+    # earlier steps win
+    s.decide("POST", XS_PATH, allow(op), "DECISIONS.md step 7 (appservice, even past the window)",
+             token=APPSERVICE, now=NOW + 10, context=xs_context(reset_approved_until=NOW))
+    s.decide("POST", XS_PATH, deny(403, "M_GUEST_ACCESS_FORBIDDEN", op), "DECISIONS.md step 12 before step 15",
+             token=GUEST, context=xs_context())
+    s.decide("POST", XS_PATH, no_api("default", op), "DECISIONS.md step 10 before step 15",
+             token=tok("openid"), context=xs_context())
+    s.decide("POST", XS_PATH, deny(401, "M_UNKNOWN_TOKEN", op), "DECISIONS.md step 6 before step 15",
+             token=tok(FULL, active=False), context=xs_context())
+    # step 15 always answers: step-up rules on this endpoint are never reached
+    rule = {"step_up": [{"endpoints": [op], "max_age": 60, "acr_values": ["urn:acr:mfa"]}]}
+    s.decide("POST", XS_PATH, uia(XS_URL, "sess-1"), X15 + "; policy (step 15 answers before step 17)",
+             token=tok(FULL, auth_time=NOW - 3600), now=NOW, context=xs_context(), policy=rule)
+    s.decide("POST", XS_PATH, allow(op, consumes_approval=False),
+             X15 + "; policy (step 15 answers before step 17)",
+             token=tok(FULL, auth_time=NOW - 3600), now=NOW,
+             context=xs_context(master_key_exists=False), policy=rule)
+    return s
+
+
+# ---------------------------------------------------------------------------------------------
+# decide-legacy: steps 1, 2 and 14, account_url, legacy_endpoints
+
+def suite_legacy():
+    s = Suite("decide-legacy",
+              "request.decide steps 1, 2 and 14 (legacy endpoints that OAuth clients may not use), "
+              "the account_url deep links, and legacy_endpoints: true")
+    legacy = {"legacy_endpoints": True}
+    LOGIN = f"{C}/login"
+    as_login = {"body": {"type": "m.login.application_service"}}
+    S1 = "DECISIONS.md step 1; MSC4190; spec 3.2"
+    unsupported = deny(400, "M_APPSERVICE_LOGIN_UNSUPPORTED", "login")
+    s.decide("POST", LOGIN, unsupported, S1 + " (no token)", context=as_login)
+    s.decide("POST", LOGIN, unsupported, S1 + " (with a token)", token=tok(), context=as_login)
+    s.decide("POST", LOGIN, unsupported, S1 + " (an appservice token)", token=APPSERVICE, context=as_login)
+    s.decide("POST", LOGIN, unsupported, S1 + " (before step 6)", token=tok(FULL, active=False),
+             context=as_login)
+    s.decide("POST", "/_matrix/client/r0/login", unsupported, S1 + " (r0 alias)", context=as_login,
+             policy="mas")
+    s.decide("POST", LOGIN, unsupported, S1 + " (synapse)", context=as_login, policy="synapse")
+    s.decide("POST", LOGIN, deny(404, "M_UNRECOGNIZED", "login"), "DECISIONS.md step 2 (password login)",
+             context={"body": {"type": "m.login.password"}})
+    s.decide("POST", LOGIN, deny(404, "M_UNRECOGNIZED", "login"), "DECISIONS.md step 2 (token login)",
+             context={"body": {"type": "m.login.token"}})
+    s.decide("GET", LOGIN, deny(404, "M_UNRECOGNIZED", "getLoginFlows"),
+             "DECISIONS.md step 2 (step 1 is POST only)", context=as_login)
+    s.decide("POST", LOGIN, allow("login"), "DECISIONS.md notes (legacy_endpoints skips step 1); step 5",
+             context=as_login, policy=legacy)
+    s.decide("POST", LOGIN, allow("login"), "DECISIONS.md notes (legacy_endpoints skips step 2); step 5",
+             context={"body": {"type": "m.login.password"}}, policy=legacy)
+    s.decide("POST", f"{LOGIN}/", deny(401, "M_MISSING_TOKEN", None),
+             "DECISIONS.md path matching (trailing slash: unknown); step 4", context=as_login)
+    # step 2, each endpoint, with and without a token, and under legacy_endpoints
+    S2 = "DECISIONS.md step 2; spec 3.2; MSC4254"
+    for e in ENDPOINTS:
+        if e["operation_id"] not in STEP2:
+            continue
+        op = first_op(e)
+        path = fill(e["path"])
+        gone = deny(404, "M_UNRECOGNIZED", op, account_url=None)
+        s.decide(e["method"], path, gone, S2 + " (inactive token: step 2 comes first)",
+                 token=tok(FULL, active=False))
+        s.decide(e["method"], path, gone, S2 + " (guest token: step 2 comes first)", token=GUEST,
+                 policy="synapse")
+        if op != "deactivateAccount":
+            s.decide(e["method"], path, gone, S2 + " (account_url null except for deactivation)",
+                     token=tok(), context={"account_management_uri": AMU})
+        if e["token"] in ("none", "optional"):
+            s.decide(e["method"], path, allow(op), "DECISIONS.md notes (legacy_endpoints); step 5",
+                     policy=legacy)
+        else:
+            s.decide(e["method"], path, allow(op, device=DID),
+                     "DECISIONS.md notes (legacy_endpoints); step 18", token=tok(), policy=legacy)
+    DEACT = f"{C}/account/deactivate"
+    S2A = "DECISIONS.md step 2 and notes (account_url); MSC4191; spec 5.6"
+    s.decide("POST", DEACT, deny(404, "M_UNRECOGNIZED", "deactivateAccount",
+                                 account_url=AMU + "?action=org.matrix.account_deactivate"),
+             S2A, token=tok(), context={"account_management_uri": AMU})
+    s.decide("POST", DEACT, deny(404, "M_UNRECOGNIZED", "deactivateAccount",
+                                 account_url=AMU + "?action=org.matrix.account_deactivate"),
+             S2A + " (no token)", context={"account_management_uri": AMU})
+    s.decide("POST", DEACT, deny(404, "M_UNRECOGNIZED", "deactivateAccount",
+                                 account_url="https://id.example.org/manage?tab=1&action=org.matrix.account_deactivate#top"),
+             S2A + " (base with query and fragment)", token=tok(),
+             context={"account_management_uri": "https://id.example.org/manage?tab=1#top"})
+    s.decide("POST", DEACT, deny(404, "M_UNRECOGNIZED", "deactivateAccount", account_url=None),
+             S2A + " (no account_management_uri)", token=tok())
+    s.decide("POST", DEACT, allow("deactivateAccount", device=DID, account_url=None),
+             "DECISIONS.md notes (legacy_endpoints skips step 2); policy (account_url only on step 2 and 14 denials)",
+             token=tok(),
+             context={"account_management_uri": AMU}, policy=legacy)
+
+    # step 14
+    S14 = "DECISIONS.md step 14 and notes (account_url); MSC4191; spec 3.2, 5.6"
+    DDEV = f"{C}/devices/"
+    for raw, decoded in ((DID, DID), ("AB%20CD", "AB CD"), ("AB%2FCD", "AB/CD"), ("AB%2fCD", "AB/CD"),
+                         ("AB+CD", "AB+CD"), ("%41BC", "ABC"), ("AB:CD@x", "AB:CD@x"),
+                         ("AB~CD", "AB~CD"), ("AB%7ECD", "AB~CD"), ("AB%25CD", "AB%CD"),
+                         ("caf%C3%A9", "caf\u00e9"), ("a.b_c-d", "a.b_c-d")):
+        assert unquote(raw) == decoded
+        url = AMU + "?action=org.matrix.device_delete&device_id=" + pct(decoded)
+        s.decide("DELETE", DDEV + raw, deny(404, "M_UNRECOGNIZED", "deleteDevice", account_url=url),
+                 S14 + f" (deviceId {raw} percent-decoded, then encoded again)", token=tok(),
+                 context={"account_management_uri": AMU})
+    # the same URLs written out by hand, so the encoder above is checked too
+    for raw, url in (("AB%20CD", AMU + "?action=org.matrix.device_delete&device_id=AB%20CD"),
+                     ("AB%2fCD", AMU + "?action=org.matrix.device_delete&device_id=AB%2FCD"),
+                     ("AB+CD", AMU + "?action=org.matrix.device_delete&device_id=AB%2BCD"),
+                     ("AB:CD@x", AMU + "?action=org.matrix.device_delete&device_id=AB%3ACD%40x"),
+                     ("caf%C3%A9", AMU + "?action=org.matrix.device_delete&device_id=caf%C3%A9")):
+        assert url == AMU + "?action=org.matrix.device_delete&device_id=" + pct(unquote(raw))
+    s.decide("DELETE", DDEV + DID, deny(404, "M_UNRECOGNIZED", "deleteDevice", account_url=None),
+             S14 + " (no account_management_uri)", token=tok())
+    s.decide("DELETE", DDEV + DID, deny(404, "M_UNRECOGNIZED", "deleteDevice",
+                                        account_url="https://id.example.org/?device_id=&action=org.matrix.device_delete&device_id=ABCDEFGHIJ"),
+             S14 + " (base already has a query)", token=tok(),
+             context={"account_management_uri": "https://id.example.org/?device_id=&"})
+    s.decide("DELETE", "/_matrix/client/r0/devices/" + DID,
+             deny(404, "M_UNRECOGNIZED", "deleteDevice",
+                  account_url=AMU + "?action=org.matrix.device_delete&device_id=ABCDEFGHIJ"),
+             S14 + " (r0 alias)", token=tok(), context={"account_management_uri": AMU}, policy="mas")
+    DD = f"{C}/delete_devices"
+    s.decide("POST", DD, deny(404, "M_UNRECOGNIZED", "deleteDevices",
+                              account_url=AMU + "?action=org.matrix.devices_list"),
+             S14, token=tok(), context={"account_management_uri": AMU})
+    s.decide("POST", DD, deny(404, "M_UNRECOGNIZED", "deleteDevices",
+                              account_url="https://id.example.org/?action=org.matrix.devices_list#devices"),
+             S14 + " (base with a fragment only)", token=tok(),
+             context={"account_management_uri": "https://id.example.org/#devices"}, policy="synapse")
+    s.decide("POST", DD, deny(404, "M_UNRECOGNIZED", "deleteDevices", account_url=None),
+             S14 + " (no account_management_uri)", token=tok())
+    s.decide("DELETE", DDEV + DID, allow("deleteDevice", device=DID, account_url=None),
+             "DECISIONS.md notes (legacy_endpoints skips step 14); policy (account_url only on step 2 and 14 denials)",
+             token=tok(),
+             context={"account_management_uri": AMU}, policy=legacy)
+    s.decide("POST", DD, allow("deleteDevices", device=DID, account_url=None),
+             "DECISIONS.md notes (legacy_endpoints skips step 14)", token=tok(), policy=legacy)
+    s.decide("DELETE", DDEV + DID, allow("deleteDevice"), "DECISIONS.md step 7 before step 14; MSC4190",
+             token=APPSERVICE, context={"account_management_uri": AMU})
+    s.decide("DELETE", DDEV + DID, deny(403, "M_GUEST_ACCESS_FORBIDDEN", "deleteDevice"),
+             "DECISIONS.md step 12 before step 14", token=GUEST)
+    s.decide("DELETE", DDEV + DID, no_api("mas", "deleteDevice"), "DECISIONS.md step 10 before step 14",
+             token=tok(f"openid {DEV}{DID}"), policy="mas")
+    s.decide("DELETE", DDEV + DID, deny(401, "M_MISSING_TOKEN", "deleteDevice"),
+             "DECISIONS.md step 4 before step 14", context={"account_management_uri": AMU})
+    s.decide("GET", DDEV + DID, allow("getDevice", device=DID, account_url=None),
+             "DECISIONS.md step 18 (only DELETE is step 14)", token=tok(),
+             context={"account_management_uri": AMU})
+    s.decide("PUT", DDEV + DID, allow("updateDevice", device=DID, account_url=None),
+             "DECISIONS.md step 18 (only DELETE is step 14)", token=tok(),
+             context={"account_management_uri": AMU})
+    s.decide("DELETE", DDEV, deny(404, "M_UNRECOGNIZED", None),
+             "DECISIONS.md path matching (empty deviceId: unknown); step 16", token=tok(),
+             policy={"unknown_endpoints": "deny"})
+    return s
+
+
+# ---------------------------------------------------------------------------------------------
+# decide-stepup: step 17
+
+def suite_stepup():
+    s = Suite("decide-stepup",
+              "request.decide step 17: step-up rules (RFC 9470, MSC4363) with max_age and "
+              "acr_values, combined rules, the WWW-Authenticate header and the JSON body")
+    S17 = "DECISIONS.md step 17 (Step-up); RFC 9470 section 3; MSC4363"
+    CR = f"{C}/createRoom"
+    max300 = {"step_up": [{"endpoints": ["createRoom"], "max_age": 300}]}
+    acr2 = {"step_up": [{"endpoints": ["createRoom"], "acr_values": ["urn:acr:2fa", "urn:acr:mfa"]}]}
+    both = {"step_up": [{"endpoints": ["createRoom"], "max_age": 300,
+                         "acr_values": ["urn:acr:2fa", "urn:acr:mfa"]}]}
+
+    def t(**fields):
+        return tok(FULL, **fields)
+
+    # max_age
+    s.decide("POST", CR, allow("createRoom", device=DID), S17 + " (fresh)", token=t(auth_time=NOW - 10),
+             now=NOW, policy=max300)
+    s.decide("POST", CR, allow("createRoom"), S17 + " (now - auth_time == max_age passes)",
+             token=t(auth_time=NOW - 300), now=NOW, policy=max300)
+    s.decide("POST", CR, step_up("createRoom", max_age=300), S17 + " (now - auth_time == max_age + 1)",
+             token=t(auth_time=NOW - 301), now=NOW, policy=max300)
+    s.decide("POST", CR, step_up("createRoom", max_age=300), S17 + " (stale by an hour)",
+             token=t(auth_time=NOW - 3600), now=NOW, policy=max300)
+    s.decide("POST", CR, step_up("createRoom", max_age=300), S17 + " (auth_time missing)",
+             token=t(), now=NOW, policy=max300)
+    s.decide("POST", CR, allow("createRoom"), S17 + " (auth_time in the future: the difference is negative)",
+             token=t(auth_time=NOW + 60), now=NOW, policy=max300)
+    s.decide("POST", CR, error="input.invalid", source=S17 + "; DECISIONS.md Input (now missing)",
+             token=t(auth_time=NOW - 10), policy=max300)
+    s.decide("POST", CR, step_up("createRoom", max_age=300),
+             S17 + "; policy (auth_time missing fails the rule without reading now)",
+             token=t(), policy=max300)
+    zero = {"step_up": [{"endpoints": ["createRoom"], "max_age": 0}]}
+    s.decide("POST", CR, allow("createRoom"), S17 + " (max_age 0, same second)", token=t(auth_time=NOW),
+             now=NOW, policy=zero)
+    s.decide("POST", CR, step_up("createRoom", max_age=0), S17 + " (max_age 0, one second later)",
+             token=t(auth_time=NOW - 1), now=NOW, policy=zero)
+    # acr_values
+    s.decide("POST", CR, allow("createRoom"), S17 + " (acr in the list)", token=t(acr="urn:acr:mfa"),
+             policy=acr2)
+    s.decide("POST", CR, allow("createRoom"), S17 + " (acr in the list, now not needed)",
+             token=t(acr="urn:acr:2fa", auth_time=NOW - 99999), policy=acr2)
+    s.decide("POST", CR, step_up("createRoom", acr=["urn:acr:2fa", "urn:acr:mfa"]),
+             S17 + " (acr not in the list)", token=t(acr="urn:acr:pwd"), policy=acr2)
+    s.decide("POST", CR, step_up("createRoom", acr=["urn:acr:2fa", "urn:acr:mfa"]),
+             S17 + " (acr compared exactly)", token=t(acr="URN:ACR:MFA"), policy=acr2)
+    s.decide("POST", CR, step_up("createRoom", acr=["urn:acr:2fa", "urn:acr:mfa"]),
+             S17 + " (acr missing)", token=t(), now=NOW, policy=acr2)
+    s.decide("POST", CR, step_up("createRoom", acr=["urn:acr:2fa", "urn:acr:mfa"]),
+             S17 + " (acr is one value, not a list)", token=t(acr="urn:acr:2fa urn:acr:mfa"), policy=acr2)
+    # one rule with both
+    s.decide("POST", CR, allow("createRoom"), S17 + " (both pass)",
+             token=t(acr="urn:acr:2fa", auth_time=NOW - 300), now=NOW, policy=both)
+    s.decide("POST", CR, step_up("createRoom", acr=["urn:acr:2fa", "urn:acr:mfa"], max_age=300),
+             S17 + " (fresh, wrong acr: the answer names both)",
+             token=t(acr="urn:acr:pwd", auth_time=NOW - 10), now=NOW, policy=both)
+    s.decide("POST", CR, step_up("createRoom", acr=["urn:acr:2fa", "urn:acr:mfa"], max_age=300),
+             S17 + " (stale, right acr)", token=t(acr="urn:acr:mfa", auth_time=NOW - 301), now=NOW,
+             policy=both)
+    s.decide("POST", CR, step_up("createRoom", acr=["urn:acr:2fa", "urn:acr:mfa"], max_age=300),
+             S17 + " (neither auth_time nor acr)", token=t(), now=NOW, policy=both)
+    # several rules
+    rules = {"step_up": [
+        {"endpoints": ["createRoom", "sync"], "max_age": 600, "acr_values": ["a", "b"]},
+        {"endpoints": ["search"], "max_age": 5},
+        {"endpoints": ["createRoom"], "max_age": 300, "acr_values": ["b", "c"]},
+        {"endpoints": ["createRoom"], "acr_values": ["d", "a"]},
+    ]}
+    s.decide("POST", CR, step_up("createRoom", acr=["a", "b", "c", "d"], max_age=300),
+             S17 + " (smallest max_age, union of acr_values in rule order without repeats)",
+             token=t(acr="x", auth_time=NOW - 1000), now=NOW, policy=rules)
+    s.decide("POST", CR, step_up("createRoom", acr=["a", "b", "c", "d"], max_age=300),
+             S17 + " (one failing rule: the answer still combines every rule that names the endpoint)",
+             token=t(acr="a", auth_time=NOW - 400), now=NOW, policy=rules)
+    s.decide("POST", CR, step_up("createRoom", acr=["a", "b", "c", "d"], max_age=300),
+             S17 + " (acr b passes rules 1 and 3, fails rule 4)",
+             token=t(acr="b", auth_time=NOW - 10), now=NOW, policy=rules)
+    s.decide("POST", CR, allow("createRoom"), S17 + " (every rule that names the endpoint passes)",
+             token=t(acr="a", auth_time=NOW - 10), now=NOW,
+             policy={"step_up": [rules["step_up"][0], rules["step_up"][3]]})
+    s.decide("GET", f"{C}/sync", step_up("sync", acr=["a", "b"], max_age=600),
+             S17 + " (only the rules naming sync)", token=t(acr="c", auth_time=NOW), now=NOW, policy=rules)
+    s.decide("GET", f"{C}/sync", allow("sync"), S17 + " (sync passes its one rule)",
+             token=t(acr="b", auth_time=NOW - 600), now=NOW, policy=rules)
+    s.decide("POST", f"{C}/search", step_up("search", max_age=5), S17 + " (max_age only)",
+             token=t(acr="a", auth_time=NOW - 6), now=NOW, policy=rules)
+    s.decide("GET", f"{C}/joined_rooms", allow("getJoinedRooms"), S17 + " (no rule names the endpoint)",
+             token=t(), now=NOW, policy=rules)
+    s.decide("GET", f"{C}/joined_rooms", allow("getJoinedRooms"),
+             S17 + " (no rule names the endpoint: now not needed)", token=t(auth_time=NOW), policy=rules)
+    split = {"step_up": [{"endpoints": ["createRoom"], "acr_values": ["urn:acr:mfa"]},
+                         {"endpoints": ["createRoom"], "max_age": 120}]}
+    s.decide("POST", CR, step_up("createRoom", acr=["urn:acr:mfa"], max_age=120),
+             S17 + " (one acr rule and one max_age rule, only the max_age rule fails)",
+             token=t(acr="urn:acr:mfa", auth_time=NOW - 121), now=NOW, policy=split)
+    s.decide("POST", CR, step_up("createRoom", acr=["urn:acr:mfa"], max_age=120),
+             S17 + " (one acr rule and one max_age rule, only the acr rule fails)",
+             token=t(auth_time=NOW - 120), now=NOW, policy=split)
+    s.decide("POST", CR, error="input.invalid",
+             source=S17 + "; DECISIONS.md Input (a max_age rule with auth_time needs now)",
+             token=t(acr="other", auth_time=NOW - 120), policy=split)
+    # operation ids, aliases
+    s.decide("GET", f"{C}/events", step_up("getEvents", max_age=30),
+             S17 + "; DECISIONS.md path matching (peekEvents names GET /events; results report getEvents)",
+             token=t(auth_time=NOW - 31), now=NOW,
+             policy={"step_up": [{"endpoints": ["peekEvents"], "max_age": 30}]})
+    s.decide("GET", "/_matrix/client/r0/sync", step_up("sync", max_age=30), S17 + " (r0 alias)",
+             token=t(auth_time=NOW - 31), now=NOW, policy={"step_up": [{"endpoints": ["sync"], "max_age": 30}]})
+    s.decide("GET", f"{C}/nonexistent", allow(None), S17 + " (unknown paths have no operation id)",
+             token=t(), now=NOW, policy={"step_up": [{"endpoints": ["sync"], "max_age": 30}]})
+    # presets
+    for preset in ("mas", "synapse"):
+        s.decide("POST", CR, step_up("createRoom", acr=["urn:acr:2fa", "urn:acr:mfa"], max_age=300),
+                 S17 + f" ({preset})", token=t(auth_time=NOW - 301), now=NOW,
+                 policy=dict(both, preset=preset))
+    # earlier steps win
+    dev_rule = {"step_up": [{"endpoints": ["deleteDevice", "getVersions", "createRoom", "pingAppservice"],
+                             "max_age": 60}]}
+    s.decide("DELETE", f"{C}/devices/{DID}", deny(404, "M_UNRECOGNIZED", "deleteDevice"),
+             "DECISIONS.md step 14 before step 17", token=t(auth_time=NOW - 61), now=NOW, policy=dev_rule)
+    s.decide("DELETE", f"{C}/devices/{DID}", step_up("deleteDevice", max_age=60),
+             S17 + "; DECISIONS.md notes (legacy_endpoints skips step 14)",
+             token=t(auth_time=NOW - 61), now=NOW, policy=dict(dev_rule, legacy_endpoints=True))
+    s.decide("GET", "/_matrix/client/versions", allow("getVersions"),
+             "DECISIONS.md step 5 before step 17 (no token)", now=NOW, policy=dev_rule)
+    s.decide("GET", "/_matrix/client/versions", step_up("getVersions", max_age=60),
+             S17 + " (a presented token is checked)", token=t(auth_time=NOW - 61), now=NOW, policy=dev_rule)
+    s.decide("POST", CR, allow("createRoom"), "DECISIONS.md step 7 before step 17 (appservice)",
+             token=APPSERVICE, now=NOW, policy=dev_rule)
+    s.decide("POST", "/_matrix/client/v1/appservice/bridge/ping", allow("pingAppservice"),
+             "DECISIONS.md step 7 before step 17 (appservice)", token=APPSERVICE, now=NOW, policy=dev_rule)
+    s.decide("POST", CR, deny(403, "M_GUEST_ACCESS_FORBIDDEN", "createRoom"),
+             "DECISIONS.md step 12 before step 17", token=tok(FULL, guest=True, auth_time=NOW - 61), now=NOW,
+             policy=dev_rule)
+    s.decide("GET", f"{C}/sync", step_up("sync", max_age=60), S17 + " (a guest on a guest endpoint)",
+             token=tok(FULL, guest=True, auth_time=NOW - 61), now=NOW,
+             policy={"step_up": [{"endpoints": ["sync"], "max_age": 60}]})
+    s.decide("POST", CR, deny(401, "M_UNKNOWN_TOKEN", "createRoom"), "DECISIONS.md step 6 before step 17",
+             token=t(active=False, auth_time=NOW - 61), now=NOW, policy=dev_rule)
+    s.decide("POST", CR, no_api("synapse", "createRoom"), "DECISIONS.md step 10 before step 17",
+             token=tok("openid", auth_time=NOW - 61), now=NOW, policy=dict(dev_rule, preset="synapse"))
+    s.decide("POST", CR, deny(401, "M_MISSING_TOKEN", "createRoom"), "DECISIONS.md step 4 before step 17",
+             now=NOW, policy=dev_rule)
+    s.decide("POST", f"{C}/login", deny(404, "M_UNRECOGNIZED", "login"), "DECISIONS.md step 2 before step 17",
+             token=t(auth_time=NOW - 61), now=NOW,
+             policy={"step_up": [{"endpoints": ["login"], "max_age": 60}]})
+    # policy errors
+    P = "FORMAT.md Policy documents"
+    for rule, why in (({"endpoints": ["makeRoom"], "max_age": 60}, "unknown operation id"),
+                      ({"endpoints": ["createRoom"]}, "a rule needs max_age or acr_values"),
+                      ({"endpoints": ["createRoom"], "max_age": "60"}, "max_age wrong type"),
+                      ({"endpoints": ["createRoom"], "acr_values": "urn:acr:mfa"}, "acr_values wrong type"),
+                      ({"endpoints": "createRoom", "max_age": 60}, "endpoints wrong type"),
+                      ({"endpoints": ["createRoom"], "max_age": 60, "scope": "x"}, "unknown field")):
+        s.decide("POST", CR, error="policy.invalid", source=f"{P}; DECISIONS.md Step-up ({why})",
+                 token=t(auth_time=NOW), now=NOW, policy={"step_up": [rule]})
+    s.decide("POST", CR, error="policy.invalid", source=f"{P} (step_up wrong type)",
+             token=t(auth_time=NOW), now=NOW, policy={"step_up": {"endpoints": ["createRoom"], "max_age": 60}})
+    return s
+
+
+# ---------------------------------------------------------------------------------------------
+# decide-admin: step 11 and the admin paths
+
+def suite_admin():
+    s = Suite("decide-admin",
+              "request.decide step 11: Synapse admin paths (/_synapse/admin/...) with and without "
+              "urn:synapse:admin:*, and the Matrix admin endpoints that need no admin scope")
+    S11 = "DECISIONS.md step 11; DECISIONS.md path matching (admin paths)"
+    ADMIN_PATHS = [("GET", "/_synapse/admin/v2/users/%40alice%3Aexample.org"),
+                   ("GET", "/_synapse/admin/v1/server_version"),
+                   ("POST", "/_synapse/admin/v1/users/@alice:example.org/_allow_cross_signing_replacement_without_uia"),
+                   ("DELETE", "/_synapse/admin/v1/rooms/%21room%3Aexample.org"),
+                   ("PUT", "/_synapse/admin/v2/users/%40bob%3Aexample.org/")]
+    full_admin = tok(f"{FULL} {ADMIN}")
+    for method, path in ADMIN_PATHS:
+        s.decide(method, path, allow(None, device=DID, synapse_admin=True),
+                 S11 + "; step 18 (API and admin scope)", token=full_admin)
+        s.decide(method, path, deny(403, "M_FORBIDDEN", None), S11 + " (no urn:synapse:admin:*)",
+                 token=tok())
+        s.decide(method, path, deny(401, "M_MISSING_TOKEN", None), "DECISIONS.md step 4 (admin path)")
+    P = ADMIN_PATHS[0][1]
+    for preset in ("mas", "synapse"):
+        s.decide("GET", P, allow(None, device=DID, synapse_admin=True), S11 + f" ({preset})",
+                 token=full_admin, policy=preset)
+        s.decide("GET", P, deny(403, "M_FORBIDDEN", None), S11 + f" ({preset})", token=tok(), policy=preset)
+        s.decide("GET", P, deny(401, "M_MISSING_TOKEN", None), f"DECISIONS.md step 4 ({preset})", policy=preset)
+    s.decide("GET", P, allow(None, device=None, synapse_admin=True), S11 + " (unstable API token)",
+             token=tok(f"{API_U} {ADMIN}"))
+    s.decide("GET", P, allow(None, device=None, synapse_admin=True), S11 + " (no device is needed)",
+             token=tok(f"{API} {ADMIN}"))
+    for preset in ("default", "mas", "synapse"):
+        s.decide("GET", P, no_api(preset, None),
+                 f"DECISIONS.md step 10 before step 11 ({preset}): the admin scope alone is not enough",
+                 token=tok(ADMIN), policy=preset)
+    s.decide("GET", P, deny(403, "M_FORBIDDEN", None), S11 + " (case matters: URN:SYNAPSE:ADMIN:*)",
+             token=tok(f"{FULL} URN:SYNAPSE:ADMIN:*"))
+    s.decide("GET", P, deny(403, "M_FORBIDDEN", None), S11 + " (urn:mas:admin is not the Synapse admin scope)",
+             token=tok(f"{FULL} urn:mas:admin"))
+    s.decide("GET", P, deny(401, "M_UNKNOWN_TOKEN", None), "DECISIONS.md step 6 (admin path)",
+             token=tok(f"{FULL} {ADMIN}", active=False))
+    s.decide("GET", P, deny(401, "M_UNKNOWN_TOKEN", None), "DECISIONS.md step 9 (admin path)",
+             token=tok(f"{FULL}  {ADMIN}"))
+    s.decide("GET", P, allow(None), "DECISIONS.md step 7 (an appservice token, admin path)", token=APPSERVICE)
+    s.decide("GET", P, allow(None, synapse_admin=True),
+             "DECISIONS.md step 16 (an admin path is not an unknown path)", token=full_admin,
+             policy={"unknown_endpoints": "deny"})
+    s.decide("GET", P, deny(403, "M_FORBIDDEN", None), S11 + " (unknown_endpoints deny)", token=tok(),
+             policy={"unknown_endpoints": "deny"})
+    s.decide("GET", P, allow(None, device="COMPAT", synapse_admin=True),
+             S11 + " (explicit device_id of a compatibility session)",
+             token=tok(f"{API} {API_U} {ADMIN}", device_id="COMPAT"))
+    # paths that look like admin paths but are not under /_synapse/admin/
+    for path, why in (("/_synapse/admin", "no trailing slash: not under /_synapse/admin/"),
+                      ("/_synapse/administrator/v1/x", "a longer first segment"),
+                      ("/_synapse/Admin/v1/server_version", "case matters"),
+                      ("/_matrix/synapse/admin/v1/server_version", "not at the root")):
+        s.decide("GET", path, allow(None, device=DID, synapse_admin=False),
+                 "policy (admin paths start with /_synapse/admin/); DECISIONS.md step 18 (unknown: " + why + ")",
+                 token=tok())
+        s.decide("GET", path, deny(404, "M_UNRECOGNIZED", None),
+                 "policy (admin paths start with /_synapse/admin/); DECISIONS.md step 16 (" + why + ")",
+                 token=tok(), policy={"unknown_endpoints": "deny"})
+    # the Matrix admin endpoints are ordinary endpoints
+    for method, op in (("GET", "getAdminLockUser"), ("PUT", "setAdminLockUser"),
+                       ("GET", "getAdminSuspendUser"), ("PUT", "setAdminSuspendUser"), ("GET", "getWhoIs")):
+        e = BY_OP[op]
+        s.decide(method, fill(e["path"]), allow(op, device=DID, synapse_admin=False),
+                 "DECISIONS.md step 18 (a spec endpoint: step 11 is for /_synapse/admin/ only)", token=tok())
+        s.decide(method, fill(e["path"]), allow(op, device=DID, synapse_admin=True),
+                 "DECISIONS.md step 18 (synapse_admin reported)", token=full_admin)
+    return s
+
+
+# ---------------------------------------------------------------------------------------------
+# grant.decide
+
+AC = "authorization_code"
+DC = "urn:ietf:params:oauth:grant-type:device_code"
+CC = "client_credentials"
+GRANT_ENTROPY = "0123456789abcdef0123"  # 10 bytes, all below 248
+ADMIN_USER = {"admin": True}
+ADMIN_CLIENT = {"admin": True}
+
+
+def granted(violations=None, scope=None, device=None):
+    if violations:
+        assert violations == sorted(set(violations), key=lambda v: v.encode())
+        return {"allowed": False, "violations": violations, "granted": None, "device": None}
+    return {"allowed": True, "violations": [], "granted": scope, "device": device}
+
+
+def grant_case(s, scope, grant_type, pattern=None, source="", *, error=None, policy=None, user=None,
+               client=None, entropy=None, raw=None):
+    inp = {}
+    if policy is not None:
+        inp["policy"] = policy
+    inp["scope"] = scope
+    inp["grant_type"] = grant_type
+    if user is not None:
+        inp["user"] = user
+    if client is not None:
+        inp["client"] = client
+    if entropy is not None:
+        inp["entropy"] = entropy
+    if raw is not None:
+        inp = raw
+    if error is not None:
+        s.err("grant.decide", inp, error, source)
+    else:
+        s.ok("grant.decide", inp, pattern, source)
+
+
+def grant_common(s, policy):
+    """Cases whose answer is the same under default and mas."""
+    G = "FORMAT.md Grants; PRESETS.md " + (policy or "default")
+    ok_full = granted(scope=canonical([API, DEV + DID]), device=DID)
+    grant_case(s, FULL, AC, ok_full, G, policy=policy)
+    grant_case(s, FULL, DC, ok_full, G + " (device code grant is interactive)", policy=policy)
+    grant_case(s, f"openid {FULL}", AC, granted(scope=f"openid {API} {DEV}{DID}", device=DID), G, policy=policy)
+    grant_case(s, f"{DEV}{DID} email {API} openid", AC,
+               granted(scope=f"email openid {API} {DEV}{DID}", device=DID), G + " (canonical order)",
+               policy=policy)
+    grant_case(s, f"openid openid {FULL} {API}", AC, granted(scope=f"openid {API} {DEV}{DID}", device=DID),
+               G + " (duplicates collapse)", policy=policy)
+    grant_case(s, f"{API_U} {DEV_U}{DID}", AC, granted(scope=f"{API_U} {DEV_U}{DID}", device=DID),
+               G + " (unstable prefix)", policy=policy)
+    grant_case(s, "", AC, granted(scope="", device=None), G + " (empty scope: nothing requested)", policy=policy)
+    grant_case(s, "", CC, granted(scope="", device=None), G + " (empty scope, client_credentials)",
+               policy=policy)
+    grant_case(s, "openid email", AC, granted(scope="email openid", device=None), G, policy=policy)
+    grant_case(s, "openid email urn:mas:graphql:*", CC,
+               granted(scope="email openid urn:mas:graphql:*", device=None), G + " (no rule on these)",
+               policy=policy)
+    # interactive grants
+    grant_case(s, FULL, CC, granted(["grant.api_not_interactive"]), G + " (API token)", policy=policy)
+    grant_case(s, f"{API_U} {DEV_U}{DID}", CC, granted(["grant.api_not_interactive"]), G, policy=policy)
+    grant_case(s, f"openid {API} {DEV}{DID}", CC, granted(["grant.api_not_interactive"]), G,
+               policy=policy, client=ADMIN_CLIENT)
+    grant_case(s, API, CC, granted(["grant.api_not_interactive"]), G + " (API token, entropy given)",
+               policy=policy, entropy=GRANT_ENTROPY)
+    grant_case(s, f"{DEV}{DID}", CC, granted(["grant.api_not_interactive", "grant.device_without_api"]),
+               G + " (a device token needs an interactive grant and the API token)", policy=policy)
+    # device without API
+    grant_case(s, f"{DEV}{DID}", AC, granted(["grant.device_without_api"]), G, policy=policy)
+    grant_case(s, f"openid {DEV_U}{DID}", DC, granted(["grant.device_without_api"]), G, policy=policy)
+    # two devices
+    grant_case(s, f"{API} {DEV}AAAAAAAAAA {DEV}BBBBBBBBBB", AC, granted(["grant.multiple_devices"]), G,
+               policy=policy)
+    grant_case(s, f"{API_U} {DEV_U}AAAAAAAAAA {DEV_U}BBBBBBBBBB", AC, granted(["grant.multiple_devices"]), G,
+               policy=policy)
+    # device rules
+    grant_case(s, f"{API} {DEV}", AC, granted(["device_id.empty"]), G + " (device_id.empty)", policy=policy)
+    grant_case(s, f"{API} {DEV}" + "D" * 256, AC, granted(["device_id.too_long"]), G + " (device_id.too_long)",
+               policy=policy)
+    grant_case(s, f"{API} {DEV}" + "D" * 255, AC,
+               granted(scope=f"{API} {DEV}" + "D" * 255, device="D" * 255), G + " (255 characters)",
+               policy=policy)
+    # admin scopes
+    grant_case(s, f"{FULL} {ADMIN}", AC, granted(scope=canonical([API, DEV + DID, ADMIN]), device=DID),
+               G + " (urn:synapse:admin:* for an admin user)", policy=policy, user=ADMIN_USER)
+    grant_case(s, f"{FULL} {ADMIN}", DC, granted(scope=canonical([API, DEV + DID, ADMIN]), device=DID),
+               G + " (device code grant)", policy=policy, user=ADMIN_USER)
+    grant_case(s, f"{FULL} {ADMIN}", AC, granted(["grant.admin_not_allowed"]), G + " (not an admin user)",
+               policy=policy, user={"admin": False})
+    grant_case(s, f"{FULL} {ADMIN}", AC, granted(["grant.admin_not_allowed"]), G + " (user absent)",
+               policy=policy)
+    grant_case(s, f"{FULL} {ADMIN}", AC, granted(["grant.admin_not_allowed"]),
+               G + " (an admin client does not make the user an admin)", policy=policy, user={},
+               client=ADMIN_CLIENT)
+    grant_case(s, ADMIN, CC, granted(["grant.admin_not_allowed"]),
+               G + " (urn:synapse:admin:* needs an interactive grant)", policy=policy, user=ADMIN_USER,
+               client=ADMIN_CLIENT)
+    grant_case(s, ADMIN, AC, granted(scope=ADMIN, device=None), G + " (admin scope alone)", policy=policy,
+               user=ADMIN_USER)
+    grant_case(s, "urn:mas:admin", AC, granted(scope="urn:mas:admin", device=None),
+               G + " (urn:mas:admin: admin user, interactive grant)", policy=policy, user=ADMIN_USER)
+    grant_case(s, "urn:mas:admin", DC, granted(scope="urn:mas:admin", device=None), G, policy=policy,
+               user=ADMIN_USER)
+    grant_case(s, "urn:mas:admin", AC, granted(["grant.admin_not_allowed"]),
+               G + " (an admin client on an interactive grant is not enough)", policy=policy,
+               client=ADMIN_CLIENT)
+    grant_case(s, "urn:mas:admin", CC, granted(scope="urn:mas:admin", device=None),
+               G + " (urn:mas:admin: admin client, client_credentials)", policy=policy, client=ADMIN_CLIENT)
+    grant_case(s, "urn:mas:admin", CC, granted(["grant.admin_not_allowed"]),
+               G + " (client_credentials, client not admin)", policy=policy, client={"admin": False})
+    grant_case(s, "urn:mas:admin", CC, granted(["grant.admin_not_allowed"]),
+               G + " (client_credentials: an admin user does not count)", policy=policy, user=ADMIN_USER)
+    grant_case(s, f"{DEV} {ADMIN}", CC,
+               granted(["device_id.empty", "grant.admin_not_allowed", "grant.api_not_interactive",
+                        "grant.device_without_api"]),
+               G + " (every violation, sorted by bytes)", policy=policy, client=ADMIN_CLIENT)
+    # device rules override: derived ids are not checked, named ones are
+    rules12 = {"preset": policy or "default",
+               "device_rules": {"min_length": 12, "max_length": 255, "alphabet": "scope_token"}}
+    grant_case(s, FULL, AC, granted(["device_id.too_short"]), G + "; device_rules min_length 12",
+               policy=rules12)
+    grant_case(s, f"{API} {DEV}ABCDEFGHIJKL", AC,
+               granted(scope=f"{API} {DEV}ABCDEFGHIJKL", device="ABCDEFGHIJKL"), G + "; device_rules",
+               policy=rules12)
+    grant_case(s, f"{API} {DEV}ABCDE+FGHIJ", AC, granted(["device_id.invalid_char"]),
+               G + "; device_rules alphabet unreserved",
+               policy={"preset": policy or "default",
+                       "device_rules": {"min_length": 1, "max_length": 255, "alphabet": "unreserved"}})
+    # grammar and limits: op errors
+    for scope, code, why in ((f"openid  {API}", "scope.empty_token", "doubled space"),
+                             (f" {FULL}", "scope.empty_token", "leading space"),
+                             (f"{FULL} ", "scope.empty_token", "trailing space"),
+                             (" ", "scope.empty_token", "a lone space"),
+                             (f"openid \"x\" {API}", "scope.invalid_char", "\""),
+                             (f"openid\t{API}", "scope.invalid_char", "tab"),
+                             ("openid \u00e9", "scope.invalid_char", "non-ASCII"),
+                             ("a\"b  c", "scope.invalid_char", "the first offence, left to right"),
+                             ("a  b\"", "scope.empty_token", "the first offence, left to right"),
+                             (many_tokens(65), "scope.too_many_tokens", "65 tokens"),
+                             (padded_scope(4097), "scope.too_long", "4097 bytes"),
+                             (padded_scope(4096)[:-1] + "\" ", "scope.too_long",
+                              "too long is checked before the characters")):
+        grant_case(s, scope, AC, error=code, source=f"FORMAT.md Grants and Scopes (errors): {why}",
+                   policy=policy)
+    # input errors
+    for gt in ("refresh_token", "password", "implicit", "", "AUTHORIZATION_CODE"):
+        grant_case(s, FULL, gt, error="input.invalid", source="FORMAT.md Grants (unknown grant_type)",
+                   policy=policy)
+    grant_case(s, "", "", error="input.invalid", source="FORMAT.md Grants (grant_type missing)",
+               raw={"scope": FULL, "policy": policy or "default"})
+    grant_case(s, "", "", error="input.invalid", source="FORMAT.md Operations (scope missing)",
+               raw={"grant_type": AC, "policy": policy or "default"})
+    grant_case(s, FULL, AC, error="input.invalid", source="FORMAT.md Operations (user wrong type)",
+               policy=policy, user=True)
+
+
+def extra_tokens_policy(preset, exact=(), patterns=()):
+    return {"preset": preset, "extra_tokens": {"exact": list(exact), "patterns": list(patterns)}}
+
+
+def suite_grant_default():
+    s = Suite("grant-default",
+              "grant.decide under the default preset: interactive grants, device derivation from "
+              "entropy, admin scopes, unknown tokens dropped, extra_tokens, op errors")
+    grant_common(s, None)
+    G = "FORMAT.md Grants; PRESETS.md default"
+    dev = derive_id(GRANT_ENTROPY, 10)
+    # worked by hand: 01->B 23->j 45->H 67->p 89->N ab->v cd->T ef->1 01->B 23->j
+    assert dev == "BjHpNvT1Bj", dev
+    grant_case(s, API, AC, granted(scope=f"{API} {DEV}{dev}", device=dev),
+               G + " (device derived from entropy, stable namespace)", entropy=GRANT_ENTROPY)
+    grant_case(s, f"openid {API_U}", DC, granted(scope=f"openid {API_U} {DEV_U}{dev}", device=dev),
+               G + " (derived, unstable namespace)", entropy=GRANT_ENTROPY)
+    grant_case(s, f"{API} {API_U}", AC,
+               granted(scope=canonical([API, API_U, DEV + dev, DEV_U + dev]), device=dev),
+               G + " (derived, appended in both namespaces)", entropy=GRANT_ENTROPY)
+    grant_case(s, API, AC, granted(scope=f"{API} {DEV}{dev}", device=dev),
+               G + " (derived from upper-case hex)", entropy=GRANT_ENTROPY.upper())
+    high = "f8f9fafbfcfdfeff" + GRANT_ENTROPY
+    grant_case(s, API, AC, granted(scope=f"{API} {DEV}{dev}", device=dev),
+               G + "; FORMAT.md Device ids (bytes of 248 or more are skipped)", entropy=high)
+    seven = "f7" * 10
+    assert derive_id(seven, 10) == "9999999999"
+    grant_case(s, API, AC, granted(scope=f"{API} {DEV}9999999999", device="9999999999"),
+               G + "; FORMAT.md Device ids (247 % 62 = 61)", entropy=seven)
+    grant_case(s, API, AC, granted(["grant.device_missing"]), G + " (no device and no entropy)")
+    grant_case(s, f"openid {API_U}", DC, granted(["grant.device_missing"]), G + " (no device and no entropy)")
+    grant_case(s, API, AC, error="entropy.insufficient", source=G + "; FORMAT.md Device ids",
+               entropy="0123456789abcdef01")
+    grant_case(s, API, AC, error="entropy.insufficient", source=G + "; FORMAT.md Device ids (high bytes skipped)",
+               entropy="0123456789abcdef01ff")
+    grant_case(s, API, AC, error="input.invalid", source="FORMAT.md Device ids (entropy not hex)",
+               entropy="zz" * 10)
+    grant_case(s, API, AC, error="input.invalid", source="FORMAT.md Device ids (odd length)",
+               entropy="0" * 21)
+    grant_case(s, FULL, AC, granted(scope=canonical([API, DEV + DID]), device=DID),
+               G + " (a named device: entropy not used)", entropy=GRANT_ENTROPY)
+    grant_case(s, f"{API} {DEV_U}{DID}", AC, granted(scope=canonical([API, DEV_U + DID]), device=DID),
+               G + " (mixed namespaces are allowed under default)")
+    grant_case(s, f"{API} {DEV}{DID} {DEV_U}{DID}", AC,
+               granted(scope=canonical([API, DEV + DID, DEV_U + DID]), device=DID),
+               G + " (the same id under both prefixes counts once)")
+    grant_case(s, f"{API} {DEV}AAAAAAAAAA {DEV_U}BBBBBBBBBB", AC, granted(["grant.multiple_devices"]),
+               G + " (two distinct ids across the prefixes)")
+    grant_case(s, f"{API} {DEV}ABC%", AC, granted(scope=f"{API} {DEV}ABC%", device="ABC%"),
+               G + " (default device rules: any scope-token character, no minimum)")
+    grant_case(s, f"{API} {DEV}ABC", AC, granted(scope=f"{API} {DEV}ABC", device="ABC"),
+               G + " (default has no minimum length)")
+    # unknown tokens are dropped, not refused
+    grant_case(s, f"openid profile {FULL}", AC, granted(scope=f"openid {API} {DEV}{DID}", device=DID),
+               G + "; RFC 6749 section 3.3 (unknown token dropped)")
+    grant_case(s, "profile phone offline_access", AC, granted(scope="", device=None),
+               G + " (every token unknown: granted empty)")
+    grant_case(s, f"{FULL} urn:matrix:client:api:guest URN:MATRIX:CLIENT:API:*", AC,
+               granted(scope=canonical([API, DEV + DID]), device=DID),
+               G + " (withdrawn and mis-cased tokens are unknown)")
+    grant_case(s, "openid profile", CC, granted(scope="openid", device=None), G)
+    # extra_tokens
+    X = "FORMAT.md Policy documents (extra_tokens); PRESETS.md default"
+    grant_case(s, "openid urn:example:read", AC, granted(scope="openid", device=None), X + " (not known)")
+    grant_case(s, "openid urn:example:read", AC, granted(scope="openid urn:example:read", device=None),
+               X + " (exact)", policy=extra_tokens_policy("default", exact=["urn:example:read"]))
+    grant_case(s, "openid urn:example:read:all", AC, granted(scope="openid", device=None),
+               X + " (exact means exact)", policy=extra_tokens_policy("default", exact=["urn:example:read"]))
+    pat = extra_tokens_policy("default", patterns=["urn:example:.*"])
+    grant_case(s, "urn:example:a urn:example:", AC, granted(scope="urn:example: urn:example:a", device=None),
+               X + " (pattern)", policy=pat)
+    grant_case(s, "openid xurn:example:a", AC, granted(scope="openid", device=None),
+               X + " (a pattern matches the whole token: no match inside)", policy=pat)
+    grant_case(s, "a ab ba", AC, granted(scope="a", device=None), X + " (pattern a matches a only)",
+               policy=extra_tokens_policy("default", patterns=["a"]))
+    grant_case(s, "a b ab", AC, granted(scope="a b", device=None),
+               X + " (pattern a|b: the whole token, not ^a or b$)",
+               policy=extra_tokens_policy("default", patterns=["a|b"]))
+    grant_case(s, "x urn:com.example:rw urn:com.example:RW", AC, granted(scope="urn:com.example:rw x", device=None),
+               X + " (exact and patterns together)",
+               policy=extra_tokens_policy("default", exact=["x"], patterns=["urn:com\\.example:[a-z]+"]))
+    grant_case(s, "openid", AC, error="policy.invalid", source=X + " (pattern does not compile)",
+               policy=extra_tokens_policy("default", patterns=["("]))
+    grant_case(s, "openid", AC, error="policy.invalid", source=X + " (wrong type)",
+               policy={"extra_tokens": ["urn:example:read"]})
+    grant_case(s, "openid", AC, error="policy.unknown_preset", source="FORMAT.md Policy documents",
+               policy="nope")
+    return s
+
+
+def suite_grant_mas():
+    s = Suite("grant-mas",
+              "grant.decide under the mas preset: allowed tokens, one device per prefix, no mixed "
+              "namespaces, mas device rules, no device derivation")
+    grant_common(s, "mas")
+    G = "FORMAT.md Grants; PRESETS.md mas"
+    grant_case(s, API, AC, granted(scope=API, device=None), G + " (the API token alone: no derivation)",
+               policy="mas")
+    grant_case(s, API, AC, granted(scope=API, device=None), G + " (no derivation even with entropy)",
+               policy={"preset": "mas"}, entropy=GRANT_ENTROPY)
+    grant_case(s, f"openid {API_U}", DC, granted(scope=f"openid {API_U}", device=None), G, policy="mas")
+    # tokens not allowed
+    for scope in ("profile", f"openid profile {FULL}", "phone", "offline_access", "address",
+                  f"{FULL} urn:matrix:client:api:guest", "mas:urn:admin", "urn:mas:graphql",
+                  f"{FULL} urn:example:read"):
+        grant_case(s, scope, AC, granted(["grant.token_not_allowed"]), G + " (unknown token refused)",
+                   policy="mas")
+    grant_case(s, "profile", CC, granted(["grant.token_not_allowed"]), G, policy="mas")
+    grant_case(s, f"profile {DEV}ABC", AC,
+               granted(["device_id.too_short", "grant.device_without_api", "grant.token_not_allowed"]),
+               G + " (several violations, sorted)", policy="mas")
+    # mixed namespaces
+    for scope in (f"{API} {DEV_U}{DID}", f"{API_U} {DEV}{DID}", f"{API} {API_U} {DEV}{DID}",
+                  f"{API} {DEV}{DID} {DEV_U}{DID}", f"{API} {API_U}"):
+        grant_case(s, scope, AC, granted(["grant.mixed_namespaces"]), G + " (stable and unstable mixed)",
+                   policy="mas")
+    grant_case(s, f"{API} {ADMIN} urn:mas:graphql:* openid", AC,
+               granted(scope=canonical([API, ADMIN, "urn:mas:graphql:*", "openid"]), device=None),
+               G + " (only urn:matrix: tokens have namespaces)", policy="mas", user=ADMIN_USER)
+    # device rules
+    for dev_id, code in (("ABC", "device_id.too_short"), ("ABCDEFGHI", "device_id.too_short"),
+                         ("ABCDEFGHI%", "device_id.invalid_char"), ("ABCDEFGH#J", "device_id.invalid_char"),
+                         ("ABCDEFGH?J", "device_id.invalid_char"), ("AB%", "device_id.invalid_char"),
+                         ("D" * 256, "device_id.too_long")):
+        grant_case(s, f"{API} {DEV}{dev_id}", AC, granted([code]), G + f" ({code})", policy="mas")
+    for dev_id in ("ABCDE.~!$&'()*+,;=:@/-", "abcdefghij", "0123456789", "A" * 255):
+        grant_case(s, f"{API} {DEV}{dev_id}", AC, granted(scope=f"{API} {DEV}{dev_id}", device=dev_id),
+                   G + " (mas alphabet, 10 to 255 characters)", policy="mas")
+    grant_case(s, f"{API_U} {DEV_U}ABC", AC, granted(["device_id.too_short"]), G + " (unstable prefix)",
+               policy="mas")
+    # extra_tokens
+    X = "FORMAT.md Policy documents (extra_tokens); PRESETS.md mas"
+    grant_case(s, f"{FULL} urn:example:read", AC,
+               granted(scope=canonical([API, DEV + DID, "urn:example:read"]), device=DID),
+               X + " (exact)", policy=extra_tokens_policy("mas", exact=["urn:example:read"]))
+    pat = extra_tokens_policy("mas", patterns=["urn:example:.*"])
+    grant_case(s, "openid urn:example:a", AC, granted(scope="openid urn:example:a", device=None),
+               X + " (pattern)", policy=pat)
+    grant_case(s, "openid xurn:example:a", AC, granted(["grant.token_not_allowed"]),
+               X + " (a pattern matches the whole token: no match inside)", policy=pat)
+    grant_case(s, "urn:example:a urn:example:a:b", AC, granted(scope="urn:example:a urn:example:a:b", device=None),
+               X + " (.* spans colons)", policy=pat)
+    grant_case(s, "ab", AC, granted(["grant.token_not_allowed"]), X + " (pattern a does not match ab)",
+               policy=extra_tokens_policy("mas", patterns=["a"]))
+    grant_case(s, "a", CC, granted(scope="a", device=None), X + " (pattern a matches a)",
+               policy=extra_tokens_policy("mas", patterns=["a"]))
+    grant_case(s, "ab", AC, granted(["grant.token_not_allowed"]), X + " (pattern a|b: the whole token)",
+               policy=extra_tokens_policy("mas", patterns=["a|b"]))
+    grant_case(s, "profile", AC, granted(scope="profile", device=None),
+               X + " (extra_tokens can allow a token mas refuses)", policy=extra_tokens_policy("mas", exact=["profile"]))
+    grant_case(s, "openid", AC, error="policy.invalid", source=X + " (pattern does not compile)",
+               policy=extra_tokens_policy("mas", patterns=["[a-"]))
+    return s
+
+
+# ---------------------------------------------------------------------------------------------
+# client.interpret
+
+def suite_client():
+    s = Suite("client-interpret",
+              "client.interpret: the client-side reading of an error response, every rule in order")
+    CI = "FORMAT.md Client helpers (client.interpret)"
+
+    def case(status, pattern, source, headers=None, body=None, error=None):
+        inp = {"status": status}
+        if headers is not None:
+            inp["headers"] = headers
+        if body is not None:
+            inp["body"] = body
+        if error:
+            s.err("client.interpret", inp, error, source)
+        else:
+            s.ok("client.interpret", inp, pattern, source)
+
+    XS = "https://account.example.org/account/?action=org.matrix.cross_signing_reset"
+    synapse_uia = {"session": "dummy", "flows": [{"stages": ["m.oauth"]}, {"stages": [XS_RESET]}],
+                   "params": {"m.oauth": {"url": XS}, XS_RESET: {"url": XS}},
+                   "msg": "To reset your end-to-end encryption cross-signing identity, you first need to approve it"}
+    # rule 1: success and redirects are not for this op
+    for status in (200, 201, 204, 299, 300, 302, 304, 399):
+        case(status, None, CI + " (a 2xx or 3xx status)", error="input.invalid")
+    case(200, None, CI + " (rule 1 comes first)", body=synapse_uia, error="input.invalid")
+    case(None, None, "FORMAT.md Operations (status null)", error="input.invalid")
+    s.err("client.interpret", {"body": {"errcode": "M_UNKNOWN_TOKEN"}}, "input.invalid",
+          "FORMAT.md Operations (status missing)")
+    s.err("client.interpret", {"status": "401"}, "input.invalid", "FORMAT.md Operations (status wrong type)")
+    # rule 2: UIA with the m.oauth stage
+    O2 = CI + " (UIA offering m.oauth); spec 3.4; MSC4312"
+    case(401, {"action": "open_url", "url": XS, "session": "dummy"}, O2 + " (Synapse's body)", body=synapse_uia)
+    case(401, {"action": "open_url", "url": "https://a.example/m", "session": None}, O2 + " (no session)",
+         body={"flows": [{"stages": ["m.oauth"]}], "params": {"m.oauth": {"url": "https://a.example/m"}}})
+    case(401, {"action": "open_url", "url": "https://a.example/u", "session": "s1"},
+         O2 + " (only the unstable stage)",
+         body={"flows": [{"stages": [XS_RESET]}], "params": {XS_RESET: {"url": "https://a.example/u"}},
+               "session": "s1"})
+    case(401, {"action": "open_url", "url": "https://a.example/m", "session": "s2"},
+         O2 + " (m.oauth's url first)",
+         body={"flows": [{"stages": [XS_RESET]}, {"stages": ["m.oauth"]}],
+               "params": {XS_RESET: {"url": "https://a.example/u"}, "m.oauth": {"url": "https://a.example/m"}},
+               "session": "s2"})
+    case(401, {"action": "open_url", "url": "https://a.example/m", "session": "s3"},
+         O2 + " (among other flows)",
+         body={"flows": [{"stages": ["m.login.password"]}, {"stages": ["m.oauth"]}],
+               "params": {"m.oauth": {"url": "https://a.example/m"}}, "session": "s3"})
+    case(401, {"action": "open_url", "url": XS, "session": "dummy"}, O2 + " (before the header rule)",
+         body=synapse_uia, headers={"www-authenticate": 'Bearer error="insufficient_user_authentication"'})
+    case(401, {"action": "fail"}, CI + " (a UIA body without m.oauth: no rule matches)",
+         body={"flows": [{"stages": ["m.login.password"]}], "params": {}, "session": "s4"})
+    case(401, {"action": "fail"}, CI + " (UIA password flow after a failed attempt)",
+         body={"errcode": "M_FORBIDDEN", "error": "Invalid password",
+               "flows": [{"stages": ["m.login.password"]}], "params": {}, "session": "s5"})
+    # rule 3: insufficient user authentication, from the body
+    R3 = CI + " (reauthenticate); MSC4363"
+    case(401, {"action": "reauthenticate", "acr_values": "urn:okta:loa:2fa:any urn:okta:loa:1fa:pwd",
+               "max_age": 300, "scope": None}, R3 + " (the MSC's example body)",
+         body={"errcode": "M_INSUFFICIENT_USER_AUTHENTICATION", "error": "step up",
+               "acr_values": "urn:okta:loa:2fa:any urn:okta:loa:1fa:pwd", "max_age": 300})
+    case(401, {"action": "reauthenticate", "acr_values": None, "max_age": None,
+               "scope": "urn:matrix:client:api:* urn:synapse:admin:*"}, R3 + " (scope only)",
+         body={"errcode": "M_INSUFFICIENT_USER_AUTHENTICATION",
+               "scope": "urn:matrix:client:api:* urn:synapse:admin:*"})
+    case(401, {"action": "reauthenticate", "acr_values": None, "max_age": None, "scope": None},
+         R3 + " (no hints)", body={"errcode": "M_INSUFFICIENT_USER_AUTHENTICATION", "error": "x"})
+    case(401, {"action": "reauthenticate", "acr_values": None, "max_age": 0, "scope": None},
+         R3 + " (max_age 0)", body={"errcode": "M_INSUFFICIENT_USER_AUTHENTICATION", "max_age": 0})
+    case(401, {"action": "reauthenticate", "acr_values": "urn:acr:mfa", "max_age": 60, "scope": "openid"},
+         R3 + "; policy (the unstable errcode, fields read from their prefixed names)",
+         body={"errcode": "org.matrix.msc4363.M_INSUFFICIENT_USER_AUTHENTICATION",
+               "org.matrix.msc4363.acr_values": "urn:acr:mfa", "org.matrix.msc4363.max_age": 60,
+               "org.matrix.msc4363.scope": "openid"})
+    case(401, {"action": "reauthenticate", "acr_values": "urn:acr:mfa", "max_age": None, "scope": None},
+         R3 + "; policy (the unstable errcode with plain field names)",
+         body={"errcode": "org.matrix.msc4363.M_INSUFFICIENT_USER_AUTHENTICATION",
+               "acr_values": "urn:acr:mfa"})
+    case(401, {"action": "reauthenticate", "acr_values": "a", "max_age": None, "scope": None},
+         R3 + " (from the body alone: the header is not read)",
+         body={"errcode": "M_INSUFFICIENT_USER_AUTHENTICATION", "acr_values": "a"},
+         headers={"www-authenticate": 'Bearer error="insufficient_user_authentication", max_age="5"'})
+    # the answer request.decide gives, read back
+    case(401, {"action": "reauthenticate", "acr_values": "urn:acr:2fa urn:acr:mfa", "max_age": 300,
+               "scope": None}, R3 + "; DECISIONS.md Step-up (the engine's own step-up answer)",
+         body={"errcode": "M_INSUFFICIENT_USER_AUTHENTICATION", "error": "step up required",
+               "acr_values": "urn:acr:2fa urn:acr:mfa", "max_age": 300},
+         headers={"www-authenticate": 'Bearer error="insufficient_user_authentication", '
+                                      'acr_values="urn:acr:2fa urn:acr:mfa", max_age="300"'})
+    # rule 3: from the header
+    H3 = CI + " (reauthenticate from the header); RFC 9470 section 3"
+    case(401, {"action": "reauthenticate", "acr_values": "urn:x urn:y", "max_age": 60, "scope": None},
+         H3, headers={"www-authenticate": 'Bearer error="insufficient_user_authentication", '
+                                          'acr_values="urn:x urn:y", max_age="60"'})
+    case(401, {"action": "reauthenticate", "acr_values": None, "max_age": None, "scope": None},
+         H3 + " (no hints)", headers={"www-authenticate": 'Bearer error="insufficient_user_authentication"'})
+    case(401, {"action": "reauthenticate", "acr_values": None, "max_age": None,
+               "scope": "urn:matrix:client:api:*"}, H3 + " (scope)",
+         headers={"www-authenticate": 'Bearer error="insufficient_user_authentication", '
+                                      'scope="urn:matrix:client:api:*"'})
+    case(401, {"action": "reauthenticate", "acr_values": "myACR", "max_age": 5, "scope": None},
+         H3 + " (error_description is ignored; max_age as a token, RFC 7235 section 2.1)",
+         headers={"www-authenticate": 'Bearer error="insufficient_user_authentication", '
+                                      'error_description="A different authentication level is required", '
+                                      'acr_values="myACR", max_age=5'})
+    case(401, {"action": "reauthenticate", "acr_values": "urn:acr:mfa", "max_age": None, "scope": None},
+         H3 + " (a JSON body without the errcode)", body={"errcode": "M_FORBIDDEN"},
+         headers={"www-authenticate": 'Bearer error="insufficient_user_authentication", acr_values="urn:acr:mfa"'})
+    case(401, {"action": "reauthenticate", "acr_values": None, "max_age": 10, "scope": None},
+         H3 + " (before the M_UNKNOWN_TOKEN rules)", body={"errcode": "M_UNKNOWN_TOKEN"},
+         headers={"www-authenticate": 'Bearer error="insufficient_user_authentication", max_age="10"'})
+    case(403, {"action": "fail"}, CI + " (insufficient_scope is not a step-up)",
+         body={"errcode": "M_FORBIDDEN"}, headers=dict(INSUFFICIENT_SCOPE))
+    # rule 4: M_UNKNOWN_TOKEN
+    case(401, {"action": "refresh"}, CI + " (soft logout); spec Soft logout",
+         body={"errcode": "M_UNKNOWN_TOKEN", "error": "expired", "soft_logout": True})
+    case(401, {"action": "logout"}, CI + " (soft_logout false)",
+         body={"errcode": "M_UNKNOWN_TOKEN", "soft_logout": False})
+    case(401, {"action": "logout"}, CI + " (soft_logout absent)", body={"errcode": "M_UNKNOWN_TOKEN"})
+    case(500, {"action": "logout"}, CI + " (M_UNKNOWN_TOKEN before the status rule)",
+         body={"errcode": "M_UNKNOWN_TOKEN"})
+    case(429, {"action": "refresh"}, CI + " (soft logout before the status rule)",
+         body={"errcode": "M_UNKNOWN_TOKEN", "soft_logout": True}, headers={"retry-after": "5"})
+    # rule 5: retry
+    case(429, {"action": "retry", "retry_after_ms": 2000}, CI + " (retry_after_ms from the body)",
+         body={"errcode": "M_LIMIT_EXCEEDED", "retry_after_ms": 2000})
+    case(429, {"action": "retry", "retry_after_ms": 3000}, CI + " (retry-after header, seconds)",
+         headers={"retry-after": "3"})
+    case(429, {"action": "retry", "retry_after_ms": 1500}, CI + " (the body wins over the header)",
+         body={"errcode": "M_LIMIT_EXCEEDED", "retry_after_ms": 1500}, headers={"retry-after": "30"})
+    case(429, {"action": "retry", "retry_after_ms": None}, CI + " (no hint)", body={"errcode": "M_LIMIT_EXCEEDED"})
+    case(500, {"action": "retry", "retry_after_ms": None}, CI + " (5xx)", body={"errcode": "M_UNKNOWN"})
+    case(502, {"action": "retry", "retry_after_ms": 120000}, CI + " (5xx with retry-after)",
+         headers={"retry-after": "120"})
+    case(503, {"action": "retry", "retry_after_ms": None}, CI + " (5xx without a body)")
+    case(599, {"action": "retry", "retry_after_ms": 0}, CI + " (5xx, retry-after 0)", headers={"retry-after": "0"})
+    # rule 6: fail
+    for status, errcode in ((400, "M_BAD_JSON"), (400, "M_APPSERVICE_LOGIN_UNSUPPORTED"),
+                            (401, "M_MISSING_TOKEN"), (403, "M_FORBIDDEN"), (403, "M_GUEST_ACCESS_FORBIDDEN"),
+                            (404, "M_UNRECOGNIZED"), (404, "M_NOT_FOUND")):
+        case(status, {"action": "fail"}, CI + " (anything else)", body={"errcode": errcode})
+    case(401, {"action": "fail"}, CI + " (no body, no header)")
+    case(418, {"action": "fail"}, CI + " (a 4xx that is not 429)", headers={"retry-after": "5"})
+    return s
+
+
+# ---------------------------------------------------------------------------------------------
+# account.url
+
+def suite_account():
+    s = Suite("account-url",
+              "account.url: deep links into the account management UI (MSC4191), query insertion, "
+              "percent-encoding, unstable fallbacks")
+    AU = "FORMAT.md Client helpers (account.url); spec 5.6; MSC4191"
+
+    def case(base, action, url=None, source=AU, device_id=None, supported=None, error=None, raw=None):
+        inp = {"account_management_uri": base, "action": action}
+        if device_id is not None:
+            inp["device_id"] = device_id
+        if supported is not None:
+            inp["supported"] = supported
+        if raw is not None:
+            inp = raw
+        if error:
+            s.err("account.url", inp, error, source)
+        else:
+            # every expected URL is written by hand; the helper must agree with it
+            if raw is None and supported is None:
+                assert account_url(base, action, device_id) == url, (base, action, url)
+            s.ok("account.url", inp, {"url": url}, source)
+
+    B = "https://account.example.org/account/"
+    case(B, "org.matrix.profile", B + "?action=org.matrix.profile")
+    case(B, "org.matrix.devices_list", B + "?action=org.matrix.devices_list")
+    case(B, "org.matrix.device_view", B + "?action=org.matrix.device_view&device_id=ABCDEFGHIJ",
+         device_id="ABCDEFGHIJ")
+    case(B, "org.matrix.device_delete", B + "?action=org.matrix.device_delete&device_id=ABCDEFGHIJ",
+         AU + "; spec 5.7 (MSC3824 deep link)", device_id="ABCDEFGHIJ")
+    case(B, "org.matrix.account_deactivate", B + "?action=org.matrix.account_deactivate")
+    case(B, "org.matrix.cross_signing_reset", B + "?action=org.matrix.cross_signing_reset",
+         AU + "; spec 3.4 (the m.oauth URL)")
+    case(B, "org.matrix.profile", B + "?action=org.matrix.profile&device_id=ABCDEFGHIJ",
+         AU + " (device_id is added whatever the action)", device_id="ABCDEFGHIJ")
+    # query insertion
+    Q = AU + " (query insertion)"
+    case("https://a.example/account", "org.matrix.profile", "https://a.example/account?action=org.matrix.profile",
+         Q + ": no query")
+    case("https://a.example", "org.matrix.profile", "https://a.example?action=org.matrix.profile",
+         Q + ": the base is kept byte for byte, no slash added")
+    case("https://a.example/account?", "org.matrix.profile", "https://a.example/account?action=org.matrix.profile",
+         Q + ": ? only")
+    case("https://a.example/account?lang=en", "org.matrix.profile",
+         "https://a.example/account?lang=en&action=org.matrix.profile", Q + ": a query")
+    case("https://a.example/account?lang=en&", "org.matrix.profile",
+         "https://a.example/account?lang=en&action=org.matrix.profile", Q + ": a query ending in &")
+    case("https://a.example/account?lang=en#top", "org.matrix.device_view",
+         "https://a.example/account?lang=en&action=org.matrix.device_view&device_id=D1#top",
+         Q + ": a query then a fragment", device_id="D1")
+    case("https://a.example/account#top", "org.matrix.profile",
+         "https://a.example/account?action=org.matrix.profile#top", Q + ": a fragment, no query")
+    case("https://a.example/account#/settings?tab=security", "org.matrix.profile",
+         "https://a.example/account?action=org.matrix.profile#/settings?tab=security",
+         Q + ": a ? after the # belongs to the fragment")
+    case("https://a.example/account?#top", "org.matrix.profile",
+         "https://a.example/account?action=org.matrix.profile#top", Q + ": an empty query before a fragment")
+    case("https://a.example/account?a=1&#top", "org.matrix.profile",
+         "https://a.example/account?a=1&action=org.matrix.profile#top", Q + ": & then a fragment")
+    case("https://a.example/account?a=1?b=2", "org.matrix.profile",
+         "https://a.example/account?a=1?b=2&action=org.matrix.profile", Q + ": the query starts at the first ?")
+    case("https://a.example/account#", "org.matrix.profile",
+         "https://a.example/account?action=org.matrix.profile#", Q + ": an empty fragment")
+    case("https://a.example/p%20q/?x=%2f&y=a+b", "org.matrix.profile",
+         "https://a.example/p%20q/?x=%2f&y=a+b&action=org.matrix.profile",
+         Q + ": the base is not re-encoded")
+    case("https://a.example/account?action=old", "org.matrix.profile",
+         "https://a.example/account?action=old&action=org.matrix.profile", Q + ": an existing action is kept")
+    # percent-encoding
+    P = AU + " (percent-encoding: RFC 3986 unreserved kept, upper-case hex, not form encoding)"
+    for dev_id, enc in (("AB CD", "AB%20CD"), ("AB/CD+EF", "AB%2FCD%2BEF"), ("Az09-._~", "Az09-._~"),
+                        ("!$&'()*+,;=:@", "%21%24%26%27%28%29%2A%2B%2C%3B%3D%3A%40"),
+                        ("a?b#c", "a%3Fb%23c"), ("100%", "100%25"), ("AB%20", "AB%2520"),
+                        ("caf\u00e9", "caf%C3%A9"), ("\u20ac", "%E2%82%AC"), ("\U0001F600", "%F0%9F%98%80"),
+                        ("\"<>\\^`{|}", "%22%3C%3E%5C%5E%60%7B%7C%7D"), ("tab\there", "tab%09here")):
+        case(B, "org.matrix.device_view", B + "?action=org.matrix.device_view&device_id=" + enc, P,
+             device_id=dev_id)
+    case(B, "com.example.my action", B + "?action=com.example.my%20action", P + " (in the action too)")
+    case(B, "com.example:x/y", B + "?action=com.example%3Ax%2Fy", P + " (in the action too)")
+    # actions are not checked
+    case(B, "org.matrix.session_end", B + "?action=org.matrix.session_end&device_id=D1",
+         AU + " (an unstable name given as action is used as is)", device_id="D1")
+    case(B, "com.example.custom", B + "?action=com.example.custom", AU + " (actions are not checked)")
+    # supported and the unstable fallback
+    F = AU + " (supported: unstable fallback)"
+    MAS = ["org.matrix.profile", "org.matrix.devices_list", "org.matrix.device_view",
+           "org.matrix.device_delete", "org.matrix.cross_signing_reset", "org.matrix.sessions_list",
+           "org.matrix.session_view", "org.matrix.session_end"]
+    case(B, "org.matrix.devices_list", B + "?action=org.matrix.sessions_list", F,
+         supported=["org.matrix.sessions_list"])
+    case(B, "org.matrix.device_view", B + "?action=org.matrix.session_view&device_id=D1", F,
+         device_id="D1", supported=["org.matrix.profile", "org.matrix.session_view"])
+    case(B, "org.matrix.device_delete", B + "?action=org.matrix.session_end&device_id=D1", F,
+         device_id="D1", supported=["org.matrix.session_end"])
+    case(B, "org.matrix.device_delete", B + "?action=org.matrix.device_delete&device_id=D1",
+         F + " (the stable name when listed)", device_id="D1", supported=MAS)
+    case(B, "org.matrix.devices_list", B + "?action=org.matrix.devices_list", F + " (the stable name when listed)",
+         supported=["org.matrix.devices_list"])
+    case(B, "org.matrix.devices_list", B + "?action=org.matrix.devices_list", F + " ([] means not given)",
+         supported=[])
+    case(B, "org.matrix.profile", B + "?action=org.matrix.profile", F, supported=MAS)
+    case(B, "org.matrix.devices_list", None, F + " (neither name listed)", supported=["org.matrix.profile"],
+         error="account.action_unsupported")
+    case(B, "org.matrix.device_delete", None, F + " (a fallback of another action does not count)",
+         supported=["org.matrix.session_view"], device_id="D1", error="account.action_unsupported")
+    case(B, "org.matrix.account_deactivate", None, F + " (MAS does not list it; no twin)", supported=MAS,
+         error="account.action_unsupported")
+    case(B, "org.matrix.profile", None, F + " (no twin)", supported=["org.matrix.devices_list"],
+         error="account.action_unsupported")
+    case(B, "org.matrix.cross_signing_reset", None, F + " (no twin)", supported=["org.matrix.profile"],
+         error="account.action_unsupported")
+    case(B, "org.matrix.session_end", B + "?action=org.matrix.session_end",
+         AU + "; policy (only the six stable actions are checked against supported)",
+         supported=["org.matrix.profile"])
+    case(B, "com.example.custom", B + "?action=com.example.custom",
+         AU + "; policy (only the six stable actions are checked against supported)",
+         supported=["org.matrix.profile"])
+    # input errors
+    case(B, "", None, AU + " (empty action)", error="input.invalid")
+    case(B, "org.matrix.device_view", None, AU + " (empty device_id)", device_id="", error="input.invalid")
+    case(None, None, None, "FORMAT.md Operations (action missing)", error="input.invalid",
+         raw={"account_management_uri": B})
+    case(None, None, None, "FORMAT.md Operations (account_management_uri missing)", error="input.invalid",
+         raw={"action": "org.matrix.profile"})
+    case(None, None, None, "FORMAT.md Operations (supported wrong type)", error="input.invalid",
+         raw={"account_management_uri": B, "action": "org.matrix.profile", "supported": "org.matrix.profile"})
+    return s
+
+
+# ---------------------------------------------------------------------------------------------
+
+def main():
+    suites = [suite_catalogue(), suite_paths(), suite_tokens(), suite_guests(), suite_uia(),
+              suite_legacy(), suite_stepup(), suite_admin(), suite_grant_default(), suite_grant_mas(),
+              suite_client(), suite_account()]
+    total = 0
+    for suite in suites:
+        n = suite.write()
+        total += n
+        print(f"{suite.name}.json: {n} cases")
+    print(f"total: {total} cases")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

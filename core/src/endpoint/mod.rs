@@ -1,10 +1,12 @@
 //! The catalogue of Matrix client-server endpoints (stable spec v1.19) and their attributes:
 //! the token they need, whether they take User-Interactive Authentication, whether guests may
-//! call them.
+//! call them; and [`lookup`], which finds the endpoint a request line names.
 
 mod catalogue;
+mod matching;
 
 pub use catalogue::ENDPOINTS;
+pub use matching::{Lookup, MAX_PARAMS, Params, lookup};
 
 /// An HTTP method used by the client-server API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

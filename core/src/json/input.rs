@@ -21,7 +21,12 @@ impl<'a> Input<'a> {
         }
     }
 
-    /// The raw value of a field.
+    /// The value of a field exactly as given (`null` included).
+    pub fn raw(&self, name: &str) -> Option<&'a Value> {
+        self.fields.get(name)
+    }
+
+    /// The value of a field; `null` counts as absent.
     pub fn get(&self, name: &str) -> Option<&'a Value> {
         self.fields.get(name).filter(|v| !v.is_null())
     }

@@ -1,8 +1,14 @@
 //! JSON: policy documents, the operation dispatcher every runtime exports, and the conformance
 //! runner (feature `serde`).
 
+mod account;
+mod client;
 pub mod conformance;
+mod decide;
+mod grant;
 pub mod input;
+#[cfg(feature = "metadata")]
+pub mod metadata;
 mod ops;
 pub mod policy;
 

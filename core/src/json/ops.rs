@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::json::input::Input;
 use crate::json::policy;
 use crate::policy::Policy;
-use crate::scope::{self, Form, Grammar, Scope, ScopeRef, ScopeRules};
+use crate::scope::{self, Form, Scope, ScopeRef};
 
 /// Every op name, in the order of the contract.
 pub const OPS: &[&str] = &[
@@ -36,7 +36,7 @@ pub fn evaluate(op: &str, input: &Value) -> Result<Value, Error> {
         return Err(Error::OpUnknown(op.to_owned()));
     }
     let fields = Input::new(input, "input")?;
-    let policy = policy::from_input(fields.get("policy"))?;
+    let policy = policy::from_input(fields.raw("policy"))?;
     match op {
         "scope.parse" => scope_parse(fields, &policy),
         "scope.satisfies" => scope_satisfies(fields, &policy),
@@ -44,6 +44,16 @@ pub fn evaluate(op: &str, input: &Value) -> Result<Value, Error> {
         "device.validate" => device_validate(fields, &policy),
         "device.generate" => device_generate(fields),
         "client.login_scope" => login_scope(fields, &policy),
+        #[cfg(feature = "metadata")]
+        "redirect_uri.check" => super::metadata::redirect_uri_check(input),
+        #[cfg(feature = "metadata")]
+        "client_metadata.validate" => super::metadata::client_metadata_validate(input),
+        #[cfg(feature = "metadata")]
+        "server_metadata.validate" => super::metadata::server_metadata_validate(input),
+        "grant.decide" => super::grant::decide(fields, &policy),
+        "client.interpret" => super::client::interpret(fields),
+        "request.decide" => super::decide::decide(fields, &policy),
+        "account.url" => super::account::url(fields),
         _ => Err(Error::OpUnknown(op.to_owned())),
     }
 }
@@ -86,18 +96,11 @@ fn scope_parse(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
     ScopeRef::parse(text, &policy.scope).map(|s| describe_scope(&s))
 }
 
-/// `scope.satisfies` parses both sides with the policy's rules, except that an empty string is
-/// an empty scope.
-fn parse_side<'a>(text: &'a str, rules: &ScopeRules) -> Result<ScopeRef<'a>, Error> {
-    let rules = if text.is_empty() { ScopeRules { grammar: Grammar::Lenient, ..*rules } } else { *rules };
-    ScopeRef::parse(text, &rules)
-}
-
 fn scope_satisfies(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
     let granted_text = input.str("granted")?;
     let required_text = input.str("required")?;
-    let granted = parse_side(granted_text, &policy.scope)?;
-    let required = parse_side(required_text, &policy.scope)?;
+    let granted = scope::parse_side(granted_text, &policy.scope)?;
+    let required = scope::parse_side(required_text, &policy.scope)?;
     let missing = scope::missing(&granted, &required);
     Ok(json!({ "satisfied": missing.is_empty(), "missing": missing }))
 }

@@ -13,7 +13,7 @@ use crate::scope::Grammar;
 /// The policy an op input names: absent is `default`, a string a preset, an object a document.
 pub fn from_input(policy: Option<&Value>) -> Result<Policy, Error> {
     match policy {
-        None | Some(Value::Null) => Ok(Policy::spec()),
+        None => Ok(Policy::spec()),
         Some(Value::String(name)) => Preset::from_name(name).map(Policy::preset),
         Some(Value::Object(doc)) => from_document(doc),
         Some(_) => Err(Error::policy("a policy is a preset name or a policy document object")),

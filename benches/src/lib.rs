@@ -1,0 +1,1 @@
+//! Benchmarks of matrix-authz live in `benches/`; this library is empty.

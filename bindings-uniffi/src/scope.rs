@@ -1,0 +1,207 @@
+//! Scopes (MSC2967, RFC 6749 section 3.3): parsing under a policy, the parts of a scope, the
+//! namespace forms and the "does this grant cover that" order.
+
+use std::sync::Arc;
+
+use matrix_authz::scope as core_scope;
+
+use crate::error::AuthzError;
+use crate::policy::{Policy, or_default};
+
+/// Which MSC2967 prefix a Matrix token uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum Namespace {
+    /// `urn:matrix:client:`
+    Stable,
+    /// `urn:matrix:org.matrix.msc2967.client:`
+    Unstable,
+}
+
+impl From<matrix_authz::Namespace> for Namespace {
+    fn from(ns: matrix_authz::Namespace) -> Self {
+        match ns {
+            matrix_authz::Namespace::Stable => Self::Stable,
+            matrix_authz::Namespace::Unstable => Self::Unstable,
+        }
+    }
+}
+
+/// The namespace form a scope is rewritten into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum Form {
+    /// Only `urn:matrix:client:` tokens.
+    Stable,
+    /// Only `urn:matrix:org.matrix.msc2967.client:` tokens.
+    Unstable,
+    /// Both twins of every API and device token (what MAS's introspection emits).
+    Both,
+}
+
+impl From<Form> for matrix_authz::Form {
+    fn from(form: Form) -> Self {
+        match form {
+            Form::Stable => Self::Stable,
+            Form::Unstable => Self::Unstable,
+            Form::Both => Self::Both,
+        }
+    }
+}
+
+/// What one scope token means.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum TokenKind {
+    /// The full client-server API token.
+    Api {
+        /// Its prefix.
+        namespace: Namespace,
+    },
+    /// A device token.
+    Device {
+        /// Its prefix.
+        namespace: Namespace,
+        /// The device id it names.
+        device_id: String,
+    },
+    /// `openid`.
+    OpenId,
+    /// `email`.
+    Email,
+    /// `urn:synapse:admin:*`.
+    SynapseAdmin,
+    /// `urn:mas:admin`.
+    MasAdmin,
+    /// `urn:mas:graphql:*`.
+    MasGraphql,
+    /// Anything else, kept verbatim.
+    Unknown,
+}
+
+impl From<matrix_authz::TokenKind<'_>> for TokenKind {
+    fn from(kind: matrix_authz::TokenKind<'_>) -> Self {
+        use matrix_authz::TokenKind as K;
+        match kind {
+            K::Api(ns) => Self::Api { namespace: ns.into() },
+            K::Device(ns, id) => Self::Device { namespace: ns.into(), device_id: id.to_owned() },
+            K::OpenId => Self::OpenId,
+            K::Email => Self::Email,
+            K::SynapseAdmin => Self::SynapseAdmin,
+            K::MasAdmin => Self::MasAdmin,
+            K::MasGraphql => Self::MasGraphql,
+            K::Unknown => Self::Unknown,
+        }
+    }
+}
+
+/// One token of a scope and what it means.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
+pub struct ScopeToken {
+    /// The token as written.
+    pub token: String,
+    /// Its meaning.
+    pub kind: TokenKind,
+}
+
+/// A parsed scope: distinct tokens in canonical (byte) order. Immutable.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Object)]
+#[uniffi::export(Debug, Display, Eq, Hash)]
+pub struct Scope {
+    inner: matrix_authz::Scope,
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
+impl Scope {
+    pub(crate) fn wrap(inner: matrix_authz::Scope) -> Arc<Self> {
+        Arc::new(Self { inner })
+    }
+}
+
+#[uniffi::export]
+impl Scope {
+    /// Parses a scope string under the policy's scope rules (the `default` preset when absent).
+    /// Fails with a `scope.*` or `device_id.*` code.
+    #[uniffi::constructor(default(policy))]
+    pub fn new(text: String, policy: Option<Arc<Policy>>) -> Result<Arc<Self>, AuthzError> {
+        let policy = or_default(policy);
+        Ok(Self::wrap(matrix_authz::Scope::parse(&text, &policy.inner.scope)?))
+    }
+
+    /// The scope with no tokens (what an empty string means on the `satisfies` sides).
+    #[uniffi::constructor]
+    pub fn empty() -> Arc<Self> {
+        Self::wrap(matrix_authz::Scope::default())
+    }
+
+    /// The distinct tokens in canonical order.
+    pub fn tokens(&self) -> Vec<String> {
+        self.inner.tokens().map(str::to_owned).collect()
+    }
+
+    /// Every token with its meaning, in canonical order.
+    pub fn parts(&self) -> Vec<ScopeToken> {
+        self.inner
+            .tokens()
+            .map(|token| ScopeToken { token: token.to_owned(), kind: core_scope::TokenKind::of(token).into() })
+            .collect()
+    }
+
+    /// The canonical string: the distinct tokens in byte order, joined by single spaces.
+    pub fn canonical(&self) -> String {
+        self.inner.canonical()
+    }
+
+    /// How many distinct tokens.
+    pub fn size(&self) -> u32 {
+        u32::try_from(self.inner.len()).unwrap_or(u32::MAX)
+    }
+
+    /// Whether there are no tokens.
+    pub fn is_empty(&self) -> bool {
+        self.inner.is_empty()
+    }
+
+    /// Whether the exact token is present (case-sensitive; no twin matching).
+    pub fn contains(&self, token: String) -> bool {
+        self.inner.contains(&token)
+    }
+
+    /// Whether the full client-server API token is present, in either namespace.
+    pub fn has_api(&self) -> bool {
+        self.inner.has_api()
+    }
+
+    /// The device id, if the scope names one.
+    pub fn device_id(&self) -> Option<String> {
+        self.inner.device().map(str::to_owned)
+    }
+
+    /// Whether `urn:synapse:admin:*` is present.
+    pub fn synapse_admin(&self) -> bool {
+        self.inner.synapse_admin()
+    }
+
+    /// The namespaces of the API and device tokens, stable first.
+    pub fn namespaces(&self) -> Vec<Namespace> {
+        self.inner.namespaces().iter().map(Namespace::from).collect()
+    }
+
+    /// The scope with its API and device tokens rewritten into `form`; other tokens are kept.
+    pub fn normalize(&self, form: Form) -> Arc<Self> {
+        Self::wrap(self.inner.normalize(form.into()))
+    }
+
+    /// Whether this (granted) scope covers every token of `required`. Stable and unstable twins
+    /// of the API token, and of a device token with the same id, cover each other.
+    pub fn satisfies(&self, required: &Scope) -> bool {
+        required.inner.tokens().all(|token| core_scope::covers(self.inner.tokens(), token))
+    }
+
+    /// The tokens of `required` this (granted) scope does not cover, in canonical order.
+    pub fn missing(&self, required: &Scope) -> Vec<String> {
+        required.inner.tokens().filter(|token| !core_scope::covers(self.inner.tokens(), token)).map(str::to_owned).collect()
+    }
+}

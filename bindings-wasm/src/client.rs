@@ -1,0 +1,77 @@
+//! Client helpers: the login scope.
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use matrix_authz::client::{self, LoginDevice};
+use matrix_authz::scope::Form;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use crate::error::{self, IntoJs};
+use matrix_authz::Policy;
+
+use crate::policy::JsPolicy;
+use crate::scope::parse_form;
+
+fn field(options: &JsValue, name: &str) -> Result<Option<JsValue>, JsValue> {
+    let value = Reflect::get(options, &JsValue::from_str(name))?;
+    Ok(if value.is_undefined() || value.is_null() { None } else { Some(value) })
+}
+
+fn wrong(name: &str, what: &str) -> JsValue {
+    error::input_invalid(&format!("`{name}` must be {what}"))
+}
+
+fn strings(value: &JsValue, name: &str) -> Result<Vec<String>, JsValue> {
+    let array = value.dyn_ref::<Array>().ok_or_else(|| wrong(name, "an array of strings"))?;
+    array.iter().map(|item| item.as_string().ok_or_else(|| wrong(name, "an array of strings"))).collect()
+}
+
+/// The login scope a client requests: the API and device tokens in `form` (default `stable`)
+/// plus `extra` tokens, canonical; the device from `deviceId` (checked against the `default`
+/// preset's device rules) or 10 characters drawn from `entropy`.
+#[wasm_bindgen(js_name = loginScope, unchecked_return_type = "LoginScope")]
+pub fn login_scope(
+    #[wasm_bindgen(unchecked_param_type = "LoginScopeOptions")] options: &JsValue,
+) -> Result<JsValue, JsValue> {
+    login_scope_under(options, &Policy::spec())
+}
+
+#[wasm_bindgen(js_class = Policy)]
+impl JsPolicy {
+    /// `loginScope` under this policy.
+    #[wasm_bindgen(js_name = loginScope, unchecked_return_type = "LoginScope")]
+    pub fn login_scope(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LoginScopeOptions")] options: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        login_scope_under(options, &self.inner)
+    }
+}
+
+fn login_scope_under(options: &JsValue, policy: &Policy) -> Result<JsValue, JsValue> {
+    if !options.is_object() {
+        return Err(error::input_invalid("the options must be an object"));
+    }
+    let device_id = field(options, "deviceId")?
+        .map(|v| v.as_string().ok_or_else(|| wrong("deviceId", "a string")))
+        .transpose()?;
+    let entropy = field(options, "entropy")?
+        .map(|v| v.dyn_into::<Uint8Array>().map(|a| a.to_vec()).map_err(|_| wrong("entropy", "a Uint8Array")))
+        .transpose()?;
+    let form = match field(options, "form")? {
+        None => Form::Stable,
+        Some(v) => parse_form(&v.as_string().ok_or_else(|| wrong("form", "a string"))?)?,
+    };
+    let extra = field(options, "extra")?.map(|v| strings(&v, "extra")).transpose()?.unwrap_or_default();
+    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    let device = match (&device_id, &entropy) {
+        (Some(id), _) => LoginDevice::Id(id),
+        (None, Some(bytes)) => LoginDevice::Entropy(bytes),
+        (None, None) => return Err(error::input_invalid("`deviceId` or `entropy` is required")),
+    };
+    let (scope, device_id) = client::login_scope(device, form, &extra, policy).js()?;
+    let result = Object::new();
+    Reflect::set(&result, &"scope".into(), &scope.canonical().into())?;
+    Reflect::set(&result, &"deviceId".into(), &device_id.into())?;
+    Ok(result.into())
+}

@@ -1,0 +1,47 @@
+//! Device ids: validation against a policy, deterministic and random generation.
+
+use matrix_authz::device::{self, DEFAULT_LENGTH};
+use wasm_bindgen::prelude::*;
+
+use crate::error::{self, IntoJs};
+use crate::policy::JsPolicy;
+
+/// Checks `id` against the `default` preset's device rules; throws `device_id.*`.
+#[wasm_bindgen(js_name = validateDeviceId)]
+pub fn validate_device_id(id: &str) -> Result<(), JsValue> {
+    JsPolicy::new().validate_device_id(id)
+}
+
+#[wasm_bindgen(js_class = Policy)]
+impl JsPolicy {
+    /// Checks `id` against this policy's device rules; throws `device_id.*`.
+    #[wasm_bindgen(js_name = validateDeviceId)]
+    pub fn validate_device_id(&self, id: &str) -> Result<(), JsValue> {
+        self.inner.scope.device.validate(id).js()
+    }
+}
+
+/// A JavaScript length (an integer, 1 to 255 checked by core) as `usize`.
+pub(crate) fn length(length: Option<f64>) -> Result<usize, JsValue> {
+    match length {
+        None => Ok(DEFAULT_LENGTH),
+        // Out of range values saturate and core refuses them; fractions are refused here.
+        Some(n) if n.fract() == 0.0 && n >= 0.0 => Ok(n as usize),
+        Some(_) => Err(error::input_invalid("`length` must be an integer from 1 to 255")),
+    }
+}
+
+/// A `length`-character id (default 10) drawn from `entropy`; throws `entropy.insufficient`
+/// when the bytes run out, `input.invalid` for a length outside 1 to 255.
+#[wasm_bindgen(js_name = generateDeviceId)]
+pub fn generate_device_id(entropy: &[u8], length: Option<f64>) -> Result<String, JsValue> {
+    device::generate(entropy, self::length(length)?).js()
+}
+
+/// A fresh id (default 10 characters) from the platform's secure random source
+/// (`crypto.getRandomValues`).
+#[cfg(feature = "rand")]
+#[wasm_bindgen(js_name = randomDeviceId)]
+pub fn random_device_id(length: Option<f64>) -> Result<String, JsValue> {
+    device::generate_random(self::length(length)?).js()
+}

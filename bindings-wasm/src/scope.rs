@@ -1,0 +1,154 @@
+//! Scopes: the `Scope` class (parse, read the parts, normalize) and `satisfies`.
+
+use js_sys::{Array, Object, Reflect};
+use matrix_authz::scope::{self, Form, Scope, ScopeRef, TokenKind};
+use wasm_bindgen::prelude::*;
+
+use crate::error::{self, IntoJs};
+use matrix_authz::Policy;
+
+use crate::policy::JsPolicy;
+
+/// A parsed scope in canonical form: distinct tokens in byte order.
+#[wasm_bindgen(js_name = Scope)]
+pub struct JsScope {
+    inner: Scope,
+}
+
+#[wasm_bindgen(js_class = Scope)]
+impl JsScope {
+    /// Parses `text` under the `default` preset's grammar, limits and device rules; throws
+    /// `scope.*` or `device_id.*`. `policy.parseScope(text)` parses under another policy.
+    pub fn parse(text: &str) -> Result<Self, JsValue> {
+        parse_scope(text, &Policy::spec())
+    }
+
+    /// The distinct tokens in canonical order.
+    #[wasm_bindgen(getter)]
+    pub fn tokens(&self) -> Vec<String> {
+        self.inner.tokens().map(str::to_owned).collect()
+    }
+
+    /// The canonical string: the tokens joined by single spaces.
+    #[wasm_bindgen(getter)]
+    pub fn canonical(&self) -> String {
+        self.inner.canonical()
+    }
+
+    /// How many distinct tokens.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// Whether the full client-server API token is present (stable or unstable).
+    #[wasm_bindgen(getter, js_name = hasApi)]
+    pub fn has_api(&self) -> bool {
+        self.inner.has_api()
+    }
+
+    /// The one device id, or `null`.
+    #[wasm_bindgen(getter)]
+    pub fn device(&self) -> Option<String> {
+        self.inner.device().map(str::to_owned)
+    }
+
+    /// Whether `urn:synapse:admin:*` is present.
+    #[wasm_bindgen(getter, js_name = synapseAdmin)]
+    pub fn synapse_admin(&self) -> bool {
+        self.inner.synapse_admin()
+    }
+
+    /// The namespaces of the API and device tokens, stable first.
+    #[wasm_bindgen(getter, unchecked_return_type = "Namespace[]")]
+    pub fn namespaces(&self) -> Vec<String> {
+        self.inner.namespaces().iter().map(|ns| ns.name().to_owned()).collect()
+    }
+
+    /// Whether the exact token is present.
+    pub fn contains(&self, token: &str) -> bool {
+        self.inner.contains(token)
+    }
+
+    /// Whether this scope covers `token` (stable and unstable twins cover each other).
+    pub fn covers(&self, token: &str) -> bool {
+        scope::covers(self.inner.tokens(), token)
+    }
+
+    /// The scope with its API and device tokens rewritten into `form`.
+    pub fn normalize(&self, #[wasm_bindgen(unchecked_param_type = "Form")] form: &str) -> Result<Self, JsValue> {
+        Ok(Self { inner: self.inner.normalize(parse_form(form)?) })
+    }
+
+    /// The canonical string.
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_string_js(&self) -> String {
+        self.inner.canonical()
+    }
+}
+
+/// `form` as a core [`Form`]; anything else is `input.invalid`.
+pub(crate) fn parse_form(form: &str) -> Result<Form, JsValue> {
+    Form::from_name(form).ok_or_else(|| error::input_invalid("`form` must be `stable`, `unstable` or `both`"))
+}
+
+/// What one token means (`api`, `device`, `openid`, ..., `unknown`).
+#[wasm_bindgen(js_name = tokenKind, unchecked_return_type = "TokenKind")]
+pub fn token_kind(token: &str) -> String {
+    TokenKind::of(token).name().to_owned()
+}
+
+fn parse_scope(text: &str, policy: &Policy) -> Result<JsScope, JsValue> {
+    ScopeRef::parse(text, &policy.scope).map(|s| JsScope { inner: s.to_owned_scope() }).js()
+}
+
+/// Whether `granted` covers `required`, and the required tokens it misses (canonical order),
+/// under the `default` preset. Both are parsed with the policy's rules, except that an empty
+/// string is an empty scope.
+#[wasm_bindgen(unchecked_return_type = "SatisfiesResult")]
+pub fn satisfies(granted: &str, required: &str) -> Result<JsValue, JsValue> {
+    satisfies_under(granted, required, &Policy::spec())
+}
+
+fn satisfies_under(granted: &str, required: &str, policy: &Policy) -> Result<JsValue, JsValue> {
+    let granted = scope::parse_side(granted, &policy.scope).js()?;
+    let required = scope::parse_side(required, &policy.scope).js()?;
+    let missing = scope::missing(&granted, &required);
+    let result = Object::new();
+    Reflect::set(&result, &"satisfied".into(), &missing.is_empty().into())?;
+    let list: Array = missing.into_iter().map(JsValue::from_str).collect();
+    Reflect::set(&result, &"missing".into(), &list)?;
+    Ok(result.into())
+}
+
+/// The canonical string of `text` with its API and device tokens rewritten into `form`, under
+/// the `default` preset.
+#[wasm_bindgen]
+pub fn normalize(text: &str, #[wasm_bindgen(unchecked_param_type = "Form")] form: &str) -> Result<String, JsValue> {
+    normalize_under(text, form, &Policy::spec())
+}
+
+fn normalize_under(text: &str, form: &str, policy: &Policy) -> Result<String, JsValue> {
+    let form = parse_form(form)?;
+    Scope::parse(text, &policy.scope).map(|s| s.normalize(form).canonical()).js()
+}
+
+#[wasm_bindgen(js_class = Policy)]
+impl JsPolicy {
+    /// Parses `text` under this policy; throws `scope.*` or `device_id.*`.
+    #[wasm_bindgen(js_name = parseScope)]
+    pub fn parse_scope(&self, text: &str) -> Result<JsScope, JsValue> {
+        parse_scope(text, &self.inner)
+    }
+
+    /// `satisfies` under this policy.
+    #[wasm_bindgen(unchecked_return_type = "SatisfiesResult")]
+    pub fn satisfies(&self, granted: &str, required: &str) -> Result<JsValue, JsValue> {
+        satisfies_under(granted, required, &self.inner)
+    }
+
+    /// `normalize` under this policy.
+    pub fn normalize(&self, text: &str, #[wasm_bindgen(unchecked_param_type = "Form")] form: &str) -> Result<String, JsValue> {
+        normalize_under(text, form, &self.inner)
+    }
+}

@@ -1,0 +1,256 @@
+/* The types of the package that wasm-bindgen cannot derive from Rust signatures. */
+
+/** Every stable error code (FORMAT.md "Error codes"). */
+export type ErrorCode =
+  | "scope.empty"
+  | "scope.too_long"
+  | "scope.too_many_tokens"
+  | "scope.invalid_char"
+  | "scope.empty_token"
+  | "scope.multiple_devices"
+  | "device_id.empty"
+  | "device_id.too_short"
+  | "device_id.too_long"
+  | "device_id.invalid_char"
+  | "entropy.insufficient"
+  | "account.action_unsupported"
+  | "metadata.too_large"
+  | "policy.invalid"
+  | "policy.unknown_preset"
+  | "input.invalid"
+  | "op.unknown";
+
+/** What every function of this package throws: a real `Error` carrying the stable `code`. */
+export interface MatrixAuthzError extends Error {
+  readonly name: "MatrixAuthzError";
+  readonly code: ErrorCode;
+}
+
+/** The built-in policy presets. */
+export type PresetName = "default" | "mas" | "synapse";
+/** The namespace form a scope is rewritten into. */
+export type Form = "stable" | "unstable" | "both";
+/** The MSC2967 prefix of an API or device token. */
+export type Namespace = "stable" | "unstable";
+/** What one scope token means. */
+export type TokenKind = "api" | "device" | "openid" | "email" | "synapse_admin" | "mas_admin" | "mas_graphql" | "unknown";
+
+/** A step-up rule (RFC 9470, MSC4363): `max_age`, `acr_values` or both. */
+export interface StepUpRule {
+  endpoints: string[];
+  max_age?: number;
+  acr_values?: string[];
+}
+
+/** A policy document: a preset with some settings changed (FORMAT.md "Policy documents"). */
+export interface PolicyDocument {
+  preset?: PresetName;
+  scope_grammar?: "strict" | "lenient";
+  scope_limits?: { max_bytes?: number; max_tokens?: number };
+  device_rules?: { min_length?: number; max_length?: number; alphabet?: "scope_token" | "unreserved" | "mas" };
+  missing_api_scope?: "forbidden" | "unknown_token";
+  grant_rules?: "default" | "mas";
+  step_up?: StepUpRule[];
+  guest_endpoints?: string[];
+  approval?: "window" | "single_use";
+  legacy_endpoints?: boolean;
+  unknown_endpoints?: "allow" | "deny";
+  extra_tokens?: { exact?: string[]; patterns?: string[] };
+}
+
+/** The `policy` field every op input may carry: absent = `default`. */
+export type PolicyInput = PresetName | PolicyDocument;
+
+/** The result of `satisfies`. */
+export interface SatisfiesResult {
+  satisfied: boolean;
+  /** Tokens of `required` that `granted` does not cover, canonical order. */
+  missing: string[];
+}
+
+/** Options of `loginScope`: `deviceId` wins over `entropy`; one of them is required. */
+export interface LoginScopeOptions {
+  deviceId?: string;
+  entropy?: Uint8Array;
+  form?: Form;
+  extra?: string[];
+}
+
+/** The result of `loginScope`. */
+export interface LoginScope {
+  /** The canonical scope string. */
+  scope: string;
+  deviceId: string;
+}
+
+/** Every conformance op (FORMAT.md "Operations"). */
+export type Op =
+  | "scope.parse"
+  | "scope.satisfies"
+  | "scope.normalize"
+  | "device.validate"
+  | "device.generate"
+  | "client.login_scope"
+  | "grant.decide"
+  | "request.decide"
+  | "client.interpret"
+  | "account.url"
+  | "redirect_uri.check"
+  | "client_metadata.validate"
+  | "server_metadata.validate";
+
+/** Fields every op input may carry. */
+export interface OpInputBase {
+  policy?: PolicyInput;
+}
+
+/** JSON as `evaluate` takes and returns it. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** The decision of `request.decide`. */
+export type DecisionKind = "allow" | "deny" | "uia" | "step_up";
+
+/** A token as `request.decide` sees it (DECISIONS.md "Input"). */
+export interface RequestToken {
+  active?: boolean;
+  scope?: string;
+  device_id?: string;
+  auth_time?: number;
+  acr?: string;
+  appservice?: boolean;
+  guest?: boolean;
+}
+
+/** Request facts for `request.decide` (DECISIONS.md "Input"). */
+export interface RequestContext {
+  cross_signing?: { master_key_exists?: boolean; keys_identical?: boolean; reset_approved_until?: number };
+  room?: { guest_access: "can_join" | "forbidden" | null };
+  body?: { type?: string; inhibit_login?: boolean; [key: string]: Json | undefined };
+  account_management_uri?: string;
+  uia_session?: string;
+}
+
+/** The client's next step from `client.interpret`. */
+export type ClientAction = "open_url" | "reauthenticate" | "refresh" | "logout" | "retry" | "fail";
+
+/** Inputs and results of every op, by name. */
+export interface OpTypes {
+  "scope.parse": {
+    input: OpInputBase & { scope: string };
+    result: {
+      tokens: string[];
+      canonical: string;
+      api: "full" | "none";
+      device: string | null;
+      synapse_admin: boolean;
+      namespaces: Namespace[];
+      kinds: { [token: string]: TokenKind };
+    };
+  };
+  "scope.satisfies": {
+    input: OpInputBase & { granted: string; required: string };
+    result: SatisfiesResult;
+  };
+  "scope.normalize": {
+    input: OpInputBase & { scope: string; form: Form };
+    result: { canonical: string };
+  };
+  "device.validate": {
+    input: OpInputBase & { device_id: string };
+    result: Record<string, never>;
+  };
+  "device.generate": {
+    input: OpInputBase & { entropy: string; length?: number };
+    result: { device_id: string };
+  };
+  "client.login_scope": {
+    input: OpInputBase & { device_id?: string; entropy?: string; form?: Form; extra?: string[] };
+    result: { scope: string; device_id: string };
+  };
+  "grant.decide": {
+    input: OpInputBase & {
+      scope: string;
+      grant_type: "authorization_code" | "urn:ietf:params:oauth:grant-type:device_code" | "client_credentials";
+      user?: { admin?: boolean };
+      client?: { admin?: boolean };
+      entropy?: string;
+    };
+    result: { allowed: boolean; violations: string[]; granted: string | null; device: string | null };
+  };
+  "request.decide": {
+    input: OpInputBase & {
+      method: string;
+      path: string;
+      query?: { [name: string]: string };
+      token?: RequestToken;
+      context?: RequestContext;
+      now?: number;
+      entropy?: string;
+    };
+    result: {
+      decision: DecisionKind;
+      status: number | null;
+      errcode: string | null;
+      headers: { [name: string]: string };
+      body: Json;
+      endpoint: string | null;
+      device: string | null;
+      synapse_admin: boolean;
+      account_url: string | null;
+      consumes_approval?: boolean;
+    };
+  };
+  "client.interpret": {
+    input: OpInputBase & { status: number; headers?: { [name: string]: string }; body?: Json };
+    result: {
+      action: ClientAction;
+      url?: string;
+      session?: string | null;
+      acr_values?: string | null;
+      max_age?: number | null;
+      scope?: string | null;
+      retry_after_ms?: number | null;
+      [field: string]: Json | undefined;
+    };
+  };
+  "account.url": {
+    input: OpInputBase & { account_management_uri: string; action: string; device_id?: string; supported?: string[] };
+    result: { url: string };
+  };
+  "redirect_uri.check": {
+    input: OpInputBase & {
+      redirect_uri: string;
+      client_uri: string;
+      application_type: string;
+      stage?: "registration" | "authorization";
+      registered?: string[];
+    };
+    result: { valid: boolean; violation: string | null };
+  };
+  "client_metadata.validate": {
+    input: OpInputBase & { metadata: Json };
+    result: { valid: boolean; violations: string[] };
+  };
+  "server_metadata.validate": {
+    input: OpInputBase & { metadata: Json };
+    result: { valid: boolean; violations: string[] };
+  };
+}
+
+/**
+ * Runs a conformance op on a plain input object (FORMAT.md shape) and returns its plain result
+ * object. Throws a `MatrixAuthzError`: `op.unknown`, `input.invalid`, or the op's own code.
+ */
+export function evaluate<O extends Op>(op: O, input: OpTypes[O]["input"]): OpTypes[O]["result"];
+/** Any op name and any input, as read from vector files; the result is plain JSON. */
+export function evaluate(op: string, input: unknown): Json;
+
+/** What `initAsync` accepts in a browser: the `.wasm` location, its bytes, or a compiled module. */
+export type InitInput = string | URL | Request | Response | BufferSource | WebAssembly.Module;
+
+/**
+ * Loads the WebAssembly module. Required once before any other call in browsers and bundlers
+ * (the default location is the `.wasm` beside the package's JavaScript); in node the module is
+ * loaded on import and this resolves at once. Safe to call more than once.
+ */
+export function initAsync(input?: InitInput | Promise<InitInput>): Promise<void>;

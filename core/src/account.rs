@@ -1,0 +1,187 @@
+//! Account-management deep links (MSC4191, spec v1.18 "Account management URL actions").
+//!
+//! A client sends its user to the homeserver's web UI (`account_management_uri`) with an
+//! `action` and, for device actions, a `device_id` in the query. The base URI is kept byte for
+//! byte; the two parameters go into its query (the text between the first `?` and the first
+//! `#`), percent-encoded over RFC 3986 unreserved characters with upper-case hex. Early
+//! deployments (MAS) advertise unstable names for the device actions, so when the server's
+//! `account_management_actions_supported` lacks a stable action its unstable twin is used.
+
+use crate::error::Error;
+
+/// `org.matrix.profile`
+pub const PROFILE: &str = "org.matrix.profile";
+/// `org.matrix.devices_list`
+pub const DEVICES_LIST: &str = "org.matrix.devices_list";
+/// `org.matrix.device_view`
+pub const DEVICE_VIEW: &str = "org.matrix.device_view";
+/// `org.matrix.device_delete`
+pub const DEVICE_DELETE: &str = "org.matrix.device_delete";
+/// `org.matrix.account_deactivate`
+pub const ACCOUNT_DEACTIVATE: &str = "org.matrix.account_deactivate";
+/// `org.matrix.cross_signing_reset`
+pub const CROSS_SIGNING_RESET: &str = "org.matrix.cross_signing_reset";
+
+/// The stable actions of the spec, each with its unstable twin where prototypes used one
+/// (MSC4191 "Unstable prefixes").
+const STABLE_ACTIONS: [(&str, Option<&str>); 6] = [
+    (PROFILE, None),
+    (DEVICES_LIST, Some("org.matrix.sessions_list")),
+    (DEVICE_VIEW, Some("org.matrix.session_view")),
+    (DEVICE_DELETE, Some("org.matrix.session_end")),
+    (ACCOUNT_DEACTIVATE, None),
+    (CROSS_SIGNING_RESET, None),
+];
+
+/// The account-management URL for `action` (and `device_id`), given the server's supported
+/// actions when known.
+///
+/// With `supported` non-empty, a stable action the server does not list falls back to its
+/// unstable twin when that is listed, else `account.action_unsupported`; any other action is used
+/// as given. An empty `action` or `device_id` is `input.invalid`.
+pub fn url(base: &str, action: &str, device_id: Option<&str>, supported: &[&str]) -> Result<String, Error> {
+    if action.is_empty() {
+        return Err(Error::input("`action` must not be empty"));
+    }
+    if device_id.is_some_and(str::is_empty) {
+        return Err(Error::input("`device_id` must not be empty"));
+    }
+    let action = resolve(action, supported)?;
+    Ok(build(base, action, device_id.map(str::as_bytes)))
+}
+
+/// The action to send: the stable name, or its unstable twin when only that is supported.
+pub fn resolve<'a>(action: &'a str, supported: &[&str]) -> Result<&'a str, Error> {
+    let Some((_, twin)) = STABLE_ACTIONS.iter().find(|(stable, _)| *stable == action) else {
+        return Ok(action);
+    };
+    if supported.is_empty() || supported.contains(&action) {
+        return Ok(action);
+    }
+    match twin {
+        Some(twin) if supported.contains(twin) => Ok(twin),
+        _ => Err(Error::AccountActionUnsupported { action: action.to_owned() }),
+    }
+}
+
+/// Adds `action` and `device_id` (raw bytes, encoded here) to the query of `base`.
+pub(crate) fn build(base: &str, action: &str, device_id: Option<&[u8]>) -> String {
+    let mut params = String::with_capacity(action.len() + 32);
+    params.push_str("action=");
+    percent_encode(&mut params, action.as_bytes());
+    if let Some(id) = device_id {
+        params.push_str("&device_id=");
+        percent_encode(&mut params, id);
+    }
+    let fragment_at = base.find('#').unwrap_or(base.len());
+    let (before, fragment) = base.split_at(fragment_at);
+    let mut out = String::with_capacity(base.len() + params.len() + 1);
+    out.push_str(before);
+    match before.split_once('?') {
+        None => out.push('?'),
+        Some((_, query)) if query.is_empty() || query.ends_with('&') => {}
+        Some(_) => out.push('&'),
+    }
+    out.push_str(&params);
+    out.push_str(fragment);
+    out
+}
+
+/// RFC 3986 section 2.3 unreserved characters, which are never encoded.
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Percent-encodes every byte outside unreserved, with upper-case hex (RFC 3986 section 2.1).
+fn percent_encode(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in bytes {
+        if is_unreserved(b) {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            for nibble in [b >> 4, b & 0x0f] {
+                out.push(char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0')));
+            }
+        }
+    }
+}
+
+/// Decodes `%XX` escapes in a raw path segment; a `%` not followed by two hex digits stays as is.
+pub(crate) fn percent_decode(raw: &str) -> Vec<u8> {
+    fn hex(b: u8) -> Option<u8> {
+        char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok())
+    }
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let escaped = match (b, bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(hi), Some(lo)) => Some((hi << 4) | lo),
+            _ => None,
+        };
+        match escaped {
+            Some(decoded) => {
+                out.push(decoded);
+                i += 3;
+            }
+            None => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(base: &str, action: &str, device: Option<&str>) -> String {
+        url(base, action, device, &[]).unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    #[test]
+    fn query_insertion() {
+        assert_eq!(
+            ok("https://a.example/account", PROFILE, None),
+            "https://a.example/account?action=org.matrix.profile"
+        );
+        assert_eq!(ok("https://a.example/?x=1", PROFILE, None), "https://a.example/?x=1&action=org.matrix.profile");
+        assert_eq!(ok("https://a.example/?", PROFILE, None), "https://a.example/?action=org.matrix.profile");
+        assert_eq!(ok("https://a.example/?x=1&", PROFILE, None), "https://a.example/?x=1&action=org.matrix.profile");
+        assert_eq!(
+            ok("https://a.example/#frag?x", PROFILE, None),
+            "https://a.example/?action=org.matrix.profile#frag?x"
+        );
+        assert_eq!(ok("https://a.example/?q#f", PROFILE, None), "https://a.example/?q&action=org.matrix.profile#f");
+    }
+
+    #[test]
+    fn encoding_is_unreserved_upper_hex() {
+        assert_eq!(
+            ok("https://a/", DEVICE_DELETE, Some("a b/é~")),
+            "https://a/?action=org.matrix.device_delete&device_id=a%20b%2F%C3%A9~"
+        );
+    }
+
+    #[test]
+    fn unstable_fallbacks() {
+        let mas = ["org.matrix.profile", "org.matrix.sessions_list", "org.matrix.session_end"];
+        assert_eq!(resolve(DEVICES_LIST, &mas).ok(), Some("org.matrix.sessions_list"));
+        assert_eq!(resolve(DEVICE_DELETE, &mas).ok(), Some("org.matrix.session_end"));
+        assert_eq!(resolve(PROFILE, &mas).ok(), Some(PROFILE));
+        assert_eq!(resolve(ACCOUNT_DEACTIVATE, &mas).map_err(|e| e.code()), Err("account.action_unsupported"));
+        assert_eq!(resolve("com.example.custom", &mas).ok(), Some("com.example.custom"));
+        assert_eq!(url("https://a/", "", None, &[]).map_err(|e| e.code()), Err("input.invalid"));
+        assert_eq!(url("https://a/", PROFILE, Some(""), &[]).map_err(|e| e.code()), Err("input.invalid"));
+    }
+
+    #[test]
+    fn decoding_keeps_stray_percent_signs() {
+        assert_eq!(percent_decode("AB%2FCD"), b"AB/CD");
+        assert_eq!(percent_decode("%zz%4"), b"%zz%4");
+        assert_eq!(percent_decode("%c3%a9"), "é".as_bytes());
+    }
+}

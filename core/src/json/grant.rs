@@ -1,0 +1,41 @@
+//! JSON glue of `grant.decide` (FORMAT.md "Grants"): input fields in, decision fields out.
+
+use serde_json::{Value, json};
+
+use crate::error::Error;
+use crate::grant::{self, GrantRequest, GrantType};
+use crate::json::input::Input;
+use crate::json::ops::entropy;
+use crate::policy::Policy;
+
+/// `grant.decide`: `scope`, `grant_type`, optional `user`, `client` (`{"admin": bool}`) and
+/// `entropy` (hex) in; `allowed`, `violations`, `granted`, `device` out.
+pub(crate) fn decide(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
+    let scope = input.str("scope")?;
+    let grant_type = input
+        .opt_enum(
+            "grant_type",
+            GrantType::from_name,
+            "`authorization_code`, `urn:ietf:params:oauth:grant-type:device_code` or `client_credentials`",
+        )?
+        .ok_or_else(|| Error::input("`input.grant_type` is required"))?;
+    let user_admin = admin(input, "user", "input.user")?;
+    let client_admin = admin(input, "client", "input.client")?;
+    let entropy = entropy(input)?;
+    let request = GrantRequest { scope, grant_type, user_admin, client_admin, entropy: entropy.as_deref() };
+    let decision = grant::decide(&request, policy)?;
+    Ok(json!({
+        "allowed": decision.allowed,
+        "violations": decision.codes().collect::<Vec<_>>(),
+        "granted": decision.granted.map(|s| s.canonical()),
+        "device": decision.device,
+    }))
+}
+
+/// The `admin` flag of the `user` or `client` object (absent: not admin).
+fn admin(input: Input<'_>, name: &str, place: &'static str) -> Result<bool, Error> {
+    match input.opt_obj(name, place)? {
+        Some(party) => Ok(party.opt_bool("admin")?.unwrap_or(false)),
+        None => Ok(false),
+    }
+}

@@ -1,0 +1,290 @@
+//! Redirect URI validation (spec notes 5.5, MSC2966, RFC 8252 section 7).
+//!
+//! Web clients use https URIs under the client's common base. Native clients also use a
+//! private-use scheme that is the base host in reverse DNS order (compared by whole labels, so
+//! `com.exampleevil:` is not `com.example`), with no authority, or a loopback `http` URI to
+//! `localhost`, `127.0.0.1` or `[::1]`, registered without a port and accepted on any port at
+//! authorization.
+
+use std::fmt;
+
+use super::uri::Uri;
+use super::{ClientBase, Rule};
+
+/// The `application_type` of a client (RFC 7591 / OIDC registration; `web` by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ApplicationType {
+    /// A web client: https redirect URIs only.
+    #[default]
+    Web,
+    /// A native client: claimed https, private-use scheme or loopback redirect URIs.
+    Native,
+}
+
+impl ApplicationType {
+    /// Reads the exact, case-sensitive name (`web`, `native`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "web" => Some(Self::Web),
+            "native" => Some(Self::Native),
+            _ => None,
+        }
+    }
+}
+
+/// When a redirect URI is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Stage {
+    /// Client registration: a loopback URI must not carry a port.
+    #[default]
+    Registration,
+    /// An authorization request: the URI must be one of the registered ones (a loopback URI may
+    /// differ in its port alone).
+    Authorization,
+}
+
+impl Stage {
+    /// Reads the exact name (`registration`, `authorization`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "registration" => Some(Self::Registration),
+            "authorization" => Some(Self::Authorization),
+            _ => None,
+        }
+    }
+}
+
+/// The first rule a redirect URI breaks, in the order the checks run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RedirectViolation {
+    /// Not an RFC 3986 absolute URI (whitespace, controls, backslash, non-ASCII included).
+    Syntax,
+    /// A fragment is present.
+    Fragment,
+    /// Userinfo is present.
+    Userinfo,
+    /// A web client's redirect URI is not `https`.
+    NotHttps,
+    /// A native client's private-use scheme is not the base host in reverse DNS order.
+    Scheme,
+    /// The host is missing, off the base, not a loopback literal, or an authority follows a
+    /// private-use scheme.
+    Host,
+    /// A loopback URI carries a port at registration.
+    Port,
+    /// Authorization stage: no registered URI matches.
+    NotRegistered,
+}
+
+impl RedirectViolation {
+    /// The stable code (`redirect_uri.scheme`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Syntax => "redirect_uri.syntax",
+            Self::Fragment => "redirect_uri.fragment",
+            Self::Userinfo => "redirect_uri.userinfo",
+            Self::NotHttps => "redirect_uri.not_https",
+            Self::Scheme => "redirect_uri.scheme",
+            Self::Host => "redirect_uri.host",
+            Self::Port => "redirect_uri.port",
+            Self::NotRegistered => "redirect_uri.not_registered",
+        }
+    }
+
+    /// The rule, for reporting the violation under another field (`redirect_uris.scheme`).
+    pub fn rule(&self) -> Rule {
+        match self {
+            Self::Syntax => Rule::Syntax,
+            Self::Fragment => Rule::Fragment,
+            Self::Userinfo => Rule::Userinfo,
+            Self::NotHttps => Rule::NotHttps,
+            Self::Scheme => Rule::Scheme,
+            Self::Host => Rule::Host,
+            Self::Port => Rule::Port,
+            Self::NotRegistered => Rule::NotRegistered,
+        }
+    }
+}
+
+impl fmt::Display for RedirectViolation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Checks `redirect_uri` for a client whose common base is `base` (see
+/// [`ClientBase::parse`]). At [`Stage::Authorization`] the URI must also equal an entry of
+/// `registered` byte for byte, or be a loopback URI that equals one once its port is removed;
+/// at registration `registered` is ignored.
+pub fn check_redirect_uri(
+    redirect_uri: &str,
+    base: &ClientBase,
+    application_type: ApplicationType,
+    stage: Stage,
+    registered: &[&str],
+) -> Result<(), RedirectViolation> {
+    check(redirect_uri, Some(base), Some(application_type), stage, registered)
+}
+
+/// The three kinds of redirect URI (spec 5.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Https,
+    Loopback,
+    PrivateUse,
+}
+
+const LOOPBACK_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "[::1]"];
+
+/// The check with its dependencies optional: without a base the "under the base" and
+/// reverse-DNS parts are skipped; without an application type only syntax, fragment and
+/// userinfo run (client metadata whose `client_uri` or `application_type` is already invalid).
+pub(super) fn check(
+    redirect_uri: &str,
+    base: Option<&ClientBase>,
+    application_type: Option<ApplicationType>,
+    stage: Stage,
+    registered: &[&str],
+) -> Result<(), RedirectViolation> {
+    let uri = Uri::parse(redirect_uri).map_err(|_| RedirectViolation::Syntax)?;
+    if uri.fragment().is_some() {
+        return Err(RedirectViolation::Fragment);
+    }
+    if uri.userinfo().is_some() {
+        return Err(RedirectViolation::Userinfo);
+    }
+    let Some(application_type) = application_type else { return Ok(()) };
+    let kind = kind(&uri, base, application_type)?;
+    check_host(&uri, base, kind)?;
+    match stage {
+        Stage::Registration if kind == Kind::Loopback && uri.port().is_some() => Err(RedirectViolation::Port),
+        Stage::Registration => Ok(()),
+        Stage::Authorization => check_registered(&uri, kind, registered),
+    }
+}
+
+/// Check 4: the scheme allowed for the application type decides the kind of URI (web: https
+/// only; native: https, loopback http, or a private-use scheme matching the base).
+fn kind(
+    uri: &Uri<'_>,
+    base: Option<&ClientBase>,
+    application_type: ApplicationType,
+) -> Result<Kind, RedirectViolation> {
+    let scheme = uri.scheme();
+    if scheme.eq_ignore_ascii_case("https") {
+        return Ok(Kind::Https);
+    }
+    if application_type == ApplicationType::Web {
+        return Err(RedirectViolation::NotHttps);
+    }
+    if scheme.eq_ignore_ascii_case("http") {
+        return Ok(Kind::Loopback);
+    }
+    match base {
+        Some(base) if !base.covers_scheme(scheme) => Err(RedirectViolation::Scheme),
+        _ => Ok(Kind::PrivateUse),
+    }
+}
+
+/// Check 5.
+fn check_host(uri: &Uri<'_>, base: Option<&ClientBase>, kind: Kind) -> Result<(), RedirectViolation> {
+    let ok = match (kind, uri.host()) {
+        (Kind::Https, Some(host)) => !host.is_empty() && base.is_none_or(|base| base.covers_host(host)),
+        (Kind::Loopback, Some(host)) => LOOPBACK_HOSTS.iter().any(|l| host.eq_ignore_ascii_case(l)),
+        (Kind::Https | Kind::Loopback, None) => false,
+        // RFC 8252 section 7.1: a private-use URI has no authority, not even an empty one.
+        (Kind::PrivateUse, host) => host.is_none(),
+    };
+    if ok { Ok(()) } else { Err(RedirectViolation::Host) }
+}
+
+/// Check 7: exact match, or a loopback URI matching once its port is removed (RFC 8252 7.3).
+fn check_registered(uri: &Uri<'_>, kind: Kind, registered: &[&str]) -> Result<(), RedirectViolation> {
+    if registered.contains(&uri.as_str()) {
+        return Ok(());
+    }
+    let without_port = if kind == Kind::Loopback { uri.without_port() } else { None };
+    match without_port {
+        Some(text) if registered.contains(&text.as_str()) => Ok(()),
+        _ => Err(RedirectViolation::NotRegistered),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base(uri: &str) -> ClientBase {
+        ClientBase::parse(uri).unwrap()
+    }
+
+    fn at_registration(uri: &str, app: ApplicationType) -> Result<(), RedirectViolation> {
+        check_redirect_uri(uri, &base("https://example.com/"), app, Stage::Registration, &[])
+    }
+
+    #[test]
+    fn web_clients_use_https_under_the_base() {
+        use ApplicationType::Web;
+        assert_eq!(at_registration("https://app.example.com:8443/cb?x=1", Web), Ok(()));
+        assert_eq!(at_registration("HTTPS://EXAMPLE.COM/cb", Web), Ok(()));
+        assert_eq!(at_registration("https://evil-example.com/cb", Web), Err(RedirectViolation::Host));
+        assert_eq!(at_registration("https:/cb", Web), Err(RedirectViolation::Host));
+        assert_eq!(at_registration("http://localhost/cb", Web), Err(RedirectViolation::NotHttps));
+        assert_eq!(at_registration("com.example.app:/cb", Web), Err(RedirectViolation::NotHttps));
+        assert_eq!(at_registration("https://example.com@evil.com/cb", Web), Err(RedirectViolation::Userinfo));
+        assert_eq!(at_registration("https://example.com/cb#", Web), Err(RedirectViolation::Fragment));
+        assert_eq!(at_registration("https://example.com/c b#x", Web), Err(RedirectViolation::Syntax));
+    }
+
+    #[test]
+    fn native_private_use_schemes_compare_whole_labels() {
+        use ApplicationType::Native;
+        assert_eq!(at_registration("com.example.app:/cb", Native), Ok(()));
+        assert_eq!(at_registration("com.example.app:", Native), Ok(()));
+        assert_eq!(at_registration("com.exampleevil:/cb", Native), Err(RedirectViolation::Scheme));
+        assert_eq!(at_registration("com.example.app://host/cb", Native), Err(RedirectViolation::Host));
+        assert_eq!(at_registration("com.example.app:///cb", Native), Err(RedirectViolation::Host));
+        assert_eq!(at_registration("com.exampleevil://host/cb", Native), Err(RedirectViolation::Scheme));
+    }
+
+    #[test]
+    fn native_loopback_has_no_port_at_registration() {
+        use ApplicationType::Native;
+        assert_eq!(at_registration("http://[::1]/cb", Native), Ok(()));
+        assert_eq!(at_registration("http://LOCALHOST/cb", Native), Ok(()));
+        assert_eq!(at_registration("http://127.0.0.1:/cb", Native), Err(RedirectViolation::Port));
+        assert_eq!(at_registration("http://127.0.0.2/cb", Native), Err(RedirectViolation::Host));
+        assert_eq!(at_registration("http://example.com/cb", Native), Err(RedirectViolation::Host));
+        assert_eq!(at_registration("http://evil.com:8080/cb", Native), Err(RedirectViolation::Host));
+    }
+
+    #[test]
+    fn authorization_matches_registered_uris() {
+        let b = base("https://example.com/");
+        let auth = |uri, registered: &[&str]| {
+            check_redirect_uri(uri, &b, ApplicationType::Native, Stage::Authorization, registered)
+        };
+        assert_eq!(auth("http://127.0.0.1:49152/cb", &["http://127.0.0.1/cb"]), Ok(()));
+        assert_eq!(auth("http://localhost:8080/cb", &["http://localhost:8080/cb"]), Ok(()));
+        assert_eq!(
+            auth("http://localhost:9090/cb", &["http://localhost:8080/cb"]),
+            Err(RedirectViolation::NotRegistered)
+        );
+        assert_eq!(auth("http://LOCALHOST:8080/cb", &["http://localhost/cb"]), Err(RedirectViolation::NotRegistered));
+        assert_eq!(
+            auth("https://example.com:8443/cb", &["https://example.com/cb"]),
+            Err(RedirectViolation::NotRegistered)
+        );
+        assert_eq!(auth("com.exampleevil:/cb", &["com.exampleevil:/cb"]), Err(RedirectViolation::Scheme));
+    }
+
+    #[test]
+    fn without_a_base_or_type_dependent_checks_are_skipped() {
+        let check = |uri, base: Option<&ClientBase>, app| check(uri, base, app, Stage::Registration, &[]);
+        assert_eq!(check("https://evil.com/cb", None, Some(ApplicationType::Web)), Ok(()));
+        assert_eq!(check("com.exampleevil:/cb", None, Some(ApplicationType::Native)), Ok(()));
+        assert_eq!(check("http://[::1]:9/cb", None, Some(ApplicationType::Native)), Err(RedirectViolation::Port));
+        assert_eq!(check("ftp://x/#", None, None), Err(RedirectViolation::Fragment));
+        assert_eq!(check("ftp://x/", None, None), Ok(()));
+    }
+}

@@ -1,0 +1,161 @@
+//! Step-up authentication (RFC 9470; Matrix adaptation MSC4363; notes section 3.5).
+//!
+//! A policy's step-up rules name operations and demand a recent authentication (`max_age`, in
+//! seconds since `auth_time`) or one of some authentication context classes (`acr_values`).
+//! Every rule naming the endpoint is checked; when one fails, the challenge combines all of them:
+//! the smallest `max_age` and the union of `acr_values` in rule order, without repeats. The
+//! answer is 401 `M_INSUFFICIENT_USER_AUTHENTICATION` with RFC 9470's
+//! `WWW-Authenticate: Bearer error="insufficient_user_authentication"` challenge.
+
+use crate::endpoint::Endpoint;
+use crate::error::Error;
+use crate::policy::{Policy, StepUpRule};
+
+/// What the authentication behind a token achieved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Authentication<'a> {
+    /// When the user last actively authenticated (seconds since the epoch).
+    pub auth_time: Option<i64>,
+    /// The authentication context class achieved.
+    pub acr: Option<&'a str>,
+}
+
+/// The challenge for an endpoint whose step-up rules were not met. It borrows the policy's
+/// rules and combines them on demand, so building it allocates nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Challenge<'a> {
+    rules: &'a [StepUpRule],
+    endpoint: &'static Endpoint,
+}
+
+impl<'a> Challenge<'a> {
+    fn covering(&self) -> impl Iterator<Item = &'a StepUpRule> + '_ {
+        let endpoint = self.endpoint;
+        self.rules.iter().filter(move |rule| names(rule, endpoint))
+    }
+
+    /// The smallest `max_age` of the rules naming the endpoint.
+    pub fn max_age(&self) -> Option<u64> {
+        self.covering().filter_map(|rule| rule.max_age).min()
+    }
+
+    /// The union of their `acr_values`, in rule order, without repeats.
+    pub fn acr_values(&self) -> impl Iterator<Item = &'a str> + '_ {
+        let all = || self.covering().flat_map(|rule| rule.acr_values.iter().map(String::as_str));
+        all().enumerate().filter(move |&(at, value)| !all().take(at).any(|earlier| earlier == value)).map(|(_, v)| v)
+    }
+
+    /// The `acr_values` joined by single spaces, or `None` when there are none.
+    pub fn acr_values_joined(&self) -> Option<String> {
+        let mut values = self.acr_values();
+        let mut joined = values.next()?.to_owned();
+        for value in values {
+            joined.push(' ');
+            joined.push_str(value);
+        }
+        Some(joined)
+    }
+
+    /// The `WWW-Authenticate` value (RFC 9470 section 3).
+    pub fn www_authenticate(&self) -> String {
+        let mut header = String::from("Bearer error=\"insufficient_user_authentication\"");
+        if let Some(acr) = self.acr_values_joined() {
+            header.push_str(", acr_values=\"");
+            header.push_str(&acr);
+            header.push('"');
+        }
+        if let Some(max_age) = self.max_age() {
+            header.push_str(&format!(", max_age=\"{max_age}\""));
+        }
+        header
+    }
+}
+
+/// Whether `rule` names `endpoint` by any of its operation ids.
+fn names(rule: &StepUpRule, endpoint: &Endpoint) -> bool {
+    rule.endpoints.iter().any(|id| endpoint.operation_ids.contains(&id.as_str()))
+}
+
+/// Checks the policy's rules for `endpoint`: `Ok(None)` when every rule naming it passes.
+///
+/// `now` is needed only to compare with an `auth_time`; when such a comparison is due and `now`
+/// is absent, the answer is `input.invalid`.
+pub fn check<'a>(
+    endpoint: &'static Endpoint,
+    auth: Authentication<'_>,
+    now: Option<i64>,
+    policy: &'a Policy,
+) -> Result<Option<Challenge<'a>>, Error> {
+    let mut failed = false;
+    for rule in policy.step_up.iter().filter(|rule| names(rule, endpoint)) {
+        failed |= !passes(rule, auth, now)?;
+    }
+    Ok(failed.then_some(Challenge { rules: &policy.step_up, endpoint }))
+}
+
+fn passes(rule: &StepUpRule, auth: Authentication<'_>, now: Option<i64>) -> Result<bool, Error> {
+    if let Some(max_age) = rule.max_age {
+        let Some(auth_time) = auth.auth_time else { return Ok(false) };
+        let now = now.ok_or_else(|| Error::input("`now` is required to check a step-up `max_age`"))?;
+        // i128: no overflow whatever the two times are; a future auth_time is simply recent.
+        if i128::from(now) - i128::from(auth_time) > i128::from(max_age) {
+            return Ok(false);
+        }
+    }
+    if !rule.acr_values.is_empty() && !auth.acr.is_some_and(|acr| rule.acr_values.iter().any(|v| v == acr)) {
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::endpoint::by_operation_id;
+
+    fn rule(endpoints: &[&str], max_age: Option<u64>, acr: &[&str]) -> StepUpRule {
+        StepUpRule {
+            endpoints: endpoints.iter().map(|s| (*s).to_owned()).collect(),
+            max_age,
+            acr_values: acr.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    fn policy(rules: Vec<StepUpRule>) -> Policy {
+        Policy { step_up: rules, ..Policy::spec() }
+    }
+
+    #[test]
+    fn max_age_and_acr() {
+        let Some(create) = by_operation_id("createRoom") else { unreachable!() };
+        let p = policy(vec![rule(&["createRoom"], Some(300), &[]), rule(&["createRoom", "sync"], None, &["b", "a"])]);
+        let fresh = Authentication { auth_time: Some(1000), acr: Some("a") };
+        assert_eq!(check(create, fresh, Some(1300), &p).map(|c| c.is_some()), Ok(false));
+        let stale = check(create, fresh, Some(1301), &p).ok().flatten();
+        let Some(challenge) = stale else { unreachable!() };
+        assert_eq!(challenge.max_age(), Some(300));
+        assert_eq!(challenge.acr_values().collect::<Vec<_>>(), ["b", "a"]);
+        assert_eq!(
+            challenge.www_authenticate(),
+            "Bearer error=\"insufficient_user_authentication\", acr_values=\"b a\", max_age=\"300\""
+        );
+        let no_time = Authentication { auth_time: None, acr: Some("a") };
+        assert!(matches!(check(create, no_time, None, &p), Ok(Some(_))));
+        assert_eq!(check(create, fresh, None, &p).map_err(|e| e.code()), Err("input.invalid"));
+        let wrong_acr = Authentication { auth_time: Some(1000), acr: Some("c") };
+        assert!(matches!(check(create, wrong_acr, Some(1000), &p), Ok(Some(_))));
+    }
+
+    #[test]
+    fn union_without_repeats() {
+        let Some(sync) = by_operation_id("sync") else { unreachable!() };
+        let p = policy(vec![
+            rule(&["sync"], Some(60), &["x", "y"]),
+            rule(&["createRoom"], Some(1), &["z"]),
+            rule(&["sync"], Some(30), &["y", "w", "x"]),
+        ]);
+        let Ok(Some(c)) = check(sync, Authentication::default(), None, &p) else { unreachable!() };
+        assert_eq!(c.acr_values().collect::<Vec<_>>(), ["x", "y", "w"]);
+        assert_eq!(c.max_age(), Some(30));
+    }
+}
