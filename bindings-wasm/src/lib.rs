@@ -11,10 +11,13 @@
 #![deny(unsafe_code, reason = "only wasm-bindgen's generated exports may use unsafe attributes")]
 
 mod client;
+mod decide;
 mod device;
 mod error;
 #[cfg(feature = "serde")]
 mod json;
+#[cfg(feature = "metadata")]
+mod metadata;
 mod policy;
 mod scope;
 

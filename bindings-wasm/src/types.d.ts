@@ -170,7 +170,7 @@ export interface OpTypes {
   "grant.decide": {
     input: OpInputBase & {
       scope: string;
-      grant_type: "authorization_code" | "urn:ietf:params:oauth:grant-type:device_code" | "client_credentials";
+      grant_type: GrantType;
       user?: { admin?: boolean };
       client?: { admin?: boolean };
       entropy?: string;
@@ -221,7 +221,7 @@ export interface OpTypes {
     input: OpInputBase & {
       redirect_uri: string;
       client_uri: string;
-      application_type: string;
+      application_type: ApplicationType;
       stage?: "registration" | "authorization";
       registered?: string[];
     };
@@ -254,3 +254,31 @@ export type InitInput = string | URL | Request | Response | BufferSource | WebAs
  * loaded on import and this resolves at once. Safe to call more than once.
  */
 export function initAsync(input?: InitInput | Promise<InitInput>): Promise<void>;
+
+/** The request of `decide` / `Policy.decide` (DECISIONS.md "Input"). */
+export type DecideRequest = Omit<OpTypes["request.decide"]["input"], "policy">;
+/** The decision of `decide` / `Policy.decide` (DECISIONS.md "Output"). */
+export type DecideResult = OpTypes["request.decide"]["result"];
+
+/** The OAuth grant a token is requested through. */
+export type GrantType = "authorization_code" | "urn:ietf:params:oauth:grant-type:device_code" | "client_credentials";
+/** Options of `decideGrant`. */
+export interface GrantOptions {
+  /** The signed-in user may request admin scopes. */
+  userAdmin?: boolean;
+  /** The client may request `urn:mas:admin` for itself (`client_credentials`). */
+  clientAdmin?: boolean;
+  /** Bytes to derive a device id from when the request names none. */
+  entropy?: Uint8Array;
+}
+/** The authorization server's answer (`grant.decide`). */
+export type GrantDecision = OpTypes["grant.decide"]["result"];
+
+/** A client's kind for its redirect URIs. */
+export type ApplicationType = "web" | "native";
+/** When a redirect URI is checked. */
+export type RedirectStage = "registration" | "authorization";
+/** The result of `checkRedirectUri`. */
+export type RedirectCheck = OpTypes["redirect_uri.check"]["result"];
+/** The result of the metadata validators. */
+export type MetadataReport = OpTypes["client_metadata.validate"]["result"];

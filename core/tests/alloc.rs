@@ -1,5 +1,7 @@
 //! Proves that the hot path allocates nothing: parsing, classifying and extracting the device of
-//! a login scope. A counting global allocator counts allocations made by this thread only.
+//! a login scope, and the typed `decide` on its allow, deny, UIA (given session) and step-up
+//! paths (rendering the HTTP answer is a separate step, and allocates). A counting global
+//! allocator counts allocations made by this thread only.
 
 #![allow(unsafe_code)] // a global allocator can only be written with `unsafe`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -9,6 +11,7 @@ use std::cell::Cell;
 use std::process::ExitCode;
 
 use matrix_authz::decide::{Request, Token};
+use matrix_authz::policy::StepUpRule;
 use matrix_authz::{Policy, Preset, ScopeRef, decide};
 
 struct Counting;
@@ -57,6 +60,31 @@ impl Tally {
             println!("FAIL {name}: {allocations} allocations");
             self.failed += 1;
         }
+    }
+}
+
+/// `decide` on the two challenge paths, which borrow too: the UIA challenge when the host gives
+/// the session id, and the step-up challenge (its header and body are written by `render`).
+fn check_decide_challenges(tally: &mut Tally, login: &str) {
+    let step_up = StepUpRule { endpoints: vec!["sendMessage".to_owned()], max_age: Some(300), acr_values: vec![] };
+    let spec = Policy::spec();
+    let strict = Policy { step_up: vec![step_up], ..Policy::spec() };
+    let user = Token::oauth(login);
+    let mut upload = Request::new("POST", "/_matrix/client/v3/keys/device_signing/upload").with_token(user);
+    upload.context.account_management_uri = Some("https://account.example.org/");
+    upload.context.uia_session = Some("session");
+    let mut stale = Request::new("PUT", "/_matrix/client/v3/rooms/!r:example.org/send/m.room.message/t1")
+        .with_token(Token { auth_time: Some(1), ..user });
+    stale.now = Some(1_000_000);
+    for (label, request, policy, kind) in [("uia", upload, &spec, "uia"), ("step_up", stale, &strict, "step_up")] {
+        let mut got = "";
+        let n = allocations_during(|| {
+            let decision = decide(std::hint::black_box(&request), policy).unwrap();
+            got = decision.kind();
+            std::hint::black_box(decision);
+        });
+        assert_eq!(got, kind, "{label}");
+        tally.check(&format!("decide {label} (challenge built, not rendered)"), n);
     }
 }
 
@@ -114,6 +142,7 @@ fn main() -> ExitCode {
             tally.check(&format!("{label} ({})", preset.name()), n);
         }
     }
+    check_decide_challenges(&mut tally, login);
     // The counter must see allocations, or the checks above prove nothing.
     let n = allocations_during(|| {
         std::hint::black_box(ScopeRef::parse(login, &Policy::spec().scope).unwrap().to_owned_scope());

@@ -84,12 +84,15 @@ fn scope() -> impl Strategy<Value = String> {
     ]
 }
 
+/// `(active, scope, device_id, auth_time, acr, appservice, guest)`.
+type TokenFields = (bool, Option<String>, Option<String>, Option<i64>, Option<String>, bool, bool);
+
 #[derive(Debug, Clone)]
 struct Case {
     method: String,
     path: String,
     kind: Option<String>,
-    token: Option<(bool, Option<String>, Option<String>, Option<i64>, Option<String>, bool, bool)>,
+    token: Option<TokenFields>,
     cross_signing: (bool, bool, Option<i64>),
     guest_access: Option<bool>,
     body: (Option<String>, bool),

@@ -39,7 +39,11 @@ fn lenient() -> ScopeRules {
 fn model_strict(s: &str) -> Option<BTreeSet<&str>> {
     let nqchar = |c: char| c == '!' || ('#'..='[').contains(&c) || (']'..='~').contains(&c);
     let tokens: Vec<&str> = s.split(' ').collect();
-    if tokens.iter().all(|t| !t.is_empty() && t.chars().all(nqchar)) { Some(tokens.into_iter().collect()) } else { None }
+    if tokens.iter().all(|t| !t.is_empty() && t.chars().all(nqchar)) {
+        Some(tokens.into_iter().collect())
+    } else {
+        None
+    }
 }
 
 proptest! {

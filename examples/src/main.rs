@@ -102,8 +102,9 @@ fn load_policy(value: &str) -> Result<Value, Usage> {
     let policy = if matrix_authz::Preset::from_name(value).is_ok() {
         Value::from(value)
     } else {
-        let text = std::fs::read_to_string(value)
-            .map_err(|e| Usage(format!("`{value}` is neither a preset (default, mas, synapse) nor a readable file: {e}")))?;
+        let text = std::fs::read_to_string(value).map_err(|e| {
+            Usage(format!("`{value}` is neither a preset (default, mas, synapse) nor a readable file: {e}"))
+        })?;
         read_json(&text)?
     };
     policy::from_input(Some(&policy)).map_err(|e| Usage(format!("{}: {e}", e.code())))?;
@@ -180,7 +181,12 @@ fn print_endpoints() {
             Guest::DisplaynameOnly => "displayname-only",
         };
         let uia = if e.uia { "yes" } else { "no" };
-        println!("{:<7} {:<72} {token:<11} {uia:<4} {guest:<16} {}", e.method.name(), e.path, e.operation_ids.join("+"));
+        println!(
+            "{:<7} {:<72} {token:<11} {uia:<4} {guest:<16} {}",
+            e.method.name(),
+            e.path,
+            e.operation_ids.join("+")
+        );
     }
     println!("{} endpoints", ENDPOINTS.len());
 }
@@ -217,8 +223,11 @@ fn check(op: &str, file: &str, policy: Option<&Value>) -> Result<ExitCode, Usage
 }
 
 fn conformance(paths: &[String]) -> ExitCode {
-    let paths: Vec<PathBuf> =
-        if paths.is_empty() { default_paths(std::path::Path::new(".")) } else { paths.iter().map(PathBuf::from).collect() };
+    let paths: Vec<PathBuf> = if paths.is_empty() {
+        default_paths(std::path::Path::new("."))
+    } else {
+        paths.iter().map(PathBuf::from).collect()
+    };
     let report = match vector_files(&paths) {
         Ok(files) => run_files(&files),
         Err(e) => {

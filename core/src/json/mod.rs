@@ -4,7 +4,7 @@
 mod account;
 mod client;
 pub mod conformance;
-mod decide;
+pub mod decide;
 mod grant;
 pub mod input;
 #[cfg(feature = "metadata")]

@@ -330,7 +330,7 @@ enum Check {
     Query,
     Userinfo,
     Https,
-    /// An authority with a non-empty host, under the base when one is given.
+    /// An authority with a host the url crate reads, under the base when one is given.
     Host,
 }
 
@@ -351,10 +351,11 @@ fn first_failure(uri: &Uri<'_>, order: &[Check], base: Option<&ClientBase>) -> R
     Ok(())
 }
 
+/// A host the url crate reads (not empty, not refused), under the base when one is given.
 fn host_ok(uri: &Uri<'_>, base: Option<&ClientBase>) -> bool {
-    match uri.host() {
-        None | Some("") => false,
-        Some(host) => base.is_none_or(|base| base.covers_host(host)),
+    match uri.authority() {
+        Some(authority) if authority.kind().is_usable() => base.is_none_or(|base| base.covers_host(authority.host())),
+        _ => false,
     }
 }
 
@@ -439,5 +440,7 @@ mod tests {
         assert_eq!(ClientBase::parse("http://example.com/"), Err(Rule::NotHttps));
         assert_eq!(ClientBase::parse("https:///app"), Err(Rule::Host));
         assert_eq!(ClientBase::parse("https:app"), Err(Rule::Host));
+        assert_eq!(ClientBase::parse("https://a.192.0.2.10/"), Err(Rule::Host));
+        assert_eq!(ClientBase::parse("https://@example.com/"), Err(Rule::Userinfo));
     }
 }

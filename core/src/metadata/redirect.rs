@@ -186,14 +186,19 @@ fn kind(
     }
 }
 
-/// Check 5.
+/// Check 5. Hosts compare as written (lower-cased): the url crate's normalized host would make
+/// `[0:0:0:0:0:0:0:1]` or `127.1` loopback, which the pinned rules refuse.
 fn check_host(uri: &Uri<'_>, base: Option<&ClientBase>, kind: Kind) -> Result<(), RedirectViolation> {
-    let ok = match (kind, uri.host()) {
-        (Kind::Https, Some(host)) => !host.is_empty() && base.is_none_or(|base| base.covers_host(host)),
-        (Kind::Loopback, Some(host)) => LOOPBACK_HOSTS.iter().any(|l| host.eq_ignore_ascii_case(l)),
+    let ok = match (kind, uri.authority()) {
+        (Kind::Https, Some(authority)) => {
+            authority.kind().is_usable() && base.is_none_or(|base| base.covers_host(authority.host()))
+        }
+        (Kind::Loopback, Some(authority)) => {
+            authority.kind().is_usable() && LOOPBACK_HOSTS.iter().any(|l| authority.host().eq_ignore_ascii_case(l))
+        }
         (Kind::Https | Kind::Loopback, None) => false,
         // RFC 8252 section 7.1: a private-use URI has no authority, not even an empty one.
-        (Kind::PrivateUse, host) => host.is_none(),
+        (Kind::PrivateUse, authority) => authority.is_none(),
     };
     if ok { Ok(()) } else { Err(RedirectViolation::Host) }
 }
@@ -256,6 +261,23 @@ mod tests {
         assert_eq!(at_registration("http://127.0.0.2/cb", Native), Err(RedirectViolation::Host));
         assert_eq!(at_registration("http://example.com/cb", Native), Err(RedirectViolation::Host));
         assert_eq!(at_registration("http://evil.com:8080/cb", Native), Err(RedirectViolation::Host));
+        // The WHATWG parser drops a default port; the written one still counts.
+        assert_eq!(at_registration("http://localhost:80/cb", Native), Err(RedirectViolation::Port));
+        // Loopback literals as written, not as the url crate normalizes them.
+        assert_eq!(at_registration("http://[0:0:0:0:0:0:0:1]/cb", Native), Err(RedirectViolation::Host));
+        assert_eq!(at_registration("http://127.1/cb", Native), Err(RedirectViolation::Host));
+        assert_eq!(at_registration("http://:80/cb", Native), Err(RedirectViolation::Host));
+    }
+
+    #[test]
+    fn hosts_the_url_crate_refuses_are_never_accepted() {
+        let ip_base = base("https://192.0.2.10/");
+        let web = |uri| check_redirect_uri(uri, &ip_base, ApplicationType::Web, Stage::Registration, &[]);
+        assert_eq!(web("https://192.0.2.10/cb"), Ok(()));
+        assert_eq!(web("https://a.192.0.2.10/cb"), Err(RedirectViolation::Host));
+        assert_eq!(at_registration("https://a.example.com.1/cb", ApplicationType::Web), Err(RedirectViolation::Host));
+        assert_eq!(at_registration("https://xn--a.example.com/cb", ApplicationType::Web), Err(RedirectViolation::Host));
+        assert_eq!(at_registration("https://[v1.x]/cb", ApplicationType::Web), Err(RedirectViolation::Host));
     }
 
     #[test]

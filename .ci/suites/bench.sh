@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# bench suite: the benches compile and run (`cargo test --benches`), a short smoke run writes
+# criterion's estimates, and benches/report.sh turns them into a report. No timing is asserted:
+# CI machines are shared, so the numbers here prove the pipeline, not the speed.
+# shellcheck source=SCRIPTDIR/../lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+
+log "cargo test --benches (benches and their inputs stay compiling)"
+cargo test -p matrix-authz-benches --benches --lib
+log "smoke run: cargo bench -p matrix-authz-benches -- --quick"
+cargo bench -p matrix-authz-benches -- --quick --noplot
+log "benches/report.sh (parses target/criterion/**/new/estimates.json)"
+out="$(mktemp)"
+trap 'rm -f "$out"' EXIT
+bash benches/report.sh --command "cargo bench -p matrix-authz-benches -- --quick" > "$out"
+grep -q 'scope_parse/login' "$out" || { log "ERROR: the report has no scope_parse/login row"; exit 1; }
+cat "$out"

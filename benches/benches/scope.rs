@@ -1,0 +1,83 @@
+//! Scope parsing, side by side with the peer `oauth2-types` 0.11 (MAS's RFC 6749 `Scope`).
+//!
+//! Every function does fully validated work and hands its result to `black_box`:
+//!
+//! - `matrix-authz`: `ScopeRef::parse` (grammar, limits, classification, device rules), then
+//!   the distinct tokens collected into a `BTreeSet<&str>`: the same output as the peer's (a set
+//!   of validated tokens), borrowed instead of copied, plus the classification.
+//! - `matrix-authz-borrowed`: `ScopeRef::parse` and the classification only, what a server does
+//!   on every request (no allocation; the token set is not materialized).
+//! - `matrix-authz-owned`: `Scope::parse`, the owned canonical form (one `String` per distinct
+//!   token, like the peer), plus the classification.
+//! - `oauth2-types`: `Scope::from_str`, a `BTreeSet` of owned tokens, not classified.
+
+use std::collections::BTreeSet;
+use std::hint::black_box;
+use std::str::FromStr;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use matrix_authz::{Policy, Scope, ScopeRef};
+use matrix_authz_benches::{scope, scope_of};
+
+fn scope_parse(c: &mut Criterion) {
+    let policy = Policy::spec();
+    let rules = policy.scope;
+    for name in ["login", "introspected"] {
+        let text = scope(name);
+        let mut group = c.benchmark_group(format!("scope_parse/{name}"));
+        group.bench_function("matrix-authz", |b| {
+            b.iter(|| {
+                let parsed = ScopeRef::parse(black_box(text), &rules).expect("valid");
+                let tokens: BTreeSet<&str> = parsed.tokens().collect();
+                black_box((tokens, parsed.has_api(), parsed.device(), parsed.synapse_admin(), parsed.namespaces()))
+            });
+        });
+        group.bench_function("matrix-authz-borrowed", |b| {
+            b.iter(|| {
+                let parsed = ScopeRef::parse(black_box(text), &rules).expect("valid");
+                black_box((parsed.has_api(), parsed.device(), parsed.synapse_admin(), parsed.namespaces()))
+            });
+        });
+        group.bench_function("matrix-authz-owned", |b| {
+            b.iter(|| {
+                let owned = Scope::parse(black_box(text), &rules).expect("valid");
+                let classified = (owned.has_api(), owned.synapse_admin());
+                black_box((classified, owned))
+            });
+        });
+        group.bench_function("oauth2-types", |b| {
+            b.iter(|| black_box(oauth2_types::scope::Scope::from_str(black_box(text)).expect("valid")));
+        });
+        group.finish();
+    }
+}
+
+fn scope_parse_scaling(c: &mut Criterion) {
+    let policy = Policy::spec();
+    let rules = policy.scope;
+    let mut group = c.benchmark_group("scope_parse_scaling");
+    for n in [1usize, 4, 16, 64] {
+        let text = scope_of(n);
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(n), text.as_str(), |b, text| {
+            b.iter(|| {
+                let parsed = ScopeRef::parse(black_box(text), &rules).expect("valid");
+                black_box((parsed.has_api(), parsed.device(), parsed.token_count()))
+            });
+        });
+    }
+    group.finish();
+    // The peer at the same sizes, to show that both grow linearly.
+    let mut group = c.benchmark_group("scope_parse_scaling_oauth2-types");
+    for n in [1usize, 4, 16, 64] {
+        let text = scope_of(n);
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(n), text.as_str(), |b, text| {
+            b.iter(|| black_box(oauth2_types::scope::Scope::from_str(black_box(text)).expect("valid")));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, scope_parse, scope_parse_scaling);
+criterion_main!(benches);

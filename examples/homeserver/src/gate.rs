@@ -1,0 +1,146 @@
+//! The engine in front of every route: an axum middleware that gathers the facts of a request,
+//! asks `matrix_authz::decide`, and either sends the engine's HTTP answer unchanged or lets the
+//! request through to its handler with the caller attached.
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, request};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use matrix_authz::endpoint;
+use matrix_authz::{Decision, HttpAnswer};
+use serde_json::Value;
+
+use crate::introspection::INACTIVE;
+use crate::state::{AppState, unix_now};
+
+/// The largest request body the gate reads (the keys upload is the largest body it looks into).
+const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The length of a UIA session id this server hands out.
+const UIA_SESSION_LENGTH: usize = 24;
+
+/// Who is calling, for the handlers behind the gate.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The user, `None` for requests without a token.
+    pub user_id: Option<String>,
+    /// The device the engine read from the token.
+    pub device_id: Option<String>,
+}
+
+/// The middleware.
+pub async fn gate(State(app): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    // The decision reads a few body fields (the keys of a cross-signing upload, the `type` of a
+    // login), so the body is read here once and handed on.
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
+        return matrix_error(StatusCode::PAYLOAD_TOO_LARGE, "M_TOO_LARGE", "The request body is too large");
+    };
+    let caller = match authorize(&app, &parts, &body) {
+        Ok(caller) => caller,
+        Err(answer) => return answer,
+    };
+    parts.extensions.insert(caller);
+    next.run(Request::from_parts(parts, Body::from(body))).await
+}
+
+/// Decides on one request: the caller when it may go through, else the answer to send.
+fn authorize(app: &AppState, parts: &request::Parts, body: &Bytes) -> Result<Caller, Response> {
+    let method = parts.method.as_str();
+    // The raw path, not percent-decoded: the engine matches and decodes it itself.
+    let path = parts.uri.path();
+    let json: Option<Value> = serde_json::from_slice(body).ok();
+    let introspected = bearer_token(&parts.headers).map(|token| token.and_then(|t| app.tokens.introspect(t)));
+    let user_id = introspected.flatten().map(|i| i.user_id.as_str());
+
+    let mut request = matrix_authz::Request::new(method, path);
+    request.token = introspected.map(|found| found.map_or(INACTIVE, |i| i.token()));
+    request.query_kind = query_param(parts.uri.query(), "kind");
+    request.now = Some(unix_now());
+    request.context.account_management_uri = Some(&app.account_management_uri);
+    request.context.body.login_type = json.as_ref().and_then(|b| b.get("type")).and_then(Value::as_str);
+    request.context.body.inhibit_login = json.as_ref().and_then(|b| b.get("inhibit_login")) == Some(&Value::Bool(true));
+
+    // Only a cross-signing upload needs the user's key state and a UIA session.
+    let is_upload =
+        endpoint::lookup(method, path).endpoint().is_some_and(|e| e.operation_id() == "uploadCrossSigningKeys");
+    let session;
+    if is_upload {
+        request.context.cross_signing = app.cross_signing_facts(user_id, json.as_ref());
+        session = match retried_session(json.as_ref()) {
+            Some(given) => given.to_owned(),
+            None => matrix_authz::device::generate_random(UIA_SESSION_LENGTH).map_err(engine_failure)?,
+        };
+        request.context.uia_session = Some(&session);
+    }
+
+    let decision = matrix_authz::decide(&request, &app.policy).map_err(engine_failure)?;
+    log(method, path, user_id, &decision);
+    if let Some(answer) = decision.render() {
+        return Err(send(answer));
+    }
+    if decision.consumes_approval() == Some(true) {
+        app.close_approval_window(user_id);
+    }
+    Ok(Caller { user_id: user_id.map(str::to_owned), device_id: decision.subject().device.map(str::to_owned) })
+}
+
+/// The access token of `Authorization: Bearer <token>`: `None` without the header, `Some(None)`
+/// for a header this server cannot read (another scheme, no token, not ASCII), which counts as a
+/// failed authentication rather than an anonymous request. The deprecated `access_token` query
+/// parameter is not supported.
+fn bearer_token(headers: &HeaderMap) -> Option<Option<&str>> {
+    let value = headers.get(AUTHORIZATION)?;
+    let token = value.to_str().ok().and_then(|v| {
+        let (scheme, token) = v.split_once(' ')?;
+        let token = token.trim_matches(' ');
+        (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && !token.contains(' ')).then_some(token)
+    });
+    Some(token)
+}
+
+/// The value of `name` in a query string, taken as is (the values the engine reads are plain).
+fn query_param<'q>(query: Option<&'q str>, name: &str) -> Option<&'q str> {
+    query?.split('&').find_map(|pair| pair.split_once('=').filter(|(n, _)| *n == name).map(|(_, v)| v))
+}
+
+/// The `auth.session` a client sends when it retries after the `m.oauth` stage.
+fn retried_session(body: Option<&Value>) -> Option<&str> {
+    body?.get("auth")?.get("session")?.as_str()
+}
+
+/// The engine's answer as an axum response, status, headers and body unchanged.
+fn send(answer: HttpAnswer) -> Response {
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, [(CONTENT_TYPE, "application/json")], answer.body).into_response();
+    for (name, value) in answer.headers {
+        if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            response.headers_mut().append(name, value);
+        }
+    }
+    response
+}
+
+/// A request the engine could not decide: the host gave it too little (a bug in this server).
+fn engine_failure(error: matrix_authz::Error) -> Response {
+    eprintln!("homeserver: the engine could not decide: {} ({error})", error.code());
+    matrix_error(StatusCode::INTERNAL_SERVER_ERROR, "M_UNKNOWN", "Internal server error")
+}
+
+/// A Matrix error response of this server's own.
+pub fn matrix_error(status: StatusCode, errcode: &str, error: &str) -> Response {
+    let body = serde_json::json!({ "errcode": errcode, "error": error });
+    (status, [(CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+fn log(method: &str, path: &str, user_id: Option<&str>, decision: &Decision<'_>) {
+    let who = user_id.unwrap_or("-");
+    let what = match decision.errcode() {
+        Some(errcode) => format!("{} {errcode}", decision.kind()),
+        None => decision.kind().to_owned(),
+    };
+    println!("{method} {path} ({who}): {what}");
+}

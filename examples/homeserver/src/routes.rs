@@ -1,0 +1,77 @@
+//! The few client-server routes this example serves, behind the gate. A handler runs only when
+//! the engine allowed the request, so none of them checks tokens or scopes again.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Extension, Router, middleware};
+use serde_json::{Value, json};
+
+use crate::gate::{Caller, gate, matrix_error};
+use crate::state::AppState;
+
+/// The server: the routes, every one of them (and the fallback) behind the gate.
+pub fn app(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/_matrix/client/v3/account/whoami", get(whoami))
+        .route("/_matrix/client/v3/createRoom", post(create_room))
+        .route("/_matrix/client/v3/keys/device_signing/upload", post(upload_cross_signing_keys))
+        .route("/_matrix/client/v3/room_keys/version/{version}", delete(delete_key_backup))
+        // What the authorization server calls once the user approved a cross-signing reset in
+        // the account-management UI (MSC4312; Synapse's admin API, which MAS calls).
+        .route("/_synapse/admin/v1/users/{user_id}/_allow_cross_signing_replacement_without_uia", post(approve_reset))
+        // Paths the engine let through that this example does not implement.
+        .fallback(unrecognized)
+        .layer(middleware::from_fn_with_state(Arc::clone(&state), gate))
+        .with_state(state)
+}
+
+fn ok(body: Value) -> Response {
+    (StatusCode::OK, [(CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+async fn whoami(Extension(caller): Extension<Caller>) -> Response {
+    ok(json!({ "user_id": caller.user_id, "device_id": caller.device_id }))
+}
+
+async fn create_room() -> Response {
+    static ROOMS: AtomicU64 = AtomicU64::new(1);
+    let n = ROOMS.fetch_add(1, Ordering::Relaxed);
+    ok(json!({ "room_id": format!("!room{n}:example.org") }))
+}
+
+async fn upload_cross_signing_keys(
+    State(app): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    body: Bytes,
+) -> Response {
+    let Ok(upload) = serde_json::from_slice::<Value>(&body) else {
+        return matrix_error(StatusCode::BAD_REQUEST, "M_NOT_JSON", "The body is not JSON");
+    };
+    let Some(user_id) = caller.user_id else {
+        return matrix_error(StatusCode::FORBIDDEN, "M_FORBIDDEN", "Only users have cross-signing keys");
+    };
+    app.store_keys(&user_id, Some(&upload));
+    ok(json!({}))
+}
+
+async fn delete_key_backup(Path(version): Path<String>) -> Response {
+    println!("  deleted key backup version {version}");
+    ok(json!({}))
+}
+
+async fn approve_reset(State(app): State<Arc<AppState>>, Path(user_id): Path<String>) -> Response {
+    let until = app.approve_reset(&user_id);
+    println!("  {user_id} may replace their cross-signing keys until {until}");
+    ok(json!({ "updatable_without_uia_before_ms": until.saturating_mul(1000) }))
+}
+
+async fn unrecognized() -> Response {
+    matrix_error(StatusCode::NOT_FOUND, "M_UNRECOGNIZED", "Unrecognized request")
+}
