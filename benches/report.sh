@@ -3,7 +3,8 @@
 # Writes the bench report (Markdown, on stdout) from criterion's own output: the median of every
 # benchmark in target/criterion/**/new/estimates.json (named by the benchmark.json beside it),
 # the ratios against the peer oauth2-types, and the targets of issue 7 checked against the
-# numbers. --command names the command that produced the numbers (default: the full run).
+# numbers, then benches/ANALYSIS.md (the hand-written reading of the recorded run) when present.
+# --command names the command that produced the numbers (default: the full run).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 command="cargo bench -p matrix-authz-benches"
@@ -112,3 +113,6 @@ print("## Per-call cost from the bindings\n")
 print("The JavaScript (wasm), Kotlin and Python harnesses are written and reported by their "
       "owners: see the README sections of the bindings for their per-call numbers and commands.")
 PY
+
+# The hand-written analysis of the recorded run (conditions, misses and their causes), if any.
+if [ -f "$root/benches/ANALYSIS.md" ]; then echo; cat "$root/benches/ANALYSIS.md"; fi

@@ -31,6 +31,8 @@ flags=(--debug-assertions)
 cargo +nightly fuzz build "${flags[@]}" || fail "cargo fuzz build failed"
 
 logs=target/run-logs
+# A target the vectors do not seed (decide builds its own structured input) starts empty.
+for target in "${targets[@]}"; do mkdir -p "corpus/$target"; done
 mkdir -p "$logs"
 libfuzzer_args=(-max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048)
 [ -n "${FUZZ_RUNS:-}" ] && libfuzzer_args+=(-runs="$FUZZ_RUNS")

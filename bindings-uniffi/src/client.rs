@@ -36,7 +36,7 @@ pub struct LoginScope {
 
 /// The login scope: the API and device tokens in `form` (absent: stable), plus `extra` tokens
 /// (`openid` is not added unless `extra` has it), checked under the policy (absent: `default`).
-#[uniffi::export(default(form, extra, policy))]
+#[uniffi::export(default(form = None, extra = [], policy = None))]
 pub fn login_scope(
     device: LoginDevice,
     form: Option<Form>,
@@ -54,6 +54,7 @@ pub fn login_scope(
             CoreLoginDevice::Id(&random)
         }
     };
-    let (scope, device_id) = core_client::login_scope(core_device, form.unwrap_or(Form::Stable).into(), &extra, &policy.inner)?;
+    let (scope, device_id) =
+        core_client::login_scope(core_device, form.unwrap_or(Form::Stable).into(), &extra, &policy.inner)?;
     Ok(LoginScope { scope: Scope::wrap(scope), device_id })
 }

@@ -12,7 +12,7 @@ use crate::policy::{Policy, or_default};
 /// Checks `device_id` against the policy's device rules (the `default` preset when absent).
 /// Fails with `device_id.empty`, `device_id.invalid_char`, `device_id.too_short` or
 /// `device_id.too_long`.
-#[uniffi::export(default(policy))]
+#[uniffi::export(default(policy = None))]
 pub fn validate_device_id(device_id: String, policy: Option<Arc<Policy>>) -> Result<(), AuthzError> {
     Ok(or_default(policy).inner.scope.device.validate(&device_id)?)
 }

@@ -124,7 +124,7 @@ impl Scope {
 impl Scope {
     /// Parses a scope string under the policy's scope rules (the `default` preset when absent).
     /// Fails with a `scope.*` or `device_id.*` code.
-    #[uniffi::constructor(default(policy))]
+    #[uniffi::constructor(default(policy = None))]
     pub fn new(text: String, policy: Option<Arc<Policy>>) -> Result<Arc<Self>, AuthzError> {
         let policy = or_default(policy);
         Ok(Self::wrap(matrix_authz::Scope::parse(&text, &policy.inner.scope)?))
@@ -202,6 +202,11 @@ impl Scope {
 
     /// The tokens of `required` this (granted) scope does not cover, in canonical order.
     pub fn missing(&self, required: &Scope) -> Vec<String> {
-        required.inner.tokens().filter(|token| !core_scope::covers(self.inner.tokens(), token)).map(str::to_owned).collect()
+        required
+            .inner
+            .tokens()
+            .filter(|token| !core_scope::covers(self.inner.tokens(), token))
+            .map(str::to_owned)
+            .collect()
     }
 }

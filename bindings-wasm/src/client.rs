@@ -52,9 +52,8 @@ fn login_scope_under(options: &JsValue, policy: &Policy) -> Result<JsValue, JsVa
     if !options.is_object() {
         return Err(error::input_invalid("the options must be an object"));
     }
-    let device_id = field(options, "deviceId")?
-        .map(|v| v.as_string().ok_or_else(|| wrong("deviceId", "a string")))
-        .transpose()?;
+    let device_id =
+        field(options, "deviceId")?.map(|v| v.as_string().ok_or_else(|| wrong("deviceId", "a string"))).transpose()?;
     let entropy = field(options, "entropy")?
         .map(|v| v.dyn_into::<Uint8Array>().map(|a| a.to_vec()).map_err(|_| wrong("entropy", "a Uint8Array")))
         .transpose()?;
@@ -74,4 +73,33 @@ fn login_scope_under(options: &JsValue, policy: &Policy) -> Result<JsValue, JsVa
     Reflect::set(&result, &"scope".into(), &scope.canonical().into())?;
     Reflect::set(&result, &"deviceId".into(), &device_id.into())?;
     Ok(result.into())
+}
+
+/// `client.interpret`: what a client does about an error response (`status` 400 to 599), from
+/// its `headers` (an object of strings or string arrays) and its JSON `body`; `{action, ...}`.
+// Declared in types.d.ts, where `headers` and `body` can be optional.
+#[cfg(feature = "serde")]
+#[wasm_bindgen(skip_typescript)]
+pub fn interpret(status: &JsValue, headers: &JsValue, body: &JsValue) -> Result<JsValue, JsValue> {
+    let status = status
+        .as_f64()
+        .filter(|n| n.fract() == 0.0 && (0.0..=f64::from(u16::MAX)).contains(n))
+        .ok_or_else(|| error::input_invalid("`status` must be an HTTP status code (an integer)"))?;
+    let headers = optional_json(headers, "headers", "an object")?;
+    let body = optional_json(body, "body", "an object")?;
+    // In range: checked above.
+    let action = matrix_authz::json::client::interpret_response(status as u16, headers.as_ref(), body.as_ref()).js()?;
+    crate::json::from_value(&matrix_authz::json::client::describe_action(&action))
+}
+
+/// An optional object argument as JSON: `undefined` and `null` are `None`.
+#[cfg(feature = "serde")]
+fn optional_json(value: &JsValue, name: &str, what: &str) -> Result<Option<serde_json::Value>, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    if !value.is_object() || Array::is_array(value) {
+        return Err(wrong(name, what));
+    }
+    crate::json::to_value(value).map(Some)
 }

@@ -24,14 +24,15 @@ impl JsPolicy {
     }
 
     /// `grant.decide` under this policy: may a token with `scope` be issued through `grantType`?
-    #[wasm_bindgen(js_name = decideGrant, unchecked_return_type = "GrantDecision")]
+    // Declared in types.d.ts, where `options` can be optional.
+    #[wasm_bindgen(js_name = decideGrant, skip_typescript)]
     pub fn decide_grant(
         &self,
         scope: &str,
-        #[wasm_bindgen(js_name = grantType, unchecked_param_type = "GrantType")] grant_type: &str,
-        #[wasm_bindgen(unchecked_param_type = "GrantOptions | undefined")] options: &JsValue,
+        #[wasm_bindgen(js_name = grantType)] grant_type: &str,
+        options: Option<Object>,
     ) -> Result<JsValue, JsValue> {
-        decide_grant_under(scope, grant_type, options, &self.inner)
+        decide_grant_under(scope, grant_type, options.as_ref().map_or(&JsValue::UNDEFINED, AsRef::as_ref), &self.inner)
     }
 }
 
@@ -51,13 +52,14 @@ pub fn decide(#[wasm_bindgen(unchecked_param_type = "DecideRequest")] request: &
 }
 
 /// `grant.decide` under the `default` preset.
-#[wasm_bindgen(js_name = decideGrant, unchecked_return_type = "GrantDecision")]
+// Declared in types.d.ts, where `options` can be optional.
+#[wasm_bindgen(js_name = decideGrant, skip_typescript)]
 pub fn decide_grant(
     scope: &str,
-    #[wasm_bindgen(js_name = grantType, unchecked_param_type = "GrantType")] grant_type: &str,
-    #[wasm_bindgen(unchecked_param_type = "GrantOptions | undefined")] options: &JsValue,
+    #[wasm_bindgen(js_name = grantType)] grant_type: &str,
+    options: Option<Object>,
 ) -> Result<JsValue, JsValue> {
-    decide_grant_under(scope, grant_type, options, &Policy::spec())
+    decide_grant_under(scope, grant_type, options.as_ref().map_or(&JsValue::UNDEFINED, AsRef::as_ref), &Policy::spec())
 }
 
 fn flag(options: &JsValue, name: &str) -> Result<bool, JsValue> {
@@ -85,7 +87,8 @@ fn decide_grant_under(scope: &str, grant_type: &str, options: &JsValue, policy: 
         if value.is_undefined() || value.is_null() {
             None
         } else {
-            let bytes = value.dyn_into::<Uint8Array>().map_err(|_| error::input_invalid("`entropy` must be a Uint8Array"))?;
+            let bytes =
+                value.dyn_into::<Uint8Array>().map_err(|_| error::input_invalid("`entropy` must be a Uint8Array"))?;
             Some(bytes.to_vec())
         }
     } else {

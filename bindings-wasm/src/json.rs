@@ -21,7 +21,7 @@ pub(crate) fn to_value(value: &JsValue) -> Result<Value, JsValue> {
 
 /// A JSON value as a plain JavaScript value.
 pub(crate) fn from_value(value: &Value) -> Result<JsValue, JsValue> {
-    js_sys::JSON::parse(&value.to_string())
+    js_sys::JSON::parse(&json::to_text(value))
 }
 
 /// Runs a conformance op on a plain input object and returns its plain result object; throws

@@ -17,13 +17,17 @@ fn report(report: &Report) -> Result<JsValue, JsValue> {
 
 /// Validates a client metadata document (any JSON value): `{valid, violations}`.
 #[wasm_bindgen(js_name = validateClientMetadata, unchecked_return_type = "MetadataReport")]
-pub fn validate_client_metadata(#[wasm_bindgen(unchecked_param_type = "Json")] document: &JsValue) -> Result<JsValue, JsValue> {
+pub fn validate_client_metadata(
+    #[wasm_bindgen(unchecked_param_type = "Json")] document: &JsValue,
+) -> Result<JsValue, JsValue> {
     report(&metadata::validate_client_metadata(&to_value(document)?))
 }
 
 /// Validates an authorization server metadata document (any JSON value): `{valid, violations}`.
 #[wasm_bindgen(js_name = validateServerMetadata, unchecked_return_type = "MetadataReport")]
-pub fn validate_server_metadata(#[wasm_bindgen(unchecked_param_type = "Json")] document: &JsValue) -> Result<JsValue, JsValue> {
+pub fn validate_server_metadata(
+    #[wasm_bindgen(unchecked_param_type = "Json")] document: &JsValue,
+) -> Result<JsValue, JsValue> {
     report(&metadata::validate_server_metadata(&to_value(document)?))
 }
 

@@ -148,7 +148,11 @@ impl JsPolicy {
     }
 
     /// `normalize` under this policy.
-    pub fn normalize(&self, text: &str, #[wasm_bindgen(unchecked_param_type = "Form")] form: &str) -> Result<String, JsValue> {
+    pub fn normalize(
+        &self,
+        text: &str,
+        #[wasm_bindgen(unchecked_param_type = "Form")] form: &str,
+    ) -> Result<String, JsValue> {
         normalize_under(text, form, &self.inner)
     }
 }

@@ -133,6 +133,24 @@ export interface RequestContext {
 /** The client's next step from `client.interpret`. */
 export type ClientAction = "open_url" | "reauthenticate" | "refresh" | "logout" | "retry" | "fail";
 
+/** Response headers for `interpret`: names compared case-insensitively, a repeated header as an array. */
+export type ResponseHeaders = { [name: string]: string | string[] };
+
+/** What `interpret` (`client.interpret`) tells a client to do, by `action`. */
+export type InterpretResult =
+  /** Open `url` in a browser, then retry with the UIA `session` (MSC4312). */
+  | { action: "open_url"; url: string; session: string | null }
+  /** Start a new authorization request with these values (RFC 9470, MSC4363). */
+  | { action: "reauthenticate"; acr_values: string | null; max_age: number | null; scope: string | null }
+  /** Refresh the access token (`soft_logout`). */
+  | { action: "refresh" }
+  /** The session is gone: sign out locally. */
+  | { action: "logout" }
+  /** Retry later, after `retry_after_ms` when the server said. */
+  | { action: "retry"; retry_after_ms: number | null }
+  /** Nothing to do but report the error. */
+  | { action: "fail" };
+
 /** Inputs and results of every op, by name. */
 export interface OpTypes {
   "scope.parse": {
@@ -201,17 +219,8 @@ export interface OpTypes {
     };
   };
   "client.interpret": {
-    input: OpInputBase & { status: number; headers?: { [name: string]: string }; body?: Json };
-    result: {
-      action: ClientAction;
-      url?: string;
-      session?: string | null;
-      acr_values?: string | null;
-      max_age?: number | null;
-      scope?: string | null;
-      retry_after_ms?: number | null;
-      [field: string]: Json | undefined;
-    };
+    input: OpInputBase & { status: number; headers?: ResponseHeaders; body?: { [field: string]: Json } };
+    result: InterpretResult;
   };
   "account.url": {
     input: OpInputBase & { account_management_uri: string; action: string; device_id?: string; supported?: string[] };
@@ -242,8 +251,11 @@ export interface OpTypes {
  * object. Throws a `MatrixAuthzError`: `op.unknown`, `input.invalid`, or the op's own code.
  */
 export function evaluate<O extends Op>(op: O, input: OpTypes[O]["input"]): OpTypes[O]["result"];
-/** Any op name and any input, as read from vector files; the result is plain JSON. */
-export function evaluate(op: string, input: unknown): Json;
+/**
+ * Any other op name (a `string` read from a vector file, or an op newer than these types) and
+ * any input; the result is plain JSON. A known op name always takes the typed form above.
+ */
+export function evaluate<S extends string>(op: S extends Op ? never : S, input: unknown): Json;
 
 /** What `initAsync` accepts in a browser: the `.wasm` location, its bytes, or a compiled module. */
 export type InitInput = string | URL | Request | Response | BufferSource | WebAssembly.Module;
@@ -274,6 +286,13 @@ export interface GrantOptions {
 /** The authorization server's answer (`grant.decide`). */
 export type GrantDecision = OpTypes["grant.decide"]["result"];
 
+/**
+ * `client.interpret`: what a client does about an error response, from its `status` (400 to
+ * 599; anything else throws `input.invalid`), its `headers` and its JSON `body`. Narrow the
+ * result on `action`.
+ */
+export function interpret(status: number, headers?: ResponseHeaders | null, body?: { [field: string]: Json } | null): InterpretResult;
+
 /** A client's kind for its redirect URIs. */
 export type ApplicationType = "web" | "native";
 /** When a redirect URI is checked. */
@@ -282,3 +301,11 @@ export type RedirectStage = "registration" | "authorization";
 export type RedirectCheck = OpTypes["redirect_uri.check"]["result"];
 /** The result of the metadata validators. */
 export type MetadataReport = OpTypes["client_metadata.validate"]["result"];
+
+/** `grant.decide` under the `default` preset: may a token with `scope` be issued through `grantType`? */
+export function decideGrant(scope: string, grantType: GrantType, options?: GrantOptions): GrantDecision;
+
+export interface Policy {
+  /** `grant.decide` under this policy: may a token with `scope` be issued through `grantType`? */
+  decideGrant(scope: string, grantType: GrantType, options?: GrantOptions): GrantDecision;
+}

@@ -3,20 +3,32 @@
 import {
   Policy,
   Scope,
+  accountUrl,
+  checkRedirectUri,
+  decide,
+  decideGrant,
   evaluate,
   evaluateJson,
   generateDeviceId,
   initAsync,
+  interpret,
   loginScope,
   normalize,
   ops,
   randomDeviceId,
   satisfies,
   tokenKind,
+  validateClientMetadata,
   validateDeviceId,
+  validateServerMetadata,
 } from 'matrix-authz';
 import type {
+  DecideResult,
   ErrorCode,
+  GrantDecision,
+  InterpretResult,
+  MetadataReport,
+  RedirectCheck,
   Form,
   Json,
   LoginScope,
@@ -99,6 +111,67 @@ type UrlResult = OpTypes['account.url']['result'];
 const url: UrlResult = evaluate(op, { account_management_uri: 'https://a.example/', action: 'org.matrix.profile' });
 const envelope: string = evaluateJson('scope.parse', '{"scope": "openid"}');
 
+const typedDecision: DecideResult = policy.decide({ method: 'GET', path: '/_matrix/client/v3/sync', token: { scope: 'openid' } });
+const defaultDecision: DecideResult = decide({ method: 'GET', path: '/_matrix/client/v3/sync', now: 1 });
+const kindOfDecision: 'allow' | 'deny' | 'uia' | 'step_up' = typedDecision.decision;
+// @ts-expect-error guest_access is a closed set
+decide({ method: 'GET', path: '/', context: { room: { guest_access: 'maybe' } } });
+const granted: GrantDecision = decideGrant('openid', 'authorization_code');
+const grantedMas: GrantDecision = policy.decideGrant('openid', 'client_credentials', { clientAdmin: true, entropy: new Uint8Array(8) });
+// @ts-expect-error not a grant type
+decideGrant('openid', 'password');
+const grantScope: string | null = granted.granted;
+const account: string = accountUrl('https://a.example/', 'org.matrix.profile', undefined, ['org.matrix.profile']);
+const redirect: RedirectCheck = checkRedirectUri('https://a.example/cb', 'https://a.example/', 'native', 'authorization', []);
+// @ts-expect-error not an application type
+checkRedirectUri('https://a.example/cb', 'https://a.example/', 'desktop');
+const violation: string | null = redirect.violation;
+const clientReport: MetadataReport = validateClientMetadata({ client_uri: 'https://a.example/' });
+const serverReport: MetadataReport = validateServerMetadata(null);
+const reportValid: boolean = clientReport.valid && serverReport.valid;
+
+const next: InterpretResult = interpret(401, { 'www-authenticate': ['Bearer error="insufficient_user_authentication"'] }, { errcode: 'M_UNKNOWN_TOKEN' });
+const bare: InterpretResult = interpret(429);
+let nextStep = '';
+switch (next.action) {
+  case 'open_url': {
+    const target: string = next.url;
+    const session: string | null = next.session;
+    nextStep = target + (session ?? '');
+    break;
+  }
+  case 'reauthenticate': {
+    const acr: string | null = next.acr_values;
+    const maxAge: number | null = next.max_age;
+    const stepUpScope: string | null = next.scope;
+    nextStep = `${acr} ${maxAge} ${stepUpScope}`;
+    break;
+  }
+  case 'retry': {
+    const wait: number | null = next.retry_after_ms;
+    nextStep = String(wait);
+    break;
+  }
+  case 'refresh':
+  case 'logout':
+  case 'fail':
+    nextStep = next.action;
+    break;
+  default: {
+    const never: never = next;
+    nextStep = never;
+  }
+}
+// @ts-expect-error `url` exists only once narrowed to `open_url`
+const unnarrowed: string = next.url;
+// @ts-expect-error not an action
+const wrongAction: InterpretResult = { action: 'wait' };
+// @ts-expect-error a header value is a string or an array of strings
+interpret(401, { 'retry-after': 2 });
+// @ts-expect-error the status is a number
+interpret('401');
+const viaEvaluate: InterpretResult = evaluate('client.interpret', { status: 401, body: { errcode: 'M_UNKNOWN_TOKEN' } });
+
 try {
   Scope.parse('');
 } catch (e) {
@@ -119,5 +192,6 @@ policy.free();
 export const used = [
   tokens, canonical, size, hasApi, device, admin, namespaces, covers, kind, wrongKind, satisfied, missing, norm,
   presetName, policySat, policyNorm, generated, generatedShort, random, loginText, api, parsedDevice, decision,
-  status, allowed, anyOp, opList, url, envelope,
+  status, allowed, anyOp, opList, url, envelope, defaultDecision, kindOfDecision, grantedMas, grantScope, account,
+  violation, reportValid, bare, nextStep, unnarrowed, wrongAction, viaEvaluate,
 ];

@@ -203,8 +203,7 @@ impl<'a> Survey<'a> {
     fn distinct_ids(&self, only: Option<Namespace>) -> usize {
         let mut ids: Vec<&str> =
             self.devices.iter().filter(|(ns, _)| only.is_none_or(|o| o == *ns)).map(|(_, id)| *id).collect();
-        ids.sort_unstable();
-        ids.dedup();
+        scope::sort_distinct(&mut ids);
         ids.len()
     }
 }

@@ -16,7 +16,6 @@
 //! and extracts the device in one pass, which is what a server does on every request.
 //! [`Scope`] is the owned, canonical form (distinct tokens in byte order) for storage.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::device::DeviceRules;
@@ -433,7 +432,8 @@ impl Scope {
 
     /// Builds the canonical set from tokens that are already valid.
     pub(crate) fn from_tokens<'t>(tokens: impl IntoIterator<Item = &'t str>) -> Self {
-        let set: BTreeSet<&str> = tokens.into_iter().collect();
+        let mut set: Vec<&str> = tokens.into_iter().collect();
+        sort_distinct(&mut set);
         Self { tokens: set.into_iter().map(str::to_owned).collect() }
     }
 
@@ -491,19 +491,17 @@ impl Scope {
 
     /// Rewrites the API and device tokens into `form`; every other token is kept as is.
     pub fn normalize(&self, form: Form) -> Self {
-        let mut out: BTreeSet<String> = BTreeSet::new();
+        let mut out: Vec<String> = Vec::new();
         for token in self.tokens() {
             match TokenKind::of(token) {
                 TokenKind::Api(_) => out.extend(form.namespaces().map(|ns| ns.api_token().to_owned())),
                 TokenKind::Device(_, id) => {
                     out.extend(form.namespaces().map(|ns| format!("{}{id}", ns.device_prefix())));
                 }
-                _ => {
-                    out.insert(token.to_owned());
-                }
+                _ => out.push(token.to_owned()),
             }
         }
-        Self { tokens: out.into_iter().collect() }
+        Self::from_tokens(out.iter().map(String::as_str))
     }
 }
 
@@ -574,8 +572,16 @@ pub fn covers<'a>(granted: impl IntoIterator<Item = &'a str>, token: &str) -> bo
 ///
 /// An empty result means `granted` satisfies `required`.
 pub fn missing<'r>(granted: &ScopeRef<'_>, required: &ScopeRef<'r>) -> Vec<&'r str> {
-    let set: BTreeSet<&'r str> = required.tokens().filter(|t| !covers(granted.tokens(), t)).collect();
-    set.into_iter().collect()
+    let mut set: Vec<&'r str> = required.tokens().filter(|t| !covers(granted.tokens(), t)).collect();
+    sort_distinct(&mut set);
+    set
+}
+
+/// Sorts `tokens` into canonical (byte) order and drops repeats. One sort for every token list
+/// keeps the WebAssembly build small (a `BTreeSet` per call site costs a stable sort each).
+pub(crate) fn sort_distinct(tokens: &mut Vec<&str>) {
+    tokens.sort_unstable();
+    tokens.dedup();
 }
 
 /// Parses one side of a comparison (`scope.satisfies`): `rules`, except that the empty string is

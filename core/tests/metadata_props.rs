@@ -1,7 +1,8 @@
 //! Laws of the registration checks: no panic on any string or JSON value, reports sorted and
-//! distinct and empty exactly when valid, and agreement with the `url` crate on plain https URIs.
+//! distinct and empty exactly when valid, and agreement with the `url` crate: on plain https URIs,
+//! and on every URI whose host a check may accept (the url crate reads it, with the written port).
 
-use matrix_authz::metadata::uri::Uri;
+use matrix_authz::metadata::uri::{HostKind, Uri};
 use matrix_authz::metadata::{
     ApplicationType, ClientBase, Report, Stage, check_redirect_uri, validate_client_metadata, validate_server_metadata,
 };
@@ -103,6 +104,30 @@ proptest! {
             let answer = matrix_authz::json::evaluate(op, &wrapped);
             prop_assert!(answer.is_ok(), "{op}: {answer:?}");
         }
+    }
+
+    /// A host the checks may accept is one the url crate reads, and the pre-check's layout keeps
+    /// what WHATWG hides: a written port is the url crate's port or the scheme's default (which
+    /// `port()` drops), an absent one is absent; a non-empty WHATWG userinfo is written.
+    #[test]
+    fn usable_hosts_are_read_by_the_url_crate(text in uri_like()) {
+        let Ok(uri) = Uri::parse(&text) else { return Ok(()) };
+        if !uri.host_kind().is_some_and(HostKind::is_usable) {
+            return Ok(());
+        }
+        let url = url::Url::parse(&text);
+        prop_assert!(url.is_ok(), "{text:?}: {url:?}");
+        let url = url.unwrap();
+        match uri.port() {
+            None => prop_assert_eq!(url.port(), None),
+            Some("") => prop_assert_eq!(url.port(), None),
+            Some(port) => prop_assert_eq!(url.port_or_known_default(), port.parse::<u16>().ok()),
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            prop_assert!(uri.userinfo().is_some());
+        }
+        prop_assert_eq!(url.query().is_some(), uri.query().is_some());
+        prop_assert_eq!(url.fragment().is_some(), uri.fragment().is_some());
     }
 
     /// On plain https URIs (DNS host, optional port, simple path and query) the RFC 3986 reading

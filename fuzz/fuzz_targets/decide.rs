@@ -165,7 +165,11 @@ impl<'a> Arbitrary<'a> for Case {
             room,
             login_type: if u.ratio(1, 2)? { Some("m.login.application_service".to_owned()) } else { u.arbitrary()? },
             inhibit_login: u.arbitrary()?,
-            account_management_uri: if u.ratio(1, 2)? { Some("https://a.example/account".to_owned()) } else { u.arbitrary()? },
+            account_management_uri: if u.ratio(1, 2)? {
+                Some("https://a.example/account".to_owned())
+            } else {
+                u.arbitrary()?
+            },
             uia_session: u.arbitrary()?,
             now: u.arbitrary()?,
             entropy: u.arbitrary()?,

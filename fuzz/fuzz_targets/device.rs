@@ -75,7 +75,8 @@ fn check_generate(entropy: &[u8], length: usize) {
         }
         Ok(id) => {
             assert!((1..=MAX_GENERATED_LENGTH).contains(&length));
-            let expected: String = usable.iter().take(length).map(|&b| char::from(ALPHABET[usize::from(b) % 62])).collect();
+            let expected: String =
+                usable.iter().take(length).map(|&b| char::from(ALPHABET[usize::from(b) % 62])).collect();
             assert_eq!(id, &expected);
             assert_eq!(id.len(), length);
             assert!(id.bytes().all(|b| b.is_ascii_alphanumeric()), "{id:?}");

@@ -40,11 +40,9 @@ fn oracle<'p>(method: &str, path: &'p str) -> Option<(&'static Endpoint, Vec<(&'
         Some(rest) => (format!("/_matrix/client/v3/{rest}"), true),
         None => (path.to_owned(), false),
     };
-    let given: Vec<&'p str> = match path.strip_prefix("/_matrix/client/r0/") {
-        // The captures come from the caller's path; the `r0` prefix has three literal segments
-        // like `v3`, so the positions agree.
-        Some(_) | None => path.split('/').collect(),
-    };
+    // The captures come from the caller's path: `r0` and `v3` sit at the same place, so the
+    // segment positions agree.
+    let given: Vec<&'p str> = path.split('/').collect();
     let rewritten: Vec<&str> = path_for_templates.split('/').collect();
     let mut matches = ENDPOINTS.iter().filter(|e| e.method.name() == method && (!r0 || e.since_r0)).filter_map(|e| {
         let mut wanted: Vec<&'static str> = e.path.split('/').collect();

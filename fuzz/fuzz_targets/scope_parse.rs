@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
 fn check<'a>(text: &'a str, rules: &ScopeRules) -> Option<ScopeRef<'a>> {
     let parsed = ScopeRef::parse(text, rules);
     let owned = Scope::parse(text, rules);
-    assert_eq!(parsed.as_ref().map(ScopeRef::to_owned_scope), owned, "{text:?}");
+    assert_eq!(parsed.clone().map(|s| s.to_owned_scope()), owned, "{text:?}");
     match parsed {
         Err(e) => {
             assert!(is_scope_code(e.code()), "{text:?}: {}", e.code());

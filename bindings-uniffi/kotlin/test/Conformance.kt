@@ -7,6 +7,7 @@ package org.matrix.authz.test
 import java.io.File
 import kotlin.system.exitProcess
 import org.matrix.authz.AuthzException
+import org.matrix.authz.code
 import org.matrix.authz.evaluate
 
 /** FORMAT.md's subset pattern: objects by named keys, arrays element by element, else equal. */
@@ -16,16 +17,12 @@ fun matches(pattern: Any?, actual: Any?): Boolean = when (pattern) {
     else -> pattern == actual
 }
 
-/** The code of an error, whichever variant carries it. */
-val AuthzException.errorCode: String
-    get() = code()
-
 /** Runs one case: whether it passed, and the answer as `{"ok": ...}` or `{"error": CODE}`. */
 fun runCase(case: Map<*, *>): Pair<Boolean, Map<String, Any?>> {
     val answer: Map<String, Any?> = try {
         mapOf("ok" to Json.parse(evaluate(case["op"] as? String ?: "", Json.write(case["input"]))))
     } catch (e: AuthzException) {
-        mapOf("error" to e.code())
+        mapOf("error" to e.code)
     }
     val expect = case["expect"] as? Map<*, *> ?: return false to answer
     val passed = when {

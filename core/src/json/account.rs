@@ -1,10 +1,11 @@
 //! JSON glue of `account.url` (FORMAT.md "Client helpers").
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::account;
 use crate::error::Error;
 use crate::json::input::Input;
+use crate::json::object;
 
 /// Runs `account.url` on an input object.
 pub fn url(input: Input<'_>) -> Result<Value, Error> {
@@ -12,5 +13,5 @@ pub fn url(input: Input<'_>) -> Result<Value, Error> {
     let action = input.str("action")?;
     let device_id = input.opt_str("device_id")?;
     let supported = input.opt_strs("supported")?.unwrap_or_default();
-    Ok(json!({ "url": account::url(base, action, device_id, &supported)? }))
+    Ok(object([("url", account::url(base, action, device_id, &supported)?.into())]))
 }

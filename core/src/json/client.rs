@@ -4,11 +4,12 @@
 //! `input.invalid`. Inside the body, which is the server's text, a field of the wrong type counts
 //! as absent, as a client reading a real response would treat it.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::client::{self, ClientAction, ErrorBody, UiaChallenge};
 use crate::error::Error;
 use crate::json::input::Input;
+use crate::json::object;
 
 /// Field names of MSC4363 step-up bodies, stable then unstable.
 const ACR_VALUES: [&str; 2] = ["acr_values", "org.matrix.msc4363.acr_values"];
@@ -20,18 +21,32 @@ const SCOPE: [&str; 2] = ["scope", "org.matrix.msc4363.scope"];
 pub(crate) fn interpret(input: Input<'_>) -> Result<Value, Error> {
     let status = input.opt_u64("status")?.ok_or_else(|| Error::input("`input.status` is required"))?;
     let status = u16::try_from(status).map_err(|_| Error::input("`input.status` is out of range"))?;
-    let headers = headers(input)?;
-    let body = match input.opt_obj("body", "input.body")? {
-        Some(fields) => error_body(fields),
+    let action = interpret_response(status, input.get("headers"), input.get("body"))?;
+    Ok(describe_action(&action))
+}
+
+/// `client.interpret` for bindings with typed arguments: the response's `status`, its `headers`
+/// and its `body` as JSON values, exactly as the op reads them (`headers` an object whose values
+/// are strings or arrays of strings, `body` an object; absent or `null` is none). A wrong type
+/// for `headers` or `body` is `input.invalid`; inside the body, a field of the wrong type counts
+/// as absent. The op `client.interpret` is this function plus [`describe_action`].
+pub fn interpret_response<'a>(
+    status: u16,
+    headers: Option<&'a Value>,
+    body: Option<&'a Value>,
+) -> Result<ClientAction<'a>, Error> {
+    let headers = header_pairs(headers.filter(|v| !v.is_null()))?;
+    let body = match body.filter(|v| !v.is_null()) {
         None => ErrorBody::default(),
+        Some(value @ Value::Object(_)) => error_body(Input::new(value, "input.body")?),
+        Some(_) => return Err(Error::input("`input.body` must be an object")),
     };
-    let action = client::interpret(status, &headers, &body)?;
-    Ok(describe(&action))
+    client::interpret(status, &headers, &body)
 }
 
 /// The headers as (name, value) pairs; a value may also be an array of strings (a repeated header).
-fn headers(input: Input<'_>) -> Result<Vec<(&str, &str)>, Error> {
-    let Some(value) = input.get("headers") else {
+fn header_pairs(value: Option<&Value>) -> Result<Vec<(&str, &str)>, Error> {
+    let Some(value) = value else {
         return Ok(Vec::new());
     };
     let wrong = || Error::input("`input.headers` must be an object of strings");
@@ -85,17 +100,20 @@ fn stage_urls(params: &Map<String, Value>) -> Vec<(&str, &str)> {
         .collect()
 }
 
-fn describe(action: &ClientAction<'_>) -> Value {
-    let name = action.name();
+/// The `client.interpret` result object of an action: `action` and its fields.
+pub fn describe_action(action: &ClientAction<'_>) -> Value {
+    let name = ("action", Value::from(action.name()));
     match action {
-        ClientAction::OpenUrl { url, session } => json!({ "action": name, "url": url, "session": session }),
-        ClientAction::Reauthenticate(step_up) => json!({
-            "action": name,
-            "acr_values": step_up.acr_values,
-            "max_age": step_up.max_age,
-            "scope": step_up.scope,
-        }),
-        ClientAction::Retry { retry_after_ms } => json!({ "action": name, "retry_after_ms": retry_after_ms }),
-        ClientAction::Refresh | ClientAction::Logout | ClientAction::Fail => json!({ "action": name }),
+        ClientAction::OpenUrl { url, session } => {
+            object([name, ("url", (*url).into()), ("session", (*session).into())])
+        }
+        ClientAction::Reauthenticate(step_up) => object([
+            name,
+            ("acr_values", step_up.acr_values.as_deref().into()),
+            ("max_age", step_up.max_age.into()),
+            ("scope", step_up.scope.as_deref().into()),
+        ]),
+        ClientAction::Retry { retry_after_ms } => object([name, ("retry_after_ms", (*retry_after_ms).into())]),
+        ClientAction::Refresh | ClientAction::Logout | ClientAction::Fail => object([name]),
     }
 }

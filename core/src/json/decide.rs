@@ -4,13 +4,14 @@
 //! `context.body` is the client's own data, so its two fields are read for what they say:
 //! `type` counts only when it is the string, and `inhibit_login` only when it is `true`.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::decide::{Body, Context, Decision, Request, Token, decide as decide_request};
 use crate::device;
 use crate::error::Error;
 use crate::guest::GuestAccess;
 use crate::json::input::Input;
+use crate::json::object;
 use crate::policy::Policy;
 use crate::uia::CrossSigning;
 
@@ -80,23 +81,26 @@ fn context<'a>(fields: Input<'a>) -> Result<Context<'a>, Error> {
 /// The result object of DECISIONS.md "Output".
 pub fn to_json(decision: &Decision<'_>) -> Result<Value, Error> {
     let subject = decision.subject();
-    let headers: Map<String, Value> = decision.headers().into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+    let mut headers = Map::new();
+    for (name, value) in decision.headers() {
+        headers.insert(name, Value::String(value));
+    }
     let body = match decision.body() {
         // The body was written as JSON text for servers; read it back as a value.
         Some(text) => serde_json::from_str(&text).map_err(|e| Error::input(format!("unrenderable body: {e}")))?,
         None => Value::Null,
     };
-    let mut result = json!({
-        "decision": decision.kind(),
-        "status": decision.status(),
-        "errcode": decision.errcode(),
-        "headers": headers,
-        "body": body,
-        "endpoint": subject.operation_id(),
-        "device": subject.device,
-        "synapse_admin": subject.synapse_admin,
-        "account_url": decision.account_url(),
-    });
+    let mut result = object([
+        ("decision", decision.kind().into()),
+        ("status", decision.status().into()),
+        ("errcode", decision.errcode().into()),
+        ("headers", headers.into()),
+        ("body", body),
+        ("endpoint", subject.operation_id().into()),
+        ("device", subject.device.into()),
+        ("synapse_admin", subject.synapse_admin.into()),
+        ("account_url", decision.account_url().into()),
+    ]);
     if let (Some(consumes), Value::Object(fields)) = (decision.consumes_approval(), &mut result) {
         fields.insert("consumes_approval".to_owned(), Value::Bool(consumes));
     }

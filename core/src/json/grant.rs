@@ -1,10 +1,11 @@
 //! JSON glue of `grant.decide` (FORMAT.md "Grants"): input fields in, decision fields out.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::error::Error;
 use crate::grant::{self, GrantRequest, GrantType};
 use crate::json::input::Input;
+use crate::json::object;
 use crate::json::ops::entropy;
 use crate::policy::Policy;
 
@@ -24,12 +25,12 @@ pub(crate) fn decide(input: Input<'_>, policy: &Policy) -> Result<Value, Error> 
     let entropy = entropy(input)?;
     let request = GrantRequest { scope, grant_type, user_admin, client_admin, entropy: entropy.as_deref() };
     let decision = grant::decide(&request, policy)?;
-    Ok(json!({
-        "allowed": decision.allowed,
-        "violations": decision.codes().collect::<Vec<_>>(),
-        "granted": decision.granted.map(|s| s.canonical()),
-        "device": decision.device,
-    }))
+    Ok(object([
+        ("allowed", decision.allowed.into()),
+        ("violations", decision.codes().collect()),
+        ("granted", decision.granted.map(|s| s.canonical()).into()),
+        ("device", decision.device.into()),
+    ]))
 }
 
 /// The `admin` flag of the `user` or `client` object (absent: not admin).

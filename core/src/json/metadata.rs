@@ -1,10 +1,11 @@
 //! JSON glue of the registration ops (`redirect_uri.check`, `client_metadata.validate`,
 //! `server_metadata.validate`; feature `metadata`).
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::error::Error;
 use crate::json::input::Input;
+use crate::json::object;
 use crate::metadata::{self, ApplicationType, ClientBase, Field, Report, Stage, Violation};
 
 /// `redirect_uri.check`: `{"valid", "violation"}`. A `client_uri` that is not a valid base is
@@ -24,7 +25,7 @@ pub fn redirect_uri_check(input: &Value) -> Result<Value, Error> {
         Error::input(format!("`input.client_uri` is not a valid client uri ({code}): `{client_uri}`"))
     })?;
     let violation = metadata::check_redirect_uri(redirect_uri, &base, application_type, stage, &registered).err();
-    Ok(json!({ "valid": violation.is_none(), "violation": violation.map(|v| v.code()) }))
+    Ok(object([("valid", violation.is_none().into()), ("violation", violation.map(|v| v.code()).into())]))
 }
 
 /// `client_metadata.validate`: `{"valid", "violations"}`.
@@ -52,12 +53,13 @@ fn reject_null(input: &Value, names: &[&str]) -> Result<(), Error> {
 }
 
 fn report(report: &Report) -> Value {
-    json!({ "valid": report.is_valid(), "violations": report.codes() })
+    object([("valid", report.is_valid().into()), ("violations", report.codes().into())])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn redirect_answers() {

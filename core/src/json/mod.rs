@@ -2,7 +2,7 @@
 //! runner (feature `serde`).
 
 mod account;
-mod client;
+pub mod client;
 pub mod conformance;
 pub mod decide;
 mod grant;
@@ -13,3 +13,23 @@ mod ops;
 pub mod policy;
 
 pub use ops::{OPS, describe_scope, entropy, envelope, evaluate, evaluate_json};
+
+use serde_json::{Map, Value};
+
+/// A JSON object from its fields. Results are built with this rather than `json!`, whose
+/// `to_value` call per field instantiates serde's serializer for every field type (several KB
+/// of the npm package's WebAssembly).
+pub(crate) fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    let mut map = Map::new();
+    for (key, value) in fields {
+        map.insert(key.to_owned(), value);
+    }
+    Value::Object(map)
+}
+
+/// JSON text of a value: compact, as `Value`'s `Display` writes it, through the one serializer
+/// instance the engine already has (`Display` also carries the pretty printer).
+pub fn to_text(value: &Value) -> String {
+    // Serializing a `Value` into memory cannot fail.
+    serde_json::to_string(value).unwrap_or_default()
+}

@@ -3,13 +3,14 @@
 //! Each op takes an input object and returns a result object; field names are snake_case.
 //! Failures are [`Error`]s whose `code()` is the contract.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::client::{self, LoginDevice};
 use crate::device::{self, DEFAULT_LENGTH};
 use crate::error::Error;
 use crate::json::input::Input;
 use crate::json::policy;
+use crate::json::{object, to_text};
 use crate::policy::Policy;
 use crate::scope::{self, Form, Scope, ScopeRef};
 
@@ -64,31 +65,33 @@ pub fn evaluate_json(op: &str, input_json: &str) -> String {
     let answer = serde_json::from_str::<Value>(input_json)
         .map_err(|e| Error::input(format!("the input is not JSON: {e}")))
         .and_then(|input| evaluate(op, &input));
-    envelope(answer).to_string()
+    to_text(&envelope(answer))
 }
 
 /// The `{"ok": ...}` / `{"error": {...}}` envelope of an answer.
 pub fn envelope(answer: Result<Value, Error>) -> Value {
     match answer {
-        Ok(result) => json!({ "ok": result }),
-        Err(e) => json!({ "error": { "code": e.code(), "message": e.to_string() } }),
+        Ok(result) => object([("ok", result)]),
+        Err(e) => object([("error", object([("code", e.code().into()), ("message", e.to_string().into())]))]),
     }
 }
 
 /// The JSON description of a parsed scope (the `scope.parse` result).
 pub fn describe_scope(scope: &ScopeRef<'_>) -> Value {
     let owned = scope.to_owned_scope();
-    let kinds: Map<String, Value> =
-        owned.tokens().map(|t| (t.to_owned(), Value::from(scope::TokenKind::of(t).name()))).collect();
-    json!({
-        "tokens": owned.tokens().collect::<Vec<_>>(),
-        "canonical": owned.canonical(),
-        "api": if scope.has_api() { "full" } else { "none" },
-        "device": scope.device(),
-        "synapse_admin": scope.synapse_admin(),
-        "namespaces": scope.namespaces().iter().map(|ns| ns.name()).collect::<Vec<_>>(),
-        "kinds": kinds,
-    })
+    let mut kinds = Map::new();
+    for t in owned.tokens() {
+        kinds.insert(t.to_owned(), Value::from(scope::TokenKind::of(t).name()));
+    }
+    object([
+        ("tokens", owned.tokens().collect()),
+        ("canonical", owned.canonical().into()),
+        ("api", if scope.has_api() { "full" } else { "none" }.into()),
+        ("device", scope.device().into()),
+        ("synapse_admin", scope.synapse_admin().into()),
+        ("namespaces", scope.namespaces().iter().map(|ns| ns.name()).collect()),
+        ("kinds", kinds.into()),
+    ])
 }
 
 fn scope_parse(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
@@ -102,7 +105,7 @@ fn scope_satisfies(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
     let granted = scope::parse_side(granted_text, &policy.scope)?;
     let required = scope::parse_side(required_text, &policy.scope)?;
     let missing = scope::missing(&granted, &required);
-    Ok(json!({ "satisfied": missing.is_empty(), "missing": missing }))
+    Ok(object([("satisfied", missing.is_empty().into()), ("missing", missing.into())]))
 }
 
 fn form(input: Input<'_>, name: &str) -> Result<Option<Form>, Error> {
@@ -113,12 +116,12 @@ fn scope_normalize(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
     let text = input.str("scope")?;
     let form = form(input, "form")?.ok_or_else(|| Error::input("`input.form` is required"))?;
     let scope = Scope::parse(text, &policy.scope)?;
-    Ok(json!({ "canonical": scope.normalize(form).canonical() }))
+    Ok(object([("canonical", scope.normalize(form).canonical().into())]))
 }
 
 fn device_validate(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
     policy.scope.device.validate(input.str("device_id")?)?;
-    Ok(json!({}))
+    Ok(object([]))
 }
 
 /// The decoded `entropy` field, if present.
@@ -132,7 +135,7 @@ fn device_generate(input: Input<'_>) -> Result<Value, Error> {
         None => DEFAULT_LENGTH,
         Some(n) => usize::try_from(n).map_err(|_| Error::input("`input.length` is out of range"))?,
     };
-    Ok(json!({ "device_id": device::generate(&bytes, length)? }))
+    Ok(object([("device_id", device::generate(&bytes, length)?.into())]))
 }
 
 fn login_scope(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
@@ -146,7 +149,7 @@ fn login_scope(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
         (None, None) => return Err(Error::input("`input.device_id` or `input.entropy` is required")),
     };
     let (scope, device_id) = client::login_scope(device, form, &extra, policy)?;
-    Ok(json!({ "scope": scope.canonical(), "device_id": device_id }))
+    Ok(object([("scope", scope.canonical().into()), ("device_id", device_id.into())]))
 }
 
 #[cfg(test)]

@@ -64,9 +64,10 @@ pub enum HostKind {
     /// An IPv6 literal in brackets, validated by the url crate.
     Ipv6,
     /// Valid RFC 3986 that the url crate refuses as a host, so no check accepts it: a name whose
-    /// last label is a number but which is no IPv4 address (`a.192.0.2.10`, `1.2.3.4.5`), an
-    /// invalid `xn--` label, a `%XX` escape decoding to a forbidden host character, an IPvFuture
-    /// literal (`[v1.x]`), or a host WHATWG empties (`file://localhost/`).
+    /// last label is a number but which is no IPv4 address (`a.192.0.2.10`, `1.2.3.4.5`), a
+    /// label IDNA processing refuses, a `%XX` escape decoding to a forbidden host character
+    /// (`a%00b`), an IPvFuture literal (`[v1.x]`), or a host WHATWG empties
+    /// (`file://localhost/`).
     Refused,
 }
 
@@ -264,9 +265,7 @@ fn read_with_url(uri: &Uri<'_>) -> Result<Option<HostKind>, SyntaxError> {
 /// The url crate refuses a pre-checked URI: see [`read_with_url`].
 fn refused(uri: &Uri<'_>, error: ParseError) -> Result<HostKind, SyntaxError> {
     match uri.authority {
-        Some(authority) if error == ParseError::InvalidIpv6Address && !is_ip_future(authority.host) => {
-            Err(SyntaxError)
-        }
+        Some(authority) if error == ParseError::InvalidIpv6Address && !is_ip_future(authority.host) => Err(SyntaxError),
         Some(_) => Ok(HostKind::Refused),
         None => Err(SyntaxError),
     }

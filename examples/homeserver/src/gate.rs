@@ -41,14 +41,14 @@ pub async fn gate(State(app): State<Arc<AppState>>, request: Request, next: Next
     };
     let caller = match authorize(&app, &parts, &body) {
         Ok(caller) => caller,
-        Err(answer) => return answer,
+        Err(answer) => return send(answer),
     };
     parts.extensions.insert(caller);
     next.run(Request::from_parts(parts, Body::from(body))).await
 }
 
 /// Decides on one request: the caller when it may go through, else the answer to send.
-fn authorize(app: &AppState, parts: &request::Parts, body: &Bytes) -> Result<Caller, Response> {
+fn authorize(app: &AppState, parts: &request::Parts, body: &Bytes) -> Result<Caller, HttpAnswer> {
     let method = parts.method.as_str();
     // The raw path, not percent-decoded: the engine matches and decodes it itself.
     let path = parts.uri.path();
@@ -80,7 +80,7 @@ fn authorize(app: &AppState, parts: &request::Parts, body: &Bytes) -> Result<Cal
     let decision = matrix_authz::decide(&request, &app.policy).map_err(engine_failure)?;
     log(method, path, user_id, &decision);
     if let Some(answer) = decision.render() {
-        return Err(send(answer));
+        return Err(answer);
     }
     if decision.consumes_approval() == Some(true) {
         app.close_approval_window(user_id);
@@ -125,9 +125,10 @@ fn send(answer: HttpAnswer) -> Response {
 }
 
 /// A request the engine could not decide: the host gave it too little (a bug in this server).
-fn engine_failure(error: matrix_authz::Error) -> Response {
+fn engine_failure(error: matrix_authz::Error) -> HttpAnswer {
     eprintln!("homeserver: the engine could not decide: {} ({error})", error.code());
-    matrix_error(StatusCode::INTERNAL_SERVER_ERROR, "M_UNKNOWN", "Internal server error")
+    let body = serde_json::json!({ "errcode": "M_UNKNOWN", "error": "Internal server error" });
+    HttpAnswer { status: 500, headers: Vec::new(), body: body.to_string() }
 }
 
 /// A Matrix error response of this server's own.

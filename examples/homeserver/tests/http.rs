@@ -1,5 +1,6 @@
 //! Starts the example homeserver on 127.0.0.1 (port 0) and drives it over real HTTP/1.1, with a
 //! plain `TcpStream` as the client.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# examples suite: every example of README "Examples" runs and its checks pass. The homeserver
+# over real HTTP on 127.0.0.1, the authorization server on its scenarios, the web page in
+# headless chromium (on the npm package of bindings-wasm/build.sh), and the Kotlin and Swift
+# examples (on the uniffi build). Runs them all, then fails if any failed.
+# shellcheck source=SCRIPTDIR/../lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+
+results=()
+failed=0
+example() {
+  local name="$1"; shift
+  log "example $name: $*"
+  if "$@"; then
+    results+=("PASS  $name")
+  else
+    results+=("FAIL  $name (exit $?)")
+    failed=$((failed + 1))
+  fi
+}
+
+web() {
+  need_setup wasm >&2
+  bash bindings-wasm/build.sh --no-setup >&2
+  node --test examples/web/page.test.mjs
+}
+
+example homeserver cargo test -p matrix-authz-example-homeserver
+example authorization-server cargo test -p matrix-authz-example-authorization-server
+example authorization-server-run cargo run -q -p matrix-authz-example-authorization-server
+example web web
+example kotlin bash examples/mobile/run.sh kotlin
+example swift bash examples/mobile/run.sh swift
+
+printf '%s\n' "${results[@]}"
+echo "examples: $((${#results[@]} - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]

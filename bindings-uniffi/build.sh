@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# build.sh: the one release build of the native library and the generator, and the three
+# generated bindings assembled into packages under bindings-uniffi/out (git-ignored):
+#   out/python/                  the Python module: matrix_authz.py + libmatrix_authz_ffi.so
+#   out/kotlin/src/main/kotlin/  the Kotlin source set (package org.matrix.authz)
+#   out/kotlin/src/main/resources/linux-x86-64/libmatrix_authz_ffi.so   (JNA finds it there)
+#   out/swift/                   the SwiftPM package: swift/ with the generated sources, lib/*.so
+# A fast no-op when everything is up to date (cargo checks the build; generation is skipped
+# when the library and the Swift template are older than the last run).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+out="$here/out"
+target="${CARGO_TARGET_DIR:-$root/target}"
+lib="$target/release/libmatrix_authz_ffi.so"
+bindgen="$target/release/uniffi-bindgen"
+
+# Both packages in one cargo call: one feature resolution, so uniffi is compiled once.
+(cd "$root" && cargo build --release --quiet -p matrix-authz-ffi -p uniffi-bindgen)
+
+stamp="$out/.generated"
+if [ -f "$stamp" ] && [ -z "$(find "$lib" "$bindgen" "$here/swift" "$here/kotlin/src" "$here/readable-messages.py" "$here/uniffi.toml" -newer "$stamp" -print -quit)" ]; then
+  exit 0
+fi
+
+rm -rf "$out"
+generate() { "$bindgen" generate "$lib" --language "$1" --out-dir "$2" --no-format >/dev/null; }
+
+generate python "$out/python"
+python3 "$here/readable-messages.py" python "$out/python/matrix_authz.py"
+cp "$lib" "$out/python/"
+
+generate kotlin "$out/kotlin/src/main/kotlin"
+python3 "$here/readable-messages.py" kotlin "$out/kotlin/src/main/kotlin/org/matrix/authz/matrix_authz.kt"
+cp -R "$here/kotlin/src" "$out/kotlin/"
+mkdir -p "$out/kotlin/src/main/resources/linux-x86-64"
+cp "$lib" "$out/kotlin/src/main/resources/linux-x86-64/"
+
+generate swift "$out/gen/swift"
+cp -R "$here/swift" "$out/swift"
+cp "$out/gen/swift/MatrixAuthz.swift" "$out/swift/Sources/MatrixAuthz/"
+cp "$out/gen/swift/MatrixAuthzFFI.h" "$out/swift/Sources/MatrixAuthzFFI/"
+mkdir -p "$out/swift/lib"
+cp "$lib" "$out/swift/lib/"
+
+touch "$stamp"

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# test.sh [kotlin|swift|python]...: the binding tests, each on its real toolchain (all three when
+# no language is named). Per language: the typed-API tests, then the conformance runner, whose
+# last line is `N passed, N failed`. Exits non-zero if any language fails; a missing toolchain
+# is a failure, never a skip.
+#   Kotlin: kotlinc from npm's kotlin-compiler and Debian's JNA (.ci/setup/kotlin.sh)
+#   Swift:  `swift test` in the Debian 13 chroot (.ci/setup/swift.sh)
+#   Python: python3 -m unittest (CPython 3.11, no PyPI)
+# MATRIX_AUTHZ_VECTORS names an extra folder of vectors, as for every runner.
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+out="$here/out"
+tools="${MATRIX_AUTHZ_TOOLS:-/opt/matrix-authz-tools}"
+export MATRIX_AUTHZ_ROOT="$root"
+
+"$here/build.sh" || { echo "bindings-uniffi/build.sh failed"; exit 1; }
+
+kotlin_classpath() {
+  local kotlinc="$tools/kotlinc"
+  echo "$out/kotlin/test.jar:/usr/share/java/jna.jar:$kotlinc/lib/kotlin-test.jar"
+}
+
+# Compiles the generated source set with the tests and the bench into one jar (when changed).
+kotlin_jar() {
+  local kotlinc="$tools/kotlinc/bin/kotlinc" jar="$out/kotlin/test.jar"
+  [ -x "$kotlinc" ] || { echo "no kotlinc at $kotlinc: run .ci/setup/kotlin.sh"; return 1; }
+  [ -f /usr/share/java/jna.jar ] || { echo "no /usr/share/java/jna.jar: apt-get install libjna-java"; return 1; }
+  local sources=("$out"/kotlin/src/main/kotlin/org/matrix/authz/*.kt "$here"/kotlin/test/*.kt "$here"/kotlin/bench/*.kt)
+  if [ ! -f "$jar" ] || [ -n "$(find "${sources[@]}" -newer "$jar" -print -quit)" ]; then
+    echo "kotlinc: compiling ${#sources[@]} files"
+    "$kotlinc" -nowarn -include-runtime -d "${jar%.jar}.tmp.jar" \
+      -cp "/usr/share/java/jna.jar:$tools/kotlinc/lib/kotlin-test.jar" "${sources[@]}" || return 1
+    rm -rf "$jar" && mv "${jar%.jar}.tmp.jar" "$jar"
+  fi
+}
+
+kotlin_run() {
+  java -ea -Djna.library.path="$out/kotlin/src/main/resources/linux-x86-64" -cp "$(kotlin_classpath)" "$@"
+}
+
+test_kotlin() {
+  kotlin_jar || return 1
+  kotlin_run org.matrix.authz.test.TypedApiTest || return 1
+  kotlin_run org.matrix.authz.test.ConformanceKt
+}
+
+test_python() {
+  (cd "$here/python" && python3 -m unittest discover -s tests -v 2>&1) || return 1
+  python3 "$here/python/conformance.py"
+}
+
+copy_dir() { rm -rf "$2" && mkdir -p "$2" && cp -a "$1/." "$2/"; }
+
+# The package, the vectors and the library go into the chroot; the build cache (.build) stays
+# there between runs.
+test_swift() {
+  local chroot="${SWIFT_CHROOT:-$tools/swift-chroot}" inside=/work/matrix-authz
+  [ -f "$chroot/.matrix-authz-ready" ] || { echo "no Swift chroot at $chroot: run .ci/setup/swift.sh"; return 1; }
+  mkdir -p "$chroot$inside/package"
+  find "$chroot$inside/package" -mindepth 1 -maxdepth 1 ! -name .build -exec rm -rf {} +
+  cp -a "$out/swift/." "$chroot$inside/package/"
+  copy_dir "$root/core/conformance" "$chroot$inside/core/conformance"
+  local vectors_env=()
+  if [ -n "${MATRIX_AUTHZ_VECTORS:-}" ]; then
+    copy_dir "$MATRIX_AUTHZ_VECTORS" "$chroot$inside/vectors"
+    vectors_env=(MATRIX_AUTHZ_VECTORS="$inside/vectors")
+  fi
+  local lib="$inside/package/lib"
+  local flags=(-Xlinker -L"$lib" -Xlinker -rpath -Xlinker "$lib")
+  local run=(bash "$root/.ci/lib/swift-chroot-run.sh" "$inside/package" env MATRIX_AUTHZ_ROOT="$inside" "${vectors_env[@]}")
+  "${run[@]}" swift test --disable-swift-testing "${flags[@]}" 2>&1 || return 1
+  "${run[@]}" swift run -q "${flags[@]}" matrix-authz-conformance
+}
+
+languages=("$@")
+[ ${#languages[@]} -gt 0 ] || languages=(kotlin swift python)
+failed=()
+for lang in "${languages[@]}"; do
+  echo "---- $lang"
+  case "$lang" in
+    kotlin|swift|python) "test_$lang" || failed+=("$lang") ;;
+    *) echo "unknown language $lang (kotlin, swift or python)"; failed+=("$lang") ;;
+  esac
+done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "bindings-uniffi: failed: ${failed[*]}"
+  exit 1
+fi
+echo "bindings-uniffi: ${languages[*]} passed"
