@@ -5,6 +5,8 @@
 #   out/kotlin/src/main/kotlin/  the Kotlin source set (package org.matrix.authz)
 #   out/kotlin/src/main/resources/linux-x86-64/libmatrix_authz_ffi.so   (JNA finds it there)
 #   out/swift/                   the SwiftPM package: swift/ with the generated sources, lib/*.so
+# `build.sh kotlin-jar` also compiles the Kotlin source set with the tests and the bench into
+# out/kotlin/test.jar (kotlinc from .ci/setup/kotlin.sh, JNA from Debian's libjna-java).
 # A fast no-op when everything is up to date (cargo checks the build; generation is skipped
 # when the library and the Swift template are older than the last run).
 set -euo pipefail
@@ -18,8 +20,24 @@ bindgen="$target/release/uniffi-bindgen"
 # Both packages in one cargo call: one feature resolution, so uniffi is compiled once.
 (cd "$root" && cargo build --release --quiet -p matrix-authz-ffi -p uniffi-bindgen)
 
+tools="${MATRIX_AUTHZ_TOOLS:-/opt/matrix-authz-tools}"
+
+# Compiles the generated source set with the tests and the bench into one jar (when changed).
+kotlin_jar() {
+  local kotlinc="$tools/kotlinc/bin/kotlinc" jar="$out/kotlin/test.jar" kotlin_test="$tools/kotlinc/lib/kotlin-test.jar"
+  [ -x "$kotlinc" ] || { echo "no kotlinc at $kotlinc: run .ci/setup/kotlin.sh" >&2; return 1; }
+  [ -f /usr/share/java/jna.jar ] || { echo "no /usr/share/java/jna.jar: apt-get install libjna-java" >&2; return 1; }
+  local sources=("$out"/kotlin/src/main/kotlin/org/matrix/authz/*.kt "$here"/kotlin/test/*.kt "$here"/kotlin/bench/*.kt)
+  if [ ! -f "$jar" ] || [ -n "$(find "${sources[@]}" -newer "$jar" -print -quit)" ]; then
+    echo "kotlinc: compiling ${#sources[@]} files" >&2
+    "$kotlinc" -nowarn -include-runtime -d "${jar%.jar}.tmp.jar" -cp "/usr/share/java/jna.jar:$kotlin_test" "${sources[@]}"
+    mv -f "${jar%.jar}.tmp.jar" "$jar"
+  fi
+}
+
 stamp="$out/.generated"
 if [ -f "$stamp" ] && [ -z "$(find "$lib" "$bindgen" "$here/swift" "$here/kotlin/src" "$here/readable-messages.py" "$here/uniffi.toml" -newer "$stamp" -print -quit)" ]; then
+  if [ "${1:-}" = kotlin-jar ]; then kotlin_jar; fi
   exit 0
 fi
 
@@ -44,3 +62,4 @@ mkdir -p "$out/swift/lib"
 cp "$lib" "$out/swift/lib/"
 
 touch "$stamp"
+if [ "${1:-}" = kotlin-jar ]; then kotlin_jar; fi

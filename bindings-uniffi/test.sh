@@ -16,31 +16,13 @@ export MATRIX_AUTHZ_ROOT="$root"
 
 "$here/build.sh" || { echo "bindings-uniffi/build.sh failed"; exit 1; }
 
-kotlin_classpath() {
-  local kotlinc="$tools/kotlinc"
-  echo "$out/kotlin/test.jar:/usr/share/java/jna.jar:$kotlinc/lib/kotlin-test.jar"
-}
-
-# Compiles the generated source set with the tests and the bench into one jar (when changed).
-kotlin_jar() {
-  local kotlinc="$tools/kotlinc/bin/kotlinc" jar="$out/kotlin/test.jar"
-  [ -x "$kotlinc" ] || { echo "no kotlinc at $kotlinc: run .ci/setup/kotlin.sh"; return 1; }
-  [ -f /usr/share/java/jna.jar ] || { echo "no /usr/share/java/jna.jar: apt-get install libjna-java"; return 1; }
-  local sources=("$out"/kotlin/src/main/kotlin/org/matrix/authz/*.kt "$here"/kotlin/test/*.kt "$here"/kotlin/bench/*.kt)
-  if [ ! -f "$jar" ] || [ -n "$(find "${sources[@]}" -newer "$jar" -print -quit)" ]; then
-    echo "kotlinc: compiling ${#sources[@]} files"
-    "$kotlinc" -nowarn -include-runtime -d "${jar%.jar}.tmp.jar" \
-      -cp "/usr/share/java/jna.jar:$tools/kotlinc/lib/kotlin-test.jar" "${sources[@]}" || return 1
-    rm -rf "$jar" && mv "${jar%.jar}.tmp.jar" "$jar"
-  fi
-}
-
 kotlin_run() {
-  java -ea -Djna.library.path="$out/kotlin/src/main/resources/linux-x86-64" -cp "$(kotlin_classpath)" "$@"
+  java -ea -Djna.library.path="$out/kotlin/src/main/resources/linux-x86-64" \
+    -cp "$out/kotlin/test.jar:/usr/share/java/jna.jar:$tools/kotlinc/lib/kotlin-test.jar" "$@"
 }
 
 test_kotlin() {
-  kotlin_jar || return 1
+  "$here/build.sh" kotlin-jar || return 1
   kotlin_run org.matrix.authz.test.TypedApiTest || return 1
   kotlin_run org.matrix.authz.test.ConformanceKt
 }

@@ -3,6 +3,18 @@
 
 Run from the repository root: python3 core/gen/catalogue.py
 The tsv is a copy of the stable spec's operation list (matrix-spec d0ba2aae, v1.19).
+
+Besides the catalogue itself it writes the path-matching trie (`ROUTES`, see
+core/src/endpoint/matching.rs): one node per distinct template prefix, split on `/`, with its
+literal children sorted by byte order (the matcher binary-searches them), its `{param}` child,
+and the catalogue entries whose template ends there. Everything is static data, so matching
+builds nothing at run time. The generator also checks the properties the matcher relies on and
+refuses to write a catalogue that breaks them:
+
+- no two templates of one method can match the same path (so the order in which the trie is
+  walked cannot change the answer: the first operation id is the one reported either way);
+- `{stateKey}`, the one parameter that may be empty or left out, only ever ends a template;
+- no template has more than MAX_PARAMS parameters, and every segment is ASCII.
 """
 import csv
 import pathlib
@@ -13,19 +25,130 @@ OUT = ROOT / "core/src/endpoint/catalogue.rs"
 
 TOKEN = {"none": "None", "optional": "Optional", "required": "Required", "appservice": "Appservice"}
 GUEST = {"no": "No", "yes": "Yes", "displayname-only": "DisplaynameOnly"}
+MAX_PARAMS = 4  # matching::MAX_PARAMS
+STATE_KEY = "stateKey"
 
 
 def rust_str(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def param_name(segment):
+    return segment[1:-1] if segment.startswith("{") and segment.endswith("}") else None
+
+
+def variants(segments):
+    """The segment lists a template matches, as patterns: None is any non-empty segment,
+    "" | None (the empty state key) is written as the tuple ("", None)."""
+    out = [[]]
+    for s in segments:
+        name = param_name(s)
+        if name == STATE_KEY:
+            # Non-empty, empty, or left out (it is the last segment, checked in main).
+            out = [v + [None] for v in out] + [v + [""] for v in out] + [list(v) for v in out]
+        else:
+            out = [v + [None if name else s] for v in out]
+    return out
+
+
+def overlap(a, b):
+    """Whether some path matches both segment patterns."""
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b):
+        if x is None and y is None:
+            continue
+        if x is None or y is None:
+            if (y if x is None else x) == "":  # a parameter is never empty
+                return False
+            continue
+        if x != y:
+            return False
+    return True
+
+
+class Node:
+    def __init__(self):
+        self.literals = {}
+        self.param = None  # (name, Node)
+        self.endpoints = []
+
+
+def build_trie(rows):
+    nodes = [Node()]
+    for index, r in enumerate(rows):
+        node = nodes[0]
+        for s in r["path"].split("/"):
+            name = param_name(s)
+            if name is None:
+                if s not in node.literals:
+                    node.literals[s] = Node()
+                    nodes.append(node.literals[s])
+                node = node.literals[s]
+            else:
+                if node.param is None:
+                    node.param = (name, Node())
+                    nodes.append(node.param[1])
+                assert node.param[0] == name, f"two parameter names at one place: {r['path']}"
+                node = node.param[1]
+        node.endpoints.append(index)
+    return nodes
+
+
+def check(rows):
+    for r in rows:
+        segments = r["path"].split("/")
+        assert r["path"].isascii(), r["path"]
+        assert sum(1 for s in segments if param_name(s)) <= MAX_PARAMS, r["path"]
+        for at, s in enumerate(segments):
+            assert param_name(s) != STATE_KEY or at == len(segments) - 1, r["path"]
+    for i, a in enumerate(rows):
+        for b in rows[i + 1:]:
+            if a["method"] != b["method"]:
+                continue
+            va, vb = variants(a["path"].split("/")), variants(b["path"].split("/"))
+            assert not any(overlap(x, y) for x in va for y in vb), f"ambiguous: {a['path']} {b['path']}"
+
+
+def emit_trie(rows):
+    nodes = build_trie(rows)
+    ids = {id(n): i for i, n in enumerate(nodes)}
+    longest = max(len(r["path"].split("/")) for r in rows)
+    out = [
+        "",
+        "/// The most `/`-separated pieces of any template (the leading empty one included): a path",
+        "/// with more matches nothing.",
+        f"pub(super) const MAX_SEGMENTS: usize = {longest};",
+        "",
+        "/// The root of the path-matching trie: templates split on `/` (the first piece of a path that",
+        "/// starts with `/` is empty), literal children sorted by byte order.",
+        "pub(super) static ROUTES: &Node = &N0;",
+    ]
+    for n in nodes:
+        lits = ", ".join(f"({rust_str(k)}, &N{ids[id(v)]})" for k, v in sorted(n.literals.items(), key=lambda kv: kv[0].encode()))
+        param = f"Some(({rust_str(n.param[0])}, &N{ids[id(n.param[1])]}))" if n.param else "None"
+        ends = ", ".join(str(e) for e in n.endpoints)
+        out += [
+            f"static N{ids[id(n)]}: Node = Node {{",
+            f"    literals: &[{lits}],",
+            f"    param: {param},",
+            f"    endpoints: &[{ends}],",
+            "};",
+        ]
+    return out
+
+
 def main():
     lines = [l for l in TSV.read_text().splitlines() if l and not l.startswith("#")]
     rows = list(csv.DictReader(lines, delimiter="\t"))
+    check(rows)
+    assert len(rows) <= 256, "trie endpoint indices are u8"
     out = [
         "// @generated by core/gen/catalogue.py from core/gen/endpoints.tsv: do not edit.",
-        "//! Every client-server operation of the stable spec (v1.19), one entry per method and path.",
+        "//! Every client-server operation of the stable spec (v1.19), one entry per method and path,",
+        "//! and the static trie that `matching` walks to find the entry a path names.",
         "",
+        "use super::matching::Node;",
         "use super::{Endpoint, Guest, Method, TokenRequirement};",
         "",
         f"/// The {len(rows)} method-and-path templates of the spec, sorted by path then method.",
@@ -45,7 +168,9 @@ def main():
             f"        deprecated: {'true' if r['deprecated'] == 'yes' else 'false'},",
             "    },",
         ]
-    out += ["];", ""]
+    out += ["];"]
+    out += emit_trie(rows)
+    out += [""]
     OUT.write_text("\n".join(out))
     print(f"wrote {len(rows)} endpoints to {OUT.relative_to(ROOT)}")
 

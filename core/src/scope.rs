@@ -13,13 +13,18 @@
 //! one device, and each twin satisfies the other.
 //!
 //! [`ScopeRef::parse`] borrows from its input and allocates nothing: it validates, classifies
-//! and extracts the device in one pass, which is what a server does on every request.
+//! and extracts the device in one pass, which is what a server does on every request. The pass
+//! looks each byte up in a 256-entry table ([`BYTE_CLASS`]: token character, space, or
+//! invalid) and classifies each token as it ends, on its first byte and the shared `urn:matrix:`
+//! prefix before any whole-string comparison. Errors keep their documented precedence because
+//! the grammar errors are returned at the byte that causes them, while the first device error
+//! is only remembered and reported once the whole string has passed the grammar.
 //! [`Scope`] is the owned, canonical form (distinct tokens in byte order) for storage.
 
 use std::fmt;
 
-use crate::device::DeviceRules;
-use crate::error::Error;
+use crate::device::{Alphabet, DeviceRules};
+use crate::error::{DeviceIdError, Error};
 
 /// The stable full-API token.
 pub const API_STABLE: &str = "urn:matrix:client:api:*";
@@ -44,6 +49,53 @@ pub const MAS_GRAPHQL: &str = "urn:mas:graphql:*";
 pub const fn is_scope_char(b: u8) -> bool {
     matches!(b, 0x21 | 0x23..=0x5B | 0x5D..=0x7E)
 }
+
+/// What a byte is to the scope grammar, one entry per byte value (built at compile time from
+/// [`is_scope_char`], so the two cannot disagree).
+const BYTE_CLASS: [ByteClass; 256] = {
+    let mut table = [ByteClass::Invalid; 256];
+    let mut b = 0;
+    while b < 256 {
+        // `b < 256`, so the cast is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        let byte = b as u8;
+        if byte == b' ' {
+            table[b] = ByteClass::Space;
+        } else if is_scope_char(byte) {
+            table[b] = ByteClass::Token;
+        }
+        b += 1;
+    }
+    table
+};
+
+/// The classes of [`BYTE_CLASS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ByteClass {
+    /// NQCHAR: part of a token.
+    Token,
+    /// The separator.
+    Space,
+    /// Anything else.
+    Invalid,
+}
+
+/// The class of `b`.
+fn byte_class(b: u8) -> ByteClass {
+    // The table has an entry for every `u8`; `get` keeps the lint quiet at no cost.
+    BYTE_CLASS.get(usize::from(b)).copied().unwrap_or(ByteClass::Invalid)
+}
+
+/// The prefix every Matrix (MSC2967) token shares.
+const MATRIX_URN: &str = "urn:matrix:";
+/// What follows [`MATRIX_URN`] in stable tokens.
+const STABLE_INFIX: &str = "client:";
+/// What follows [`MATRIX_URN`] in unstable tokens.
+const UNSTABLE_INFIX: &str = "org.matrix.msc2967.client:";
+/// The rest of a full-API token.
+const API_SUFFIX: &str = "api:*";
+/// The rest of a device token's prefix.
+const DEVICE_INFIX: &str = "device:";
 
 /// How a scope string is split into tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -210,24 +262,41 @@ pub enum TokenKind<'a> {
 
 impl<'a> TokenKind<'a> {
     /// Classifies one token (case-sensitive, exact).
+    ///
+    /// Dispatches on the first byte, then on the shared `urn:matrix:` prefix and the namespace
+    /// infix, so that most tokens are settled by one or two short comparisons.
     pub fn of(token: &'a str) -> Self {
-        match token {
-            API_STABLE => Self::Api(Namespace::Stable),
-            API_UNSTABLE => Self::Api(Namespace::Unstable),
-            OPENID => Self::OpenId,
-            EMAIL => Self::Email,
-            SYNAPSE_ADMIN => Self::SynapseAdmin,
-            MAS_ADMIN => Self::MasAdmin,
-            MAS_GRAPHQL => Self::MasGraphql,
-            _ => {
-                if let Some(id) = token.strip_prefix(DEVICE_PREFIX_STABLE) {
-                    Self::Device(Namespace::Stable, id)
-                } else if let Some(id) = token.strip_prefix(DEVICE_PREFIX_UNSTABLE) {
-                    Self::Device(Namespace::Unstable, id)
-                } else {
-                    Self::Unknown
-                }
-            }
+        match token.as_bytes().first() {
+            Some(b'o') if token == OPENID => Self::OpenId,
+            Some(b'e') if token == EMAIL => Self::Email,
+            Some(b'u') => match token.strip_prefix(MATRIX_URN) {
+                Some(rest) => Self::of_matrix(rest),
+                None => match token {
+                    SYNAPSE_ADMIN => Self::SynapseAdmin,
+                    MAS_ADMIN => Self::MasAdmin,
+                    MAS_GRAPHQL => Self::MasGraphql,
+                    _ => Self::Unknown,
+                },
+            },
+            _ => Self::Unknown,
+        }
+    }
+
+    /// Classifies what follows `urn:matrix:`.
+    fn of_matrix(rest: &'a str) -> Self {
+        let (ns, rest) = if let Some(rest) = rest.strip_prefix(STABLE_INFIX) {
+            (Namespace::Stable, rest)
+        } else if let Some(rest) = rest.strip_prefix(UNSTABLE_INFIX) {
+            (Namespace::Unstable, rest)
+        } else {
+            return Self::Unknown;
+        };
+        if rest == API_SUFFIX {
+            Self::Api(ns)
+        } else if let Some(id) = rest.strip_prefix(DEVICE_INFIX) {
+            Self::Device(ns, id)
+        } else {
+            Self::Unknown
         }
     }
 
@@ -273,7 +342,6 @@ impl<'a> ScopeRef<'a> {
     /// past the count limit), then the first device token whose id breaks the device rules,
     /// then `scope.multiple_devices`.
     pub fn parse(text: &'a str, rules: &ScopeRules) -> Result<Self, Error> {
-        check_syntax(text, rules)?;
         let mut scope = Self {
             text,
             token_count: 0,
@@ -284,25 +352,22 @@ impl<'a> ScopeRef<'a> {
         };
         let mut device_error = None;
         let mut multiple = false;
-        for token in scope.tokens() {
-            scope.token_count += 1;
-            match TokenKind::of(token) {
-                TokenKind::Api(ns) => scope.api.insert(ns),
-                TokenKind::SynapseAdmin => scope.synapse_admin = true,
-                TokenKind::Device(ns, id) => {
-                    scope.device_namespaces.insert(ns);
-                    if let Err(e) = rules.device.validate(id) {
-                        device_error.get_or_insert(e);
-                    }
-                    match scope.device {
-                        None => scope.device = Some(id),
-                        Some(first) if first != id => multiple = true,
-                        Some(_) => {}
-                    }
+        scope.token_count = scan(text, rules, |token| match TokenKind::of(token) {
+            TokenKind::Api(ns) => scope.api.insert(ns),
+            TokenKind::SynapseAdmin => scope.synapse_admin = true,
+            TokenKind::Device(ns, id) => {
+                scope.device_namespaces.insert(ns);
+                if device_error.is_none() {
+                    device_error = check_device_id(id, &rules.device).err();
                 }
-                _ => {}
+                match scope.device {
+                    None => scope.device = Some(id),
+                    Some(first) if first != id => multiple = true,
+                    Some(_) => {}
+                }
             }
-        }
+            _ => {}
+        })?;
         if let Some(e) = device_error {
             return Err(e.into());
         }
@@ -374,44 +439,78 @@ impl<'a> ScopeRef<'a> {
 /// The authorization server (`grant.decide`) uses it: there a device id that breaks the device
 /// rules is a policy violation, not a malformed request.
 pub fn check_syntax(text: &str, rules: &ScopeRules) -> Result<(), Error> {
-    if text.is_empty() && rules.grammar == Grammar::Strict {
+    scan(text, rules, |_| {}).map(|_| ())
+}
+
+/// Checks `text` against the grammar and the limits in the documented order (`scope.empty`,
+/// then `scope.too_long`, then the first offence left to right: invalid character, empty token,
+/// the first token past the count limit), handing every token to `on_token` as it ends, left to
+/// right. Returns the number of tokens.
+///
+/// A token is handed over before the rest of the string is checked, so `on_token` must only
+/// record what it finds: the caller reports it after a successful scan.
+fn scan<'a>(text: &'a str, rules: &ScopeRules, mut on_token: impl FnMut(&'a str)) -> Result<usize, Error> {
+    let strict = rules.grammar == Grammar::Strict;
+    if text.is_empty() && strict {
         return Err(Error::ScopeEmpty);
     }
     if text.len() > rules.limits.max_bytes {
         return Err(Error::ScopeTooLong { len: text.len(), max: rules.limits.max_bytes });
     }
-    scan(text, rules)
-}
-
-/// Checks every character, the empty-token rule and the token limit, left to right.
-fn scan(text: &str, rules: &ScopeRules) -> Result<(), Error> {
-    let strict = rules.grammar == Grammar::Strict;
-    let mut in_token = false;
+    let bytes = text.as_bytes();
     let mut count = 0usize;
-    for (at, b) in text.bytes().enumerate() {
-        if b == b' ' {
-            if strict && !in_token {
-                return Err(Error::ScopeEmptyToken { at });
-            }
-            in_token = false;
-        } else if is_scope_char(b) {
-            if !in_token {
+    // Where the current token started, while inside one.
+    let mut start: Option<usize> = None;
+    for (at, &b) in bytes.iter().enumerate() {
+        match (byte_class(b), start) {
+            (ByteClass::Token, Some(_)) => {}
+            (ByteClass::Token, None) => {
                 count += 1;
                 if count > rules.limits.max_tokens {
                     return Err(Error::ScopeTooManyTokens { max: rules.limits.max_tokens, at });
                 }
-                in_token = true;
+                start = Some(at);
             }
-        } else {
-            let ch = text.get(at..).and_then(|rest| rest.chars().next()).unwrap_or(char::from(b));
-            return Err(Error::ScopeInvalidChar { ch, at });
+            (ByteClass::Space, Some(from)) => {
+                on_token(text.get(from..at).unwrap_or_default());
+                start = None;
+            }
+            (ByteClass::Space, None) if strict => return Err(Error::ScopeEmptyToken { at }),
+            (ByteClass::Space, None) => {}
+            (ByteClass::Invalid, _) => {
+                let ch = text.get(at..).and_then(|rest| rest.chars().next()).unwrap_or(char::from(b));
+                return Err(Error::ScopeInvalidChar { ch, at });
+            }
         }
     }
-    if strict && !in_token {
-        // A trailing space (the empty string was refused before the scan).
-        return Err(Error::ScopeEmptyToken { at: text.len() });
+    match start {
+        Some(from) => on_token(text.get(from..).unwrap_or_default()),
+        // A trailing space (the empty string was refused above).
+        None if strict => return Err(Error::ScopeEmptyToken { at: text.len() }),
+        None => {}
     }
-    Ok(())
+    Ok(count)
+}
+
+/// [`DeviceRules::validate`] for an id taken from a token that is being scanned.
+///
+/// Under the `scope_token` alphabet (the default) the character check is the grammar's own: when
+/// the scan succeeds, every byte of the id is a token character, and when it fails, the device
+/// error is never reported. So only the length rules are left, in `validate`'s order.
+fn check_device_id(id: &str, rules: &DeviceRules) -> Result<(), DeviceIdError> {
+    if rules.alphabet != Alphabet::ScopeToken {
+        return rules.validate(id);
+    }
+    let len = id.len();
+    if len == 0 {
+        Err(DeviceIdError::Empty)
+    } else if len < rules.min_length {
+        Err(DeviceIdError::TooShort { len, min: rules.min_length })
+    } else if len > rules.max_length {
+        Err(DeviceIdError::TooLong { len, max: rules.max_length })
+    } else {
+        Ok(())
+    }
 }
 
 /// An owned scope: distinct tokens in canonical (byte) order.
@@ -648,6 +747,56 @@ mod tests {
         let required = ScopeRef::parse("openid urn:matrix:client:api:*", &ScopeRules::DEFAULT)
             .unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(missing(&granted, &required), vec!["openid"]);
+    }
+
+    #[test]
+    fn the_split_prefixes_spell_the_tokens() {
+        assert_eq!(format!("{MATRIX_URN}{STABLE_INFIX}{API_SUFFIX}"), API_STABLE);
+        assert_eq!(format!("{MATRIX_URN}{UNSTABLE_INFIX}{API_SUFFIX}"), API_UNSTABLE);
+        assert_eq!(format!("{MATRIX_URN}{STABLE_INFIX}{DEVICE_INFIX}"), DEVICE_PREFIX_STABLE);
+        assert_eq!(format!("{MATRIX_URN}{UNSTABLE_INFIX}{DEVICE_INFIX}"), DEVICE_PREFIX_UNSTABLE);
+        for b in 0..=255u8 {
+            let class = if b == b' ' {
+                ByteClass::Space
+            } else if is_scope_char(b) {
+                ByteClass::Token
+            } else {
+                ByteClass::Invalid
+            };
+            assert_eq!(byte_class(b), class, "{b}");
+        }
+    }
+
+    #[test]
+    fn classification_matches_exact_comparison() {
+        fn plain(token: &str) -> TokenKind<'_> {
+            match token {
+                API_STABLE => TokenKind::Api(Namespace::Stable),
+                API_UNSTABLE => TokenKind::Api(Namespace::Unstable),
+                OPENID => TokenKind::OpenId,
+                EMAIL => TokenKind::Email,
+                SYNAPSE_ADMIN => TokenKind::SynapseAdmin,
+                MAS_ADMIN => TokenKind::MasAdmin,
+                MAS_GRAPHQL => TokenKind::MasGraphql,
+                _ => match (token.strip_prefix(DEVICE_PREFIX_STABLE), token.strip_prefix(DEVICE_PREFIX_UNSTABLE)) {
+                    (Some(id), _) => TokenKind::Device(Namespace::Stable, id),
+                    (None, Some(id)) => TokenKind::Device(Namespace::Unstable, id),
+                    (None, None) => TokenKind::Unknown,
+                },
+            }
+        }
+        let known = [API_STABLE, API_UNSTABLE, OPENID, EMAIL, SYNAPSE_ADMIN, MAS_ADMIN, MAS_GRAPHQL];
+        let prefixes = [DEVICE_PREFIX_STABLE, DEVICE_PREFIX_UNSTABLE, MATRIX_URN, "urn:", "u", "o", "e", ""];
+        let mut tokens: Vec<String> = Vec::new();
+        for t in known.iter().chain(&prefixes) {
+            for cut in 0..=t.len() {
+                let head = t.get(..cut).unwrap_or_default();
+                tokens.extend([head.to_owned(), format!("{head}x"), format!("{t}x"), format!("{t}api:*")]);
+            }
+        }
+        for t in &tokens {
+            assert_eq!(TokenKind::of(t), plain(t), "{t:?}");
+        }
     }
 
     #[test]

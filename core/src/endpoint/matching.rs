@@ -7,28 +7,61 @@
 //! `.../state/{eventType}/` both name the state-key template); any other trailing slash makes
 //! the path unknown. Paths under `/_synapse/admin/` are admin paths.
 //!
-//! This runs on every request, so it allocates nothing and builds nothing at run time: the
-//! catalogue is sorted by path, and every template's first four segments are literal, so the
-//! candidates for a path are one contiguous run of the catalogue, found by binary search on the
-//! path's own first four segments. Only that run (at most a few dozen templates) is compared
-//! segment by segment.
+//! This runs on every request, so it allocates nothing and builds nothing at run time. The path
+//! is split on `/` once, into a fixed-size array of slices (a path with more pieces than the
+//! longest template matches nothing and is refused before any comparison). The `r0` alias is
+//! normalized in that array: its `r0` piece becomes `v3`, and only `since_r0` entries may match.
+//! The pieces then walk a trie that `core/gen/catalogue.py` generates as static data
+//! ([`ROUTES`]): each node holds its literal children in byte order (found by binary search), its
+//! `{param}` child, and the catalogue entries whose template ends there. A literal child is tried
+//! before the `{param}` child; a dead end backs off to the parameter (templates of other methods
+//! can share a prefix). The generator proves that no two templates of one method match a common
+//! path, so the walk's order cannot change which entry, and which first operation id, is found.
+//! The walk is at most [`MAX_SEGMENTS`] deep and each step costs one binary search over a few
+//! dozen short strings at most.
 
-use std::cmp::Ordering;
-
+use super::catalogue::{MAX_SEGMENTS, ROUTES};
 use super::{ENDPOINTS, Endpoint, Method};
 
-/// The v3 client-server prefix, which `r0` aliases.
-const CLIENT_V3: &str = "/_matrix/client/v3";
-/// The pre-v1.1 client-server prefix.
-const CLIENT_R0: &str = "/_matrix/client/r0";
+/// The `/_matrix/client/` pieces that `r0` and `v3` follow (after the empty leading piece).
+const CLIENT: [&str; 3] = ["", "_matrix", "client"];
+/// The pre-v1.1 client-server version piece.
+const R0: &str = "r0";
+/// The version piece `r0` aliases.
+const V3: &str = "v3";
 /// Synapse's admin API.
 const SYNAPSE_ADMIN: &str = "/_synapse/admin/";
-/// How many leading segments every template spells literally (the search key's length).
-const LITERAL_SEGMENTS: usize = 4;
 /// The most `{param}` segments any template has.
 pub const MAX_PARAMS: usize = 4;
 /// The one parameter that may be empty or left out at the end of a path.
 const STATE_KEY: &str = "stateKey";
+
+/// A node of the generated path trie (see the module doc).
+#[derive(Debug)]
+pub(super) struct Node {
+    /// Literal next pieces, sorted by byte order, and where each leads.
+    pub(super) literals: &'static [(&'static str, &'static Node)],
+    /// The `{param}` next piece, by name, and where it leads.
+    pub(super) param: Option<(&'static str, &'static Node)>,
+    /// Indices into [`ENDPOINTS`] of the templates that end here (one per method).
+    pub(super) endpoints: &'static [u8],
+}
+
+impl Node {
+    /// The entry ending here for `method` (an `r0` path takes only `since_r0` entries).
+    fn endpoint(&self, method: Method, r0: bool) -> Option<&'static Endpoint> {
+        self.endpoints
+            .iter()
+            .filter_map(|&i| ENDPOINTS.get(usize::from(i)))
+            .find(|e| e.method == method && (!r0 || e.since_r0))
+    }
+
+    /// The child for the literal piece `piece`.
+    fn literal(&self, piece: &str) -> Option<&'static Node> {
+        let at = self.literals.binary_search_by(|(literal, _)| literal.cmp(&piece)).ok()?;
+        self.literals.get(at).map(|(_, child)| *child)
+    }
+}
 
 /// What a request line names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,118 +133,83 @@ impl<'a> Params<'a> {
             None => false,
         }
     }
+
+    /// Drops the last parameter (a dead end in the walk), leaving its slot as [`Self::EMPTY`]'s
+    /// so that equal captures compare equal.
+    fn pop(&mut self) {
+        if let Some(last) = self.len.checked_sub(1) {
+            if let Some(slot) = self.items.get_mut(last) {
+                *slot = ("", "");
+            }
+            self.len = last;
+        }
+    }
 }
 
 /// Finds the endpoint `method` and the raw `path` (without query string) name.
 pub fn lookup<'a>(method: &str, path: &'a str) -> Lookup<'a> {
-    if let Some(method) = Method::from_name(method) {
-        let found = match path.strip_prefix(CLIENT_R0) {
-            // Only `/_matrix/client/r0/...`: `/_matrix/client/r0x` is no alias.
-            Some(rest) if rest.starts_with('/') => find(method, CLIENT_V3, rest, true),
-            _ => find(method, "", path, false),
-        };
-        if let Some((endpoint, params)) = found {
-            return Lookup::Known(endpoint, params);
-        }
+    if let Some((endpoint, params)) = Method::from_name(method).and_then(|method| find(method, path)) {
+        return Lookup::Known(endpoint, params);
     }
     if path.starts_with(SYNAPSE_ADMIN) { Lookup::Admin } else { Lookup::Unknown }
 }
 
-/// The template matching `head` + `tail` (`head` is a literal prefix that replaces the request's
-/// own, for the `r0` alias).
-fn find<'a>(method: Method, head: &'static str, tail: &'a str, r0: bool) -> Option<(&'static Endpoint, Params<'a>)> {
-    let key = Joined { head, tail: search_key(tail, LITERAL_SEGMENTS.saturating_sub(segment_count(head))) };
-    let start = ENDPOINTS.partition_point(|e| key.cmp_from(e.path) == Ordering::Less);
-    ENDPOINTS
-        .get(start..)
-        .unwrap_or_default()
-        .iter()
-        .take_while(|e| key.prefixes(e.path))
-        .filter(|e| e.method == method && (!r0 || e.since_r0))
-        .find_map(|e| {
-            let template = e.path.strip_prefix(head)?;
-            match_segments(template, tail).map(|params| (e, params))
-        })
-}
-
-/// How many `/`-separated segments a literal prefix like `/_matrix/client/v3` has (3).
-fn segment_count(prefix: &str) -> usize {
-    prefix.bytes().filter(|&b| b == b'/').count()
-}
-
-/// The leading part of `path` that covers its first `segments` segments.
-fn search_key(path: &str, segments: usize) -> &str {
-    let mut slashes = 0;
-    for (at, b) in path.bytes().enumerate() {
-        if b == b'/' {
-            slashes += 1;
-            if slashes > segments {
-                return path.get(..at).unwrap_or(path);
-            }
+/// The catalogue entry `method` and `path` name, with the path's parameters.
+fn find(method: Method, path: &str) -> Option<(&'static Endpoint, Params<'_>)> {
+    let mut pieces = [""; MAX_SEGMENTS];
+    let mut count = 0;
+    for piece in path.split('/') {
+        // More pieces than the longest template: nothing matches.
+        *pieces.get_mut(count)? = piece;
+        count += 1;
+    }
+    let pieces = pieces.get_mut(..count)?;
+    // `/_matrix/client/r0/...` (at least one piece after `r0`) is read as `v3`.
+    let r0 = match pieces {
+        [a, b, c, version, _, ..] if [*a, *b, *c] == CLIENT && *version == R0 => {
+            *version = V3;
+            true
         }
-    }
-    path
-}
-
-/// The string `head` followed by `tail`, compared without being built.
-#[derive(Debug, Clone, Copy)]
-struct Joined<'a> {
-    head: &'static str,
-    tail: &'a str,
-}
-
-impl Joined<'_> {
-    fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
-        self.head.bytes().chain(self.tail.bytes())
-    }
-
-    /// How `template` orders against this string.
-    fn cmp_from(&self, template: &str) -> Ordering {
-        template.bytes().cmp(self.bytes())
-    }
-
-    /// Whether `template` starts with this string.
-    fn prefixes(&self, template: &str) -> bool {
-        let mut t = template.bytes();
-        self.bytes().all(|b| t.next() == Some(b))
-    }
-}
-
-/// Matches a template against a raw path, segment by segment, capturing the parameters.
-fn match_segments<'a>(template: &'static str, path: &'a str) -> Option<Params<'a>> {
+        _ => false,
+    };
     let mut params = Params::EMPTY;
-    let mut wanted = template.split('/');
-    let mut given = path.split('/');
-    loop {
-        match (wanted.next(), given.next()) {
-            (None, None) => return Some(params),
-            (Some(t), Some(p)) => match param_name(t) {
-                Some(name) if !p.is_empty() => {
-                    if !params.push(name, p) {
-                        return None;
-                    }
-                }
-                Some(name) if name == STATE_KEY => {
-                    // `.../{eventType}/`: the empty state key must end the path.
-                    return (wanted.next().is_none() && given.next().is_none() && params.push(name, p))
-                        .then_some(params);
-                }
-                Some(_) => return None,
-                None if t == p => {}
-                None => return None,
-            },
-            // `.../{eventType}`: the state-key segment left out altogether.
-            (Some(t), None) if param_name(t) == Some(STATE_KEY) && wanted.next().is_none() => {
-                return params.push(STATE_KEY, "").then_some(params);
-            }
-            _ => return None,
-        }
-    }
+    let endpoint = walk(ROUTES, pieces, method, r0, &mut params)?;
+    Some((endpoint, params))
 }
 
-/// The name inside a `{param}` segment.
-fn param_name(segment: &'static str) -> Option<&'static str> {
-    segment.strip_prefix('{')?.strip_suffix('}')
+/// Walks `pieces` down from `node`, literal child first, then the `{param}` child, capturing
+/// parameters into `params` (left as found when nothing matches below `node`).
+fn walk<'a>(
+    node: &'static Node,
+    pieces: &[&'a str],
+    method: Method,
+    r0: bool,
+    params: &mut Params<'a>,
+) -> Option<&'static Endpoint> {
+    let Some((&piece, rest)) = pieces.split_first() else {
+        return node.endpoint(method, r0).or_else(|| {
+            // `.../{eventType}`: the state-key piece left out (it only ever ends a template).
+            let (name, child) = node.param.filter(|(name, _)| *name == STATE_KEY)?;
+            let found = child.endpoint(method, r0)?;
+            params.push(name, "").then_some(found)
+        });
+    };
+    if let Some(found) = node.literal(piece).and_then(|child| walk(child, rest, method, r0, params)) {
+        return Some(found);
+    }
+    let (name, child) = node.param?;
+    // A parameter is one non-empty piece; only the last, the state key, may be empty.
+    if piece.is_empty() && !(name == STATE_KEY && rest.is_empty()) {
+        return None;
+    }
+    if !params.push(name, piece) {
+        return None;
+    }
+    let found = walk(child, rest, method, r0, params);
+    if found.is_none() {
+        params.pop();
+    }
+    found
 }
 
 #[cfg(test)]
@@ -222,13 +220,90 @@ mod tests {
         lookup(method, path).endpoint().map(Endpoint::operation_id)
     }
 
+    const CLIENT_V3: &str = "/_matrix/client/v3";
+    const CLIENT_R0: &str = "/_matrix/client/r0";
+
+    /// The plain reading of DECISIONS.md "Path matching", for comparison with the trie: every
+    /// catalogue entry in order, template against path, segment by segment.
+    fn reference<'a>(method: &str, path: &'a str) -> Lookup<'a> {
+        let (path, r0) = match path.strip_prefix(CLIENT_R0) {
+            Some(rest) if rest.starts_with('/') => (rest, true),
+            _ => (path, false),
+        };
+        let found = ENDPOINTS.iter().filter(|e| Some(e.method) == Method::from_name(method)).find_map(|e| {
+            let template = if r0 { e.path.strip_prefix(CLIENT_V3).filter(|_| e.since_r0)? } else { e.path };
+            reference_segments(template, path).map(|params| (e, params))
+        });
+        match found {
+            Some((e, params)) => Lookup::Known(e, params),
+            None if path.starts_with(SYNAPSE_ADMIN) && !r0 => Lookup::Admin,
+            None => Lookup::Unknown,
+        }
+    }
+
+    fn reference_segments<'a>(template: &'static str, path: &'a str) -> Option<Params<'a>> {
+        let wanted: Vec<&'static str> = template.split('/').collect();
+        let mut given: Vec<&'a str> = path.split('/').collect();
+        let state_key = wanted.last().is_some_and(|s| *s == "{stateKey}");
+        if state_key && given.len() + 1 == wanted.len() {
+            given.push("");
+        }
+        if wanted.len() != given.len() {
+            return None;
+        }
+        let mut params = Params::EMPTY;
+        for (at, (t, p)) in wanted.iter().zip(&given).enumerate() {
+            match t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+                Some(name) if !p.is_empty() || (state_key && at + 1 == wanted.len()) => {
+                    assert!(params.push(name, p));
+                }
+                Some(_) => return None,
+                None if t == p => {}
+                None => return None,
+            }
+        }
+        Some(params)
+    }
+
     #[test]
-    fn the_catalogue_is_sorted_and_its_heads_are_literal() {
+    fn the_catalogue_is_sorted_and_small_enough() {
         assert!(ENDPOINTS.windows(2).all(|w| matches!(w, [a, b] if a.path <= b.path)));
         for e in ENDPOINTS {
-            let head: Vec<&str> = e.path.split('/').take(LITERAL_SEGMENTS + 1).collect();
-            assert!(head.iter().all(|s| !s.contains('{')), "{}", e.path);
             assert!(e.path.split('/').filter(|s| s.starts_with('{')).count() <= MAX_PARAMS, "{}", e.path);
+            assert!(e.path.split('/').count() <= MAX_SEGMENTS, "{}", e.path);
+        }
+    }
+
+    #[test]
+    fn the_trie_agrees_with_the_plain_reading() {
+        let fills = ["x", "x%2Fy", "", "r0", "v3", "state", "global", "keys", "version", "rooms", "{roomId}"];
+        let mut paths: Vec<String> = vec![String::new(), "/".into(), "/_synapse/admin/".into(), "/_synapse/admin".into()];
+        for e in ENDPOINTS {
+            let pieces: Vec<&str> = e.path.split('/').collect();
+            for fill in fills {
+                let filled: Vec<&str> = pieces.iter().map(|s| if s.starts_with('{') { fill } else { s }).collect();
+                let path = filled.join("/");
+                for variant in [
+                    path.clone(),
+                    format!("{path}/"),
+                    format!("{path}//"),
+                    format!("{path}/{fill}"),
+                    format!("{path}/{fill}/"),
+                    filled.get(..filled.len() - 1).unwrap_or_default().join("/"),
+                    format!("/_synapse/admin{path}"),
+                ] {
+                    if let Some(rest) = variant.strip_prefix(CLIENT_V3) {
+                        paths.push(format!("{CLIENT_R0}{rest}"));
+                        paths.push(format!("/_matrix/client/r0x{rest}"));
+                    }
+                    paths.push(variant);
+                }
+            }
+        }
+        for path in &paths {
+            for method in ["GET", "PUT", "POST", "DELETE", "PATCH"] {
+                assert_eq!(lookup(method, path), reference(method, path), "{method} {path}");
+            }
         }
     }
 

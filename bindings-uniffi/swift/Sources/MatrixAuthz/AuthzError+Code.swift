@@ -5,22 +5,18 @@ import Foundation
 
 extension AuthzError: LocalizedError, CustomStringConvertible {
     /// The stable code (`scope.invalid_char`), the same in every runtime.
-    public var code: String {
-        switch self {
-        case let .invalidScope(code, _), let .invalidDeviceId(code, _), let .insufficientEntropy(code, _),
-             let .unsupportedAction(code, _), let .invalidPolicy(code, _), let .invalidInput(code, _),
-             let .unknownOperation(code, _), let .other(code, _):
-            return code
-        }
-    }
+    public var code: String { fields.code }
 
     /// What is wrong, for people (lower-case, no trailing period; may change between versions).
-    public var message: String {
+    public var message: String { fields.message }
+
+    private var fields: (code: String, message: String) {
         switch self {
-        case let .invalidScope(_, message), let .invalidDeviceId(_, message), let .insufficientEntropy(_, message),
-             let .unsupportedAction(_, message), let .invalidPolicy(_, message), let .invalidInput(_, message),
-             let .unknownOperation(_, message), let .other(_, message):
-            return message
+        case let .InvalidScope(code, message), let .InvalidDeviceId(code, message),
+             let .InsufficientEntropy(code, message), let .UnsupportedAction(code, message),
+             let .InvalidPolicy(code, message), let .InvalidInput(code, message),
+             let .UnknownOperation(code, message), let .Other(code, message):
+            return (code, message)
         }
     }
 

@@ -39,7 +39,7 @@ final class TypedApiTests: XCTestCase {
             XCTAssertEqual(error.code, "scope.empty_token")
             XCTAssertEqual(error.message, "the scope has an empty token at byte 7 (a leading, trailing or doubled space)")
             XCTAssertEqual(error.localizedDescription, error.message)
-            guard case .invalidScope = error else { return XCTFail("expected .invalidScope, got \(error)") }
+            guard case .InvalidScope = error else { return XCTFail("expected .InvalidScope, got \(error)") }
         } catch {
             XCTFail("expected an AuthzError, got \(error)")
         }
