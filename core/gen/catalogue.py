@@ -6,7 +6,8 @@ The tsv is a copy of the stable spec's operation list (matrix-spec d0ba2aae, v1.
 
 Besides the catalogue itself it writes the path-matching trie (`ROUTES`, see
 core/src/endpoint/matching.rs): one node per distinct template prefix, split on `/`, with its
-literal children sorted by byte order (the matcher binary-searches them), its `{param}` child,
+literal children sorted by length, then bytes (the matcher binary-searches them, and
+most comparisons are settled by the length alone), its `{param}` child,
 and the catalogue entries whose template ends there. Everything is static data, so matching
 builds nothing at run time. The generator also checks the properties the matcher relies on and
 refuses to write a catalogue that breaks them:
@@ -121,11 +122,11 @@ def emit_trie(rows):
         f"pub(super) const MAX_SEGMENTS: usize = {longest};",
         "",
         "/// The root of the path-matching trie: templates split on `/` (the first piece of a path that",
-        "/// starts with `/` is empty), literal children sorted by byte order.",
+        "/// starts with `/` is empty), literal children sorted by length, then bytes.",
         "pub(super) static ROUTES: &Node = &N0;",
     ]
     for n in nodes:
-        lits = ", ".join(f"({rust_str(k)}, &N{ids[id(v)]})" for k, v in sorted(n.literals.items(), key=lambda kv: kv[0].encode()))
+        lits = ", ".join(f"({rust_str(k)}, &N{ids[id(v)]})" for k, v in sorted(n.literals.items(), key=lambda kv: (len(kv[0]), kv[0].encode())))
         param = f"Some(({rust_str(n.param[0])}, &N{ids[id(n.param[1])]}))" if n.param else "None"
         ends = ", ".join(str(e) for e in n.endpoints)
         out += [

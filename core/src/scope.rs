@@ -459,37 +459,75 @@ fn scan<'a>(text: &'a str, rules: &ScopeRules, mut on_token: impl FnMut(&'a str)
     }
     let bytes = text.as_bytes();
     let mut count = 0usize;
-    // Where the current token started, while inside one.
-    let mut start: Option<usize> = None;
-    for (at, &b) in bytes.iter().enumerate() {
-        match (byte_class(b), start) {
-            (ByteClass::Token, Some(_)) => {}
-            (ByteClass::Token, None) => {
-                count += 1;
-                if count > rules.limits.max_tokens {
-                    return Err(Error::ScopeTooManyTokens { max: rules.limits.max_tokens, at });
-                }
-                start = Some(at);
-            }
-            (ByteClass::Space, Some(from)) => {
-                on_token(text.get(from..at).unwrap_or_default());
-                start = None;
-            }
-            (ByteClass::Space, None) if strict => return Err(Error::ScopeEmptyToken { at }),
-            (ByteClass::Space, None) => {}
-            (ByteClass::Invalid, _) => {
-                let ch = text.get(at..).and_then(|rest| rest.chars().next()).unwrap_or(char::from(b));
-                return Err(Error::ScopeInvalidChar { ch, at });
+    // `at` is where the current piece (a token, or nothing between two spaces) starts.
+    let mut at = 0;
+    loop {
+        let end = at + token_len(bytes.get(at..).unwrap_or_default());
+        if end > at {
+            count += 1;
+            if count > rules.limits.max_tokens {
+                return Err(Error::ScopeTooManyTokens { max: rules.limits.max_tokens, at });
             }
         }
+        match bytes.get(end) {
+            Some(b' ') | None if end > at => on_token(text.get(at..end).unwrap_or_default()),
+            // Leading, doubled or (at the end) trailing space; the empty string was refused above.
+            Some(b' ') | None if strict => return Err(Error::ScopeEmptyToken { at: end }),
+            Some(b' ') | None => {}
+            Some(&b) => {
+                let ch = text.get(end..).and_then(|rest| rest.chars().next()).unwrap_or(char::from(b));
+                return Err(Error::ScopeInvalidChar { ch, at: end });
+            }
+        }
+        if end >= bytes.len() {
+            return Ok(count);
+        }
+        at = end + 1;
     }
-    match start {
-        Some(from) => on_token(text.get(from..).unwrap_or_default()),
-        // A trailing space (the empty string was refused above).
-        None if strict => return Err(Error::ScopeEmptyToken { at: text.len() }),
-        None => {}
+}
+
+/// How many leading bytes of `bytes` are token characters.
+///
+/// Whole 8-byte words are checked at once (SWAR, see [`stop_bytes`]); scope tokens run to dozens
+/// of bytes, so most of a scope string is skipped a word at a time. The tail uses the table.
+fn token_len(bytes: &[u8]) -> usize {
+    let mut words = bytes.chunks_exact(8);
+    let mut len = 0;
+    for word in &mut words {
+        let Ok(word) = <[u8; 8]>::try_from(word) else { break };
+        let stops = stop_bytes(u64::from_le_bytes(word));
+        if stops != 0 {
+            // Little-endian: the lowest flag is the first byte; it is exact (see `stop_bytes`).
+            return len + (stops.trailing_zeros() / 8) as usize;
+        }
+        len += 8;
     }
-    Ok(count)
+    let tail = words.remainder();
+    len + tail.iter().position(|&b| byte_class(b) != ByteClass::Token).unwrap_or(tail.len())
+}
+
+/// Flags (high bit of each byte) the bytes of `word` that are not token characters: below
+/// `0x21` (space and controls), above `0x7E` (DEL and non-ASCII), `"` and `\`.
+///
+/// The classic bit tricks can set false flags, but only above (more significant than) a true
+/// one, since the borrows and carries that cause them run upwards from a flagged byte. So the
+/// lowest flag, the only one [`token_len`] reads, is always exact.
+const fn stop_bytes(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    /// Bytes below `n` (`n` at most 0x80).
+    const fn below(word: u64, n: u64) -> u64 {
+        word.wrapping_sub(ONES * n) & !word & HIGH
+    }
+    /// Bytes above `n` (`n` below 0x80).
+    const fn above(word: u64, n: u64) -> u64 {
+        (word.wrapping_add(ONES * (0x7F - n)) | word) & HIGH
+    }
+    /// Bytes equal to `n`.
+    const fn equal(word: u64, n: u64) -> u64 {
+        below(word ^ (ONES * n), 1)
+    }
+    below(word, 0x21) | above(word, 0x7E) | equal(word, 0x22) | equal(word, 0x5C)
 }
 
 /// [`DeviceRules::validate`] for an id taken from a token that is being scanned.
@@ -764,6 +802,48 @@ mod tests {
                 ByteClass::Invalid
             };
             assert_eq!(byte_class(b), class, "{b}");
+        }
+    }
+
+    #[test]
+    fn token_len_finds_the_first_non_token_byte() {
+        let plain = |bytes: &[u8]| bytes.iter().position(|&b| !is_scope_char(b)).unwrap_or(bytes.len());
+        for stop in 0..=255u8 {
+            for filler in [b'a', b'!', b'~', 0x5B, 0x5D, 0x23] {
+                for at in 0..20 {
+                    for len in at..20 {
+                        let mut bytes = vec![filler; len];
+                        if let Some(b) = bytes.get_mut(at) {
+                            *b = stop;
+                        }
+                        // Bytes after the stop must not matter, however they look.
+                        for after in bytes.iter_mut().skip(at + 1).step_by(3) {
+                            *after = stop.wrapping_add(1);
+                        }
+                        assert_eq!(token_len(&bytes), plain(&bytes), "{bytes:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn scan_errors_come_in_order() {
+        let two = ScopeRules { limits: ScopeLimits { max_bytes: 4096, max_tokens: 2 }, ..ScopeRules::DEFAULT };
+        let cases: [(&str, &ScopeRules, Result<usize, Error>); 10] = [
+            ("a b", &ScopeRules::DEFAULT, Ok(2)),
+            ("a b c", &two, Err(Error::ScopeTooManyTokens { max: 2, at: 4 })),
+            ("a b c\\", &two, Err(Error::ScopeTooManyTokens { max: 2, at: 4 })),
+            ("a b \\c", &two, Err(Error::ScopeInvalidChar { ch: '\\', at: 4 })),
+            ("a  b", &ScopeRules::DEFAULT, Err(Error::ScopeEmptyToken { at: 2 })),
+            ("abcdefghijklmnop ", &ScopeRules::DEFAULT, Err(Error::ScopeEmptyToken { at: 17 })),
+            ("abcdefghij\u{e9}k", &ScopeRules::DEFAULT, Err(Error::ScopeInvalidChar { ch: '\u{e9}', at: 10 })),
+            ("  a  bb  ", &lenient(), Ok(2)),
+            ("", &lenient(), Ok(0)),
+            (" ", &lenient(), Ok(0)),
+        ];
+        for (text, rules, expected) in cases {
+            assert_eq!(scan(text, rules, |_| {}), expected, "{text:?}");
         }
     }
 

@@ -1654,1115 +1654,353 @@ pub static ENDPOINTS: &[Endpoint] = &[
 pub(super) const MAX_SEGMENTS: usize = 10;
 
 /// The root of the path-matching trie: templates split on `/` (the first piece of a path that
-/// starts with `/` is empty), literal children sorted by byte order.
+/// starts with `/` is empty), literal children sorted by length, then bytes.
 pub(super) static ROUTES: &Node = &N0;
-static N0: Node = Node {
-    literals: &[("", &N1)],
-    param: None,
-    endpoints: &[],
-};
-static N1: Node = Node {
-    literals: &[(".well-known", &N2), ("_matrix", &N7)],
-    param: None,
-    endpoints: &[],
-};
-static N2: Node = Node {
-    literals: &[("matrix", &N3)],
-    param: None,
-    endpoints: &[],
-};
-static N3: Node = Node {
-    literals: &[("client", &N4), ("policy_server", &N5), ("support", &N6)],
-    param: None,
-    endpoints: &[],
-};
-static N4: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[0],
-};
-static N5: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[1],
-};
-static N6: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[2],
-};
-static N7: Node = Node {
-    literals: &[("client", &N8), ("media", &N206)],
-    param: None,
-    endpoints: &[],
-};
-static N8: Node = Node {
-    literals: &[("v1", &N9), ("v3", &N46), ("versions", &N205)],
-    param: None,
-    endpoints: &[],
-};
+static N0: Node = Node { literals: &[("", &N1)], param: None, endpoints: &[] };
+static N1: Node = Node { literals: &[("_matrix", &N7), (".well-known", &N2)], param: None, endpoints: &[] };
+static N2: Node = Node { literals: &[("matrix", &N3)], param: None, endpoints: &[] };
+static N3: Node =
+    Node { literals: &[("client", &N4), ("support", &N6), ("policy_server", &N5)], param: None, endpoints: &[] };
+static N4: Node = Node { literals: &[], param: None, endpoints: &[0] };
+static N5: Node = Node { literals: &[], param: None, endpoints: &[1] };
+static N6: Node = Node { literals: &[], param: None, endpoints: &[2] };
+static N7: Node = Node { literals: &[("media", &N206), ("client", &N8)], param: None, endpoints: &[] };
+static N8: Node = Node { literals: &[("v1", &N9), ("v3", &N46), ("versions", &N205)], param: None, endpoints: &[] };
 static N9: Node = Node {
-    literals: &[("admin", &N10), ("appservice", &N15), ("auth_metadata", &N18), ("login", &N19), ("media", &N21), ("mutual_rooms", &N31), ("register", &N32), ("room_summary", &N35), ("rooms", &N37)],
+    literals: &[
+        ("admin", &N10),
+        ("login", &N19),
+        ("media", &N21),
+        ("rooms", &N37),
+        ("register", &N32),
+        ("appservice", &N15),
+        ("mutual_rooms", &N31),
+        ("room_summary", &N35),
+        ("auth_metadata", &N18),
+    ],
     param: None,
     endpoints: &[],
 };
-static N10: Node = Node {
-    literals: &[("lock", &N11), ("suspend", &N13)],
-    param: None,
-    endpoints: &[],
-};
-static N11: Node = Node {
-    literals: &[],
-    param: Some(("userId", &N12)),
-    endpoints: &[],
-};
-static N12: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[3, 4],
-};
-static N13: Node = Node {
-    literals: &[],
-    param: Some(("userId", &N14)),
-    endpoints: &[],
-};
-static N14: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[5, 6],
-};
-static N15: Node = Node {
-    literals: &[],
-    param: Some(("appserviceId", &N16)),
-    endpoints: &[],
-};
-static N16: Node = Node {
-    literals: &[("ping", &N17)],
-    param: None,
-    endpoints: &[],
-};
-static N17: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[7],
-};
-static N18: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[8],
-};
-static N19: Node = Node {
-    literals: &[("get_token", &N20)],
-    param: None,
-    endpoints: &[],
-};
-static N20: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[9],
-};
+static N10: Node = Node { literals: &[("lock", &N11), ("suspend", &N13)], param: None, endpoints: &[] };
+static N11: Node = Node { literals: &[], param: Some(("userId", &N12)), endpoints: &[] };
+static N12: Node = Node { literals: &[], param: None, endpoints: &[3, 4] };
+static N13: Node = Node { literals: &[], param: Some(("userId", &N14)), endpoints: &[] };
+static N14: Node = Node { literals: &[], param: None, endpoints: &[5, 6] };
+static N15: Node = Node { literals: &[], param: Some(("appserviceId", &N16)), endpoints: &[] };
+static N16: Node = Node { literals: &[("ping", &N17)], param: None, endpoints: &[] };
+static N17: Node = Node { literals: &[], param: None, endpoints: &[7] };
+static N18: Node = Node { literals: &[], param: None, endpoints: &[8] };
+static N19: Node = Node { literals: &[("get_token", &N20)], param: None, endpoints: &[] };
+static N20: Node = Node { literals: &[], param: None, endpoints: &[9] };
 static N21: Node = Node {
-    literals: &[("config", &N22), ("download", &N23), ("preview_url", &N27), ("thumbnail", &N28)],
+    literals: &[("config", &N22), ("download", &N23), ("thumbnail", &N28), ("preview_url", &N27)],
     param: None,
     endpoints: &[],
 };
-static N22: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[10],
-};
-static N23: Node = Node {
-    literals: &[],
-    param: Some(("serverName", &N24)),
-    endpoints: &[],
-};
-static N24: Node = Node {
-    literals: &[],
-    param: Some(("mediaId", &N25)),
-    endpoints: &[],
-};
-static N25: Node = Node {
-    literals: &[],
-    param: Some(("fileName", &N26)),
-    endpoints: &[11],
-};
-static N26: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[12],
-};
-static N27: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[13],
-};
-static N28: Node = Node {
-    literals: &[],
-    param: Some(("serverName", &N29)),
-    endpoints: &[],
-};
-static N29: Node = Node {
-    literals: &[],
-    param: Some(("mediaId", &N30)),
-    endpoints: &[],
-};
-static N30: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[14],
-};
-static N31: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[15],
-};
-static N32: Node = Node {
-    literals: &[("m.login.registration_token", &N33)],
-    param: None,
-    endpoints: &[],
-};
-static N33: Node = Node {
-    literals: &[("validity", &N34)],
-    param: None,
-    endpoints: &[],
-};
-static N34: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[16],
-};
-static N35: Node = Node {
-    literals: &[],
-    param: Some(("roomIdOrAlias", &N36)),
-    endpoints: &[],
-};
-static N36: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[17],
-};
-static N37: Node = Node {
-    literals: &[],
-    param: Some(("roomId", &N38)),
-    endpoints: &[],
-};
+static N22: Node = Node { literals: &[], param: None, endpoints: &[10] };
+static N23: Node = Node { literals: &[], param: Some(("serverName", &N24)), endpoints: &[] };
+static N24: Node = Node { literals: &[], param: Some(("mediaId", &N25)), endpoints: &[] };
+static N25: Node = Node { literals: &[], param: Some(("fileName", &N26)), endpoints: &[11] };
+static N26: Node = Node { literals: &[], param: None, endpoints: &[12] };
+static N27: Node = Node { literals: &[], param: None, endpoints: &[13] };
+static N28: Node = Node { literals: &[], param: Some(("serverName", &N29)), endpoints: &[] };
+static N29: Node = Node { literals: &[], param: Some(("mediaId", &N30)), endpoints: &[] };
+static N30: Node = Node { literals: &[], param: None, endpoints: &[14] };
+static N31: Node = Node { literals: &[], param: None, endpoints: &[15] };
+static N32: Node = Node { literals: &[("m.login.registration_token", &N33)], param: None, endpoints: &[] };
+static N33: Node = Node { literals: &[("validity", &N34)], param: None, endpoints: &[] };
+static N34: Node = Node { literals: &[], param: None, endpoints: &[16] };
+static N35: Node = Node { literals: &[], param: Some(("roomIdOrAlias", &N36)), endpoints: &[] };
+static N36: Node = Node { literals: &[], param: None, endpoints: &[17] };
+static N37: Node = Node { literals: &[], param: Some(("roomId", &N38)), endpoints: &[] };
 static N38: Node = Node {
-    literals: &[("hierarchy", &N39), ("relations", &N40), ("threads", &N44), ("timestamp_to_event", &N45)],
+    literals: &[("threads", &N44), ("hierarchy", &N39), ("relations", &N40), ("timestamp_to_event", &N45)],
     param: None,
     endpoints: &[],
 };
-static N39: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[18],
-};
-static N40: Node = Node {
-    literals: &[],
-    param: Some(("eventId", &N41)),
-    endpoints: &[],
-};
-static N41: Node = Node {
-    literals: &[],
-    param: Some(("relType", &N42)),
-    endpoints: &[19],
-};
-static N42: Node = Node {
-    literals: &[],
-    param: Some(("eventType", &N43)),
-    endpoints: &[20],
-};
-static N43: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[21],
-};
-static N44: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[22],
-};
-static N45: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[23],
-};
+static N39: Node = Node { literals: &[], param: None, endpoints: &[18] };
+static N40: Node = Node { literals: &[], param: Some(("eventId", &N41)), endpoints: &[] };
+static N41: Node = Node { literals: &[], param: Some(("relType", &N42)), endpoints: &[19] };
+static N42: Node = Node { literals: &[], param: Some(("eventType", &N43)), endpoints: &[20] };
+static N43: Node = Node { literals: &[], param: None, endpoints: &[21] };
+static N44: Node = Node { literals: &[], param: None, endpoints: &[22] };
+static N45: Node = Node { literals: &[], param: None, endpoints: &[23] };
 static N46: Node = Node {
-    literals: &[("account", &N47), ("admin", &N64), ("capabilities", &N67), ("createRoom", &N68), ("delete_devices", &N69), ("devices", &N70), ("directory", &N72), ("events", &N81), ("initialSync", &N83), ("join", &N84), ("joined_rooms", &N86), ("keys", &N87), ("knock", &N96), ("login", &N98), ("logout", &N102), ("notifications", &N104), ("presence", &N105), ("profile", &N108), ("publicRooms", &N111), ("pushers", &N112), ("pushrules", &N114), ("refresh", &N122), ("register", &N123), ("room_keys", &N129), ("rooms", &N135), ("search", &N171), ("sendToDevice", &N172), ("sync", &N175), ("thirdparty", &N176), ("user", &N184), ("user_directory", &N198), ("users", &N200), ("voip", &N203)],
+    literals: &[
+        ("join", &N84),
+        ("keys", &N87),
+        ("sync", &N175),
+        ("user", &N184),
+        ("voip", &N203),
+        ("admin", &N64),
+        ("knock", &N96),
+        ("login", &N98),
+        ("rooms", &N135),
+        ("users", &N200),
+        ("events", &N81),
+        ("logout", &N102),
+        ("search", &N171),
+        ("account", &N47),
+        ("devices", &N70),
+        ("profile", &N108),
+        ("pushers", &N112),
+        ("refresh", &N122),
+        ("presence", &N105),
+        ("register", &N123),
+        ("directory", &N72),
+        ("pushrules", &N114),
+        ("room_keys", &N129),
+        ("createRoom", &N68),
+        ("thirdparty", &N176),
+        ("initialSync", &N83),
+        ("publicRooms", &N111),
+        ("capabilities", &N67),
+        ("joined_rooms", &N86),
+        ("sendToDevice", &N172),
+        ("notifications", &N104),
+        ("delete_devices", &N69),
+        ("user_directory", &N198),
+    ],
     param: None,
     endpoints: &[],
 };
 static N47: Node = Node {
-    literals: &[("3pid", &N48), ("deactivate", &N57), ("password", &N58), ("whoami", &N63)],
+    literals: &[("3pid", &N48), ("whoami", &N63), ("password", &N58), ("deactivate", &N57)],
     param: None,
     endpoints: &[],
 };
 static N48: Node = Node {
-    literals: &[("add", &N49), ("bind", &N50), ("delete", &N51), ("email", &N52), ("msisdn", &N54), ("unbind", &N56)],
+    literals: &[("add", &N49), ("bind", &N50), ("email", &N52), ("delete", &N51), ("msisdn", &N54), ("unbind", &N56)],
     param: None,
     endpoints: &[24, 25],
 };
-static N49: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[26],
-};
-static N50: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[27],
-};
-static N51: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[28],
-};
-static N52: Node = Node {
-    literals: &[("requestToken", &N53)],
-    param: None,
-    endpoints: &[],
-};
-static N53: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[29],
-};
-static N54: Node = Node {
-    literals: &[("requestToken", &N55)],
-    param: None,
-    endpoints: &[],
-};
-static N55: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[30],
-};
-static N56: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[31],
-};
-static N57: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[32],
-};
-static N58: Node = Node {
-    literals: &[("email", &N59), ("msisdn", &N61)],
-    param: None,
-    endpoints: &[33],
-};
-static N59: Node = Node {
-    literals: &[("requestToken", &N60)],
-    param: None,
-    endpoints: &[],
-};
-static N60: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[34],
-};
-static N61: Node = Node {
-    literals: &[("requestToken", &N62)],
-    param: None,
-    endpoints: &[],
-};
-static N62: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[35],
-};
-static N63: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[36],
-};
-static N64: Node = Node {
-    literals: &[("whois", &N65)],
-    param: None,
-    endpoints: &[],
-};
-static N65: Node = Node {
-    literals: &[],
-    param: Some(("userId", &N66)),
-    endpoints: &[],
-};
-static N66: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[37],
-};
-static N67: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[38],
-};
-static N68: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[39],
-};
-static N69: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[40],
-};
-static N70: Node = Node {
-    literals: &[],
-    param: Some(("deviceId", &N71)),
-    endpoints: &[41],
-};
-static N71: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[42, 43, 44],
-};
-static N72: Node = Node {
-    literals: &[("list", &N73), ("room", &N79)],
-    param: None,
-    endpoints: &[],
-};
-static N73: Node = Node {
-    literals: &[("appservice", &N74), ("room", &N77)],
-    param: None,
-    endpoints: &[],
-};
-static N74: Node = Node {
-    literals: &[],
-    param: Some(("networkId", &N75)),
-    endpoints: &[],
-};
-static N75: Node = Node {
-    literals: &[],
-    param: Some(("roomId", &N76)),
-    endpoints: &[],
-};
-static N76: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[45],
-};
-static N77: Node = Node {
-    literals: &[],
-    param: Some(("roomId", &N78)),
-    endpoints: &[],
-};
-static N78: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[46, 47],
-};
-static N79: Node = Node {
-    literals: &[],
-    param: Some(("roomAlias", &N80)),
-    endpoints: &[],
-};
-static N80: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[48, 49, 50],
-};
-static N81: Node = Node {
-    literals: &[],
-    param: Some(("eventId", &N82)),
-    endpoints: &[51],
-};
-static N82: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[52],
-};
-static N83: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[53],
-};
-static N84: Node = Node {
-    literals: &[],
-    param: Some(("roomIdOrAlias", &N85)),
-    endpoints: &[],
-};
-static N85: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[54],
-};
-static N86: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[55],
-};
+static N49: Node = Node { literals: &[], param: None, endpoints: &[26] };
+static N50: Node = Node { literals: &[], param: None, endpoints: &[27] };
+static N51: Node = Node { literals: &[], param: None, endpoints: &[28] };
+static N52: Node = Node { literals: &[("requestToken", &N53)], param: None, endpoints: &[] };
+static N53: Node = Node { literals: &[], param: None, endpoints: &[29] };
+static N54: Node = Node { literals: &[("requestToken", &N55)], param: None, endpoints: &[] };
+static N55: Node = Node { literals: &[], param: None, endpoints: &[30] };
+static N56: Node = Node { literals: &[], param: None, endpoints: &[31] };
+static N57: Node = Node { literals: &[], param: None, endpoints: &[32] };
+static N58: Node = Node { literals: &[("email", &N59), ("msisdn", &N61)], param: None, endpoints: &[33] };
+static N59: Node = Node { literals: &[("requestToken", &N60)], param: None, endpoints: &[] };
+static N60: Node = Node { literals: &[], param: None, endpoints: &[34] };
+static N61: Node = Node { literals: &[("requestToken", &N62)], param: None, endpoints: &[] };
+static N62: Node = Node { literals: &[], param: None, endpoints: &[35] };
+static N63: Node = Node { literals: &[], param: None, endpoints: &[36] };
+static N64: Node = Node { literals: &[("whois", &N65)], param: None, endpoints: &[] };
+static N65: Node = Node { literals: &[], param: Some(("userId", &N66)), endpoints: &[] };
+static N66: Node = Node { literals: &[], param: None, endpoints: &[37] };
+static N67: Node = Node { literals: &[], param: None, endpoints: &[38] };
+static N68: Node = Node { literals: &[], param: None, endpoints: &[39] };
+static N69: Node = Node { literals: &[], param: None, endpoints: &[40] };
+static N70: Node = Node { literals: &[], param: Some(("deviceId", &N71)), endpoints: &[41] };
+static N71: Node = Node { literals: &[], param: None, endpoints: &[42, 43, 44] };
+static N72: Node = Node { literals: &[("list", &N73), ("room", &N79)], param: None, endpoints: &[] };
+static N73: Node = Node { literals: &[("room", &N77), ("appservice", &N74)], param: None, endpoints: &[] };
+static N74: Node = Node { literals: &[], param: Some(("networkId", &N75)), endpoints: &[] };
+static N75: Node = Node { literals: &[], param: Some(("roomId", &N76)), endpoints: &[] };
+static N76: Node = Node { literals: &[], param: None, endpoints: &[45] };
+static N77: Node = Node { literals: &[], param: Some(("roomId", &N78)), endpoints: &[] };
+static N78: Node = Node { literals: &[], param: None, endpoints: &[46, 47] };
+static N79: Node = Node { literals: &[], param: Some(("roomAlias", &N80)), endpoints: &[] };
+static N80: Node = Node { literals: &[], param: None, endpoints: &[48, 49, 50] };
+static N81: Node = Node { literals: &[], param: Some(("eventId", &N82)), endpoints: &[51] };
+static N82: Node = Node { literals: &[], param: None, endpoints: &[52] };
+static N83: Node = Node { literals: &[], param: None, endpoints: &[53] };
+static N84: Node = Node { literals: &[], param: Some(("roomIdOrAlias", &N85)), endpoints: &[] };
+static N85: Node = Node { literals: &[], param: None, endpoints: &[54] };
+static N86: Node = Node { literals: &[], param: None, endpoints: &[55] };
 static N87: Node = Node {
-    literals: &[("changes", &N88), ("claim", &N89), ("device_signing", &N90), ("query", &N92), ("signatures", &N93), ("upload", &N95)],
+    literals: &[
+        ("claim", &N89),
+        ("query", &N92),
+        ("upload", &N95),
+        ("changes", &N88),
+        ("signatures", &N93),
+        ("device_signing", &N90),
+    ],
     param: None,
     endpoints: &[],
 };
-static N88: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[56],
-};
-static N89: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[57],
-};
-static N90: Node = Node {
-    literals: &[("upload", &N91)],
-    param: None,
-    endpoints: &[],
-};
-static N91: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[58],
-};
-static N92: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[59],
-};
-static N93: Node = Node {
-    literals: &[("upload", &N94)],
-    param: None,
-    endpoints: &[],
-};
-static N94: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[60],
-};
-static N95: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[61],
-};
-static N96: Node = Node {
-    literals: &[],
-    param: Some(("roomIdOrAlias", &N97)),
-    endpoints: &[],
-};
-static N97: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[62],
-};
-static N98: Node = Node {
-    literals: &[("sso", &N99)],
-    param: None,
-    endpoints: &[63, 64],
-};
-static N99: Node = Node {
-    literals: &[("redirect", &N100)],
-    param: None,
-    endpoints: &[],
-};
-static N100: Node = Node {
-    literals: &[],
-    param: Some(("idpId", &N101)),
-    endpoints: &[65],
-};
-static N101: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[66],
-};
-static N102: Node = Node {
-    literals: &[("all", &N103)],
-    param: None,
-    endpoints: &[67],
-};
-static N103: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[68],
-};
-static N104: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[69],
-};
-static N105: Node = Node {
-    literals: &[],
-    param: Some(("userId", &N106)),
-    endpoints: &[],
-};
-static N106: Node = Node {
-    literals: &[("status", &N107)],
-    param: None,
-    endpoints: &[],
-};
-static N107: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[70, 71],
-};
-static N108: Node = Node {
-    literals: &[],
-    param: Some(("userId", &N109)),
-    endpoints: &[],
-};
-static N109: Node = Node {
-    literals: &[],
-    param: Some(("keyName", &N110)),
-    endpoints: &[72],
-};
-static N110: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[73, 74, 75],
-};
-static N111: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[76, 77],
-};
-static N112: Node = Node {
-    literals: &[("set", &N113)],
-    param: None,
-    endpoints: &[78],
-};
-static N113: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[79],
-};
-static N114: Node = Node {
-    literals: &[("", &N115), ("global", &N116)],
-    param: None,
-    endpoints: &[],
-};
-static N115: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[80],
-};
-static N116: Node = Node {
-    literals: &[("", &N117)],
-    param: Some(("kind", &N118)),
-    endpoints: &[],
-};
-static N117: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[81],
-};
-static N118: Node = Node {
-    literals: &[],
-    param: Some(("ruleId", &N119)),
-    endpoints: &[],
-};
-static N119: Node = Node {
-    literals: &[("actions", &N120), ("enabled", &N121)],
-    param: None,
-    endpoints: &[82, 83, 84],
-};
-static N120: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[85, 86],
-};
-static N121: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[87, 88],
-};
-static N122: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[89],
-};
-static N123: Node = Node {
-    literals: &[("available", &N124), ("email", &N125), ("msisdn", &N127)],
-    param: None,
-    endpoints: &[90],
-};
-static N124: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[91],
-};
-static N125: Node = Node {
-    literals: &[("requestToken", &N126)],
-    param: None,
-    endpoints: &[],
-};
-static N126: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[92],
-};
-static N127: Node = Node {
-    literals: &[("requestToken", &N128)],
-    param: None,
-    endpoints: &[],
-};
-static N128: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[93],
-};
-static N129: Node = Node {
-    literals: &[("keys", &N130), ("version", &N133)],
-    param: None,
-    endpoints: &[],
-};
-static N130: Node = Node {
-    literals: &[],
-    param: Some(("roomId", &N131)),
-    endpoints: &[94, 95, 96],
-};
-static N131: Node = Node {
-    literals: &[],
-    param: Some(("sessionId", &N132)),
-    endpoints: &[97, 98, 99],
-};
-static N132: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[100, 101, 102],
-};
-static N133: Node = Node {
-    literals: &[],
-    param: Some(("version", &N134)),
-    endpoints: &[103, 104],
-};
-static N134: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[105, 106, 107],
-};
-static N135: Node = Node {
-    literals: &[],
-    param: Some(("roomId", &N136)),
-    endpoints: &[],
-};
+static N88: Node = Node { literals: &[], param: None, endpoints: &[56] };
+static N89: Node = Node { literals: &[], param: None, endpoints: &[57] };
+static N90: Node = Node { literals: &[("upload", &N91)], param: None, endpoints: &[] };
+static N91: Node = Node { literals: &[], param: None, endpoints: &[58] };
+static N92: Node = Node { literals: &[], param: None, endpoints: &[59] };
+static N93: Node = Node { literals: &[("upload", &N94)], param: None, endpoints: &[] };
+static N94: Node = Node { literals: &[], param: None, endpoints: &[60] };
+static N95: Node = Node { literals: &[], param: None, endpoints: &[61] };
+static N96: Node = Node { literals: &[], param: Some(("roomIdOrAlias", &N97)), endpoints: &[] };
+static N97: Node = Node { literals: &[], param: None, endpoints: &[62] };
+static N98: Node = Node { literals: &[("sso", &N99)], param: None, endpoints: &[63, 64] };
+static N99: Node = Node { literals: &[("redirect", &N100)], param: None, endpoints: &[] };
+static N100: Node = Node { literals: &[], param: Some(("idpId", &N101)), endpoints: &[65] };
+static N101: Node = Node { literals: &[], param: None, endpoints: &[66] };
+static N102: Node = Node { literals: &[("all", &N103)], param: None, endpoints: &[67] };
+static N103: Node = Node { literals: &[], param: None, endpoints: &[68] };
+static N104: Node = Node { literals: &[], param: None, endpoints: &[69] };
+static N105: Node = Node { literals: &[], param: Some(("userId", &N106)), endpoints: &[] };
+static N106: Node = Node { literals: &[("status", &N107)], param: None, endpoints: &[] };
+static N107: Node = Node { literals: &[], param: None, endpoints: &[70, 71] };
+static N108: Node = Node { literals: &[], param: Some(("userId", &N109)), endpoints: &[] };
+static N109: Node = Node { literals: &[], param: Some(("keyName", &N110)), endpoints: &[72] };
+static N110: Node = Node { literals: &[], param: None, endpoints: &[73, 74, 75] };
+static N111: Node = Node { literals: &[], param: None, endpoints: &[76, 77] };
+static N112: Node = Node { literals: &[("set", &N113)], param: None, endpoints: &[78] };
+static N113: Node = Node { literals: &[], param: None, endpoints: &[79] };
+static N114: Node = Node { literals: &[("", &N115), ("global", &N116)], param: None, endpoints: &[] };
+static N115: Node = Node { literals: &[], param: None, endpoints: &[80] };
+static N116: Node = Node { literals: &[("", &N117)], param: Some(("kind", &N118)), endpoints: &[] };
+static N117: Node = Node { literals: &[], param: None, endpoints: &[81] };
+static N118: Node = Node { literals: &[], param: Some(("ruleId", &N119)), endpoints: &[] };
+static N119: Node = Node { literals: &[("actions", &N120), ("enabled", &N121)], param: None, endpoints: &[82, 83, 84] };
+static N120: Node = Node { literals: &[], param: None, endpoints: &[85, 86] };
+static N121: Node = Node { literals: &[], param: None, endpoints: &[87, 88] };
+static N122: Node = Node { literals: &[], param: None, endpoints: &[89] };
+static N123: Node =
+    Node { literals: &[("email", &N125), ("msisdn", &N127), ("available", &N124)], param: None, endpoints: &[90] };
+static N124: Node = Node { literals: &[], param: None, endpoints: &[91] };
+static N125: Node = Node { literals: &[("requestToken", &N126)], param: None, endpoints: &[] };
+static N126: Node = Node { literals: &[], param: None, endpoints: &[92] };
+static N127: Node = Node { literals: &[("requestToken", &N128)], param: None, endpoints: &[] };
+static N128: Node = Node { literals: &[], param: None, endpoints: &[93] };
+static N129: Node = Node { literals: &[("keys", &N130), ("version", &N133)], param: None, endpoints: &[] };
+static N130: Node = Node { literals: &[], param: Some(("roomId", &N131)), endpoints: &[94, 95, 96] };
+static N131: Node = Node { literals: &[], param: Some(("sessionId", &N132)), endpoints: &[97, 98, 99] };
+static N132: Node = Node { literals: &[], param: None, endpoints: &[100, 101, 102] };
+static N133: Node = Node { literals: &[], param: Some(("version", &N134)), endpoints: &[103, 104] };
+static N134: Node = Node { literals: &[], param: None, endpoints: &[105, 106, 107] };
+static N135: Node = Node { literals: &[], param: Some(("roomId", &N136)), endpoints: &[] };
 static N136: Node = Node {
-    literals: &[("aliases", &N137), ("ban", &N138), ("context", &N139), ("event", &N141), ("forget", &N143), ("initialSync", &N144), ("invite", &N145), ("join", &N146), ("joined_members", &N147), ("kick", &N148), ("leave", &N149), ("members", &N150), ("messages", &N151), ("read_markers", &N152), ("receipt", &N153), ("redact", &N156), ("report", &N159), ("send", &N161), ("state", &N164), ("typing", &N167), ("unban", &N169), ("upgrade", &N170)],
+    literals: &[
+        ("ban", &N138),
+        ("join", &N146),
+        ("kick", &N148),
+        ("send", &N161),
+        ("event", &N141),
+        ("leave", &N149),
+        ("state", &N164),
+        ("unban", &N169),
+        ("forget", &N143),
+        ("invite", &N145),
+        ("redact", &N156),
+        ("report", &N159),
+        ("typing", &N167),
+        ("aliases", &N137),
+        ("context", &N139),
+        ("members", &N150),
+        ("receipt", &N153),
+        ("upgrade", &N170),
+        ("messages", &N151),
+        ("initialSync", &N144),
+        ("read_markers", &N152),
+        ("joined_members", &N147),
+    ],
     param: None,
     endpoints: &[],
 };
-static N137: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[108],
-};
-static N138: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[109],
-};
-static N139: Node = Node {
-    literals: &[],
-    param: Some(("eventId", &N140)),
-    endpoints: &[],
-};
-static N140: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[110],
-};
-static N141: Node = Node {
-    literals: &[],
-    param: Some(("eventId", &N142)),
-    endpoints: &[],
-};
-static N142: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[111],
-};
-static N143: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[112],
-};
-static N144: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[113],
-};
-static N145: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[114],
-};
-static N146: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[115],
-};
-static N147: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[116],
-};
-static N148: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[117],
-};
-static N149: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[118],
-};
-static N150: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[119],
-};
-static N151: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[120],
-};
-static N152: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[121],
-};
-static N153: Node = Node {
-    literals: &[],
-    param: Some(("receiptType", &N154)),
-    endpoints: &[],
-};
-static N154: Node = Node {
-    literals: &[],
-    param: Some(("eventId", &N155)),
-    endpoints: &[],
-};
-static N155: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[122],
-};
-static N156: Node = Node {
-    literals: &[],
-    param: Some(("eventId", &N157)),
-    endpoints: &[],
-};
-static N157: Node = Node {
-    literals: &[],
-    param: Some(("txnId", &N158)),
-    endpoints: &[],
-};
-static N158: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[123],
-};
-static N159: Node = Node {
-    literals: &[],
-    param: Some(("eventId", &N160)),
-    endpoints: &[124],
-};
-static N160: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[125],
-};
-static N161: Node = Node {
-    literals: &[],
-    param: Some(("eventType", &N162)),
-    endpoints: &[],
-};
-static N162: Node = Node {
-    literals: &[],
-    param: Some(("txnId", &N163)),
-    endpoints: &[],
-};
-static N163: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[126],
-};
-static N164: Node = Node {
-    literals: &[],
-    param: Some(("eventType", &N165)),
-    endpoints: &[127],
-};
-static N165: Node = Node {
-    literals: &[],
-    param: Some(("stateKey", &N166)),
-    endpoints: &[],
-};
-static N166: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[128, 129],
-};
-static N167: Node = Node {
-    literals: &[],
-    param: Some(("userId", &N168)),
-    endpoints: &[],
-};
-static N168: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[130],
-};
-static N169: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[131],
-};
-static N170: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[132],
-};
-static N171: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[133],
-};
-static N172: Node = Node {
-    literals: &[],
-    param: Some(("eventType", &N173)),
-    endpoints: &[],
-};
-static N173: Node = Node {
-    literals: &[],
-    param: Some(("txnId", &N174)),
-    endpoints: &[],
-};
-static N174: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[134],
-};
-static N175: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[135],
-};
+static N137: Node = Node { literals: &[], param: None, endpoints: &[108] };
+static N138: Node = Node { literals: &[], param: None, endpoints: &[109] };
+static N139: Node = Node { literals: &[], param: Some(("eventId", &N140)), endpoints: &[] };
+static N140: Node = Node { literals: &[], param: None, endpoints: &[110] };
+static N141: Node = Node { literals: &[], param: Some(("eventId", &N142)), endpoints: &[] };
+static N142: Node = Node { literals: &[], param: None, endpoints: &[111] };
+static N143: Node = Node { literals: &[], param: None, endpoints: &[112] };
+static N144: Node = Node { literals: &[], param: None, endpoints: &[113] };
+static N145: Node = Node { literals: &[], param: None, endpoints: &[114] };
+static N146: Node = Node { literals: &[], param: None, endpoints: &[115] };
+static N147: Node = Node { literals: &[], param: None, endpoints: &[116] };
+static N148: Node = Node { literals: &[], param: None, endpoints: &[117] };
+static N149: Node = Node { literals: &[], param: None, endpoints: &[118] };
+static N150: Node = Node { literals: &[], param: None, endpoints: &[119] };
+static N151: Node = Node { literals: &[], param: None, endpoints: &[120] };
+static N152: Node = Node { literals: &[], param: None, endpoints: &[121] };
+static N153: Node = Node { literals: &[], param: Some(("receiptType", &N154)), endpoints: &[] };
+static N154: Node = Node { literals: &[], param: Some(("eventId", &N155)), endpoints: &[] };
+static N155: Node = Node { literals: &[], param: None, endpoints: &[122] };
+static N156: Node = Node { literals: &[], param: Some(("eventId", &N157)), endpoints: &[] };
+static N157: Node = Node { literals: &[], param: Some(("txnId", &N158)), endpoints: &[] };
+static N158: Node = Node { literals: &[], param: None, endpoints: &[123] };
+static N159: Node = Node { literals: &[], param: Some(("eventId", &N160)), endpoints: &[124] };
+static N160: Node = Node { literals: &[], param: None, endpoints: &[125] };
+static N161: Node = Node { literals: &[], param: Some(("eventType", &N162)), endpoints: &[] };
+static N162: Node = Node { literals: &[], param: Some(("txnId", &N163)), endpoints: &[] };
+static N163: Node = Node { literals: &[], param: None, endpoints: &[126] };
+static N164: Node = Node { literals: &[], param: Some(("eventType", &N165)), endpoints: &[127] };
+static N165: Node = Node { literals: &[], param: Some(("stateKey", &N166)), endpoints: &[] };
+static N166: Node = Node { literals: &[], param: None, endpoints: &[128, 129] };
+static N167: Node = Node { literals: &[], param: Some(("userId", &N168)), endpoints: &[] };
+static N168: Node = Node { literals: &[], param: None, endpoints: &[130] };
+static N169: Node = Node { literals: &[], param: None, endpoints: &[131] };
+static N170: Node = Node { literals: &[], param: None, endpoints: &[132] };
+static N171: Node = Node { literals: &[], param: None, endpoints: &[133] };
+static N172: Node = Node { literals: &[], param: Some(("eventType", &N173)), endpoints: &[] };
+static N173: Node = Node { literals: &[], param: Some(("txnId", &N174)), endpoints: &[] };
+static N174: Node = Node { literals: &[], param: None, endpoints: &[134] };
+static N175: Node = Node { literals: &[], param: None, endpoints: &[135] };
 static N176: Node = Node {
-    literals: &[("location", &N177), ("protocol", &N179), ("protocols", &N181), ("user", &N182)],
+    literals: &[("user", &N182), ("location", &N177), ("protocol", &N179), ("protocols", &N181)],
     param: None,
     endpoints: &[],
 };
-static N177: Node = Node {
-    literals: &[],
-    param: Some(("protocol", &N178)),
-    endpoints: &[136],
-};
-static N178: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[137],
-};
-static N179: Node = Node {
-    literals: &[],
-    param: Some(("protocol", &N180)),
-    endpoints: &[],
-};
-static N180: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[138],
-};
-static N181: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[139],
-};
-static N182: Node = Node {
-    literals: &[],
-    param: Some(("protocol", &N183)),
-    endpoints: &[140],
-};
-static N183: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[141],
-};
-static N184: Node = Node {
-    literals: &[],
-    param: Some(("userId", &N185)),
-    endpoints: &[],
-};
+static N177: Node = Node { literals: &[], param: Some(("protocol", &N178)), endpoints: &[136] };
+static N178: Node = Node { literals: &[], param: None, endpoints: &[137] };
+static N179: Node = Node { literals: &[], param: Some(("protocol", &N180)), endpoints: &[] };
+static N180: Node = Node { literals: &[], param: None, endpoints: &[138] };
+static N181: Node = Node { literals: &[], param: None, endpoints: &[139] };
+static N182: Node = Node { literals: &[], param: Some(("protocol", &N183)), endpoints: &[140] };
+static N183: Node = Node { literals: &[], param: None, endpoints: &[141] };
+static N184: Node = Node { literals: &[], param: Some(("userId", &N185)), endpoints: &[] };
 static N185: Node = Node {
-    literals: &[("account_data", &N186), ("filter", &N188), ("openid", &N190), ("rooms", &N192)],
+    literals: &[("rooms", &N192), ("filter", &N188), ("openid", &N190), ("account_data", &N186)],
     param: None,
     endpoints: &[],
 };
-static N186: Node = Node {
-    literals: &[],
-    param: Some(("type", &N187)),
-    endpoints: &[],
-};
-static N187: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[142, 143],
-};
-static N188: Node = Node {
-    literals: &[],
-    param: Some(("filterId", &N189)),
-    endpoints: &[144],
-};
-static N189: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[145],
-};
-static N190: Node = Node {
-    literals: &[("request_token", &N191)],
-    param: None,
-    endpoints: &[],
-};
-static N191: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[146],
-};
-static N192: Node = Node {
-    literals: &[],
-    param: Some(("roomId", &N193)),
-    endpoints: &[],
-};
-static N193: Node = Node {
-    literals: &[("account_data", &N194), ("tags", &N196)],
-    param: None,
-    endpoints: &[],
-};
-static N194: Node = Node {
-    literals: &[],
-    param: Some(("type", &N195)),
-    endpoints: &[],
-};
-static N195: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[147, 148],
-};
-static N196: Node = Node {
-    literals: &[],
-    param: Some(("tag", &N197)),
-    endpoints: &[149],
-};
-static N197: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[150, 151],
-};
-static N198: Node = Node {
-    literals: &[("search", &N199)],
-    param: None,
-    endpoints: &[],
-};
-static N199: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[152],
-};
-static N200: Node = Node {
-    literals: &[],
-    param: Some(("userId", &N201)),
-    endpoints: &[],
-};
-static N201: Node = Node {
-    literals: &[("report", &N202)],
-    param: None,
-    endpoints: &[],
-};
-static N202: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[153],
-};
-static N203: Node = Node {
-    literals: &[("turnServer", &N204)],
-    param: None,
-    endpoints: &[],
-};
-static N204: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[154],
-};
-static N205: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[155],
-};
-static N206: Node = Node {
-    literals: &[("v1", &N207), ("v3", &N209)],
-    param: None,
-    endpoints: &[],
-};
-static N207: Node = Node {
-    literals: &[("create", &N208)],
-    param: None,
-    endpoints: &[],
-};
-static N208: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[156],
-};
+static N186: Node = Node { literals: &[], param: Some(("type", &N187)), endpoints: &[] };
+static N187: Node = Node { literals: &[], param: None, endpoints: &[142, 143] };
+static N188: Node = Node { literals: &[], param: Some(("filterId", &N189)), endpoints: &[144] };
+static N189: Node = Node { literals: &[], param: None, endpoints: &[145] };
+static N190: Node = Node { literals: &[("request_token", &N191)], param: None, endpoints: &[] };
+static N191: Node = Node { literals: &[], param: None, endpoints: &[146] };
+static N192: Node = Node { literals: &[], param: Some(("roomId", &N193)), endpoints: &[] };
+static N193: Node = Node { literals: &[("tags", &N196), ("account_data", &N194)], param: None, endpoints: &[] };
+static N194: Node = Node { literals: &[], param: Some(("type", &N195)), endpoints: &[] };
+static N195: Node = Node { literals: &[], param: None, endpoints: &[147, 148] };
+static N196: Node = Node { literals: &[], param: Some(("tag", &N197)), endpoints: &[149] };
+static N197: Node = Node { literals: &[], param: None, endpoints: &[150, 151] };
+static N198: Node = Node { literals: &[("search", &N199)], param: None, endpoints: &[] };
+static N199: Node = Node { literals: &[], param: None, endpoints: &[152] };
+static N200: Node = Node { literals: &[], param: Some(("userId", &N201)), endpoints: &[] };
+static N201: Node = Node { literals: &[("report", &N202)], param: None, endpoints: &[] };
+static N202: Node = Node { literals: &[], param: None, endpoints: &[153] };
+static N203: Node = Node { literals: &[("turnServer", &N204)], param: None, endpoints: &[] };
+static N204: Node = Node { literals: &[], param: None, endpoints: &[154] };
+static N205: Node = Node { literals: &[], param: None, endpoints: &[155] };
+static N206: Node = Node { literals: &[("v1", &N207), ("v3", &N209)], param: None, endpoints: &[] };
+static N207: Node = Node { literals: &[("create", &N208)], param: None, endpoints: &[] };
+static N208: Node = Node { literals: &[], param: None, endpoints: &[156] };
 static N209: Node = Node {
-    literals: &[("config", &N210), ("download", &N211), ("preview_url", &N215), ("thumbnail", &N216), ("upload", &N219)],
+    literals: &[
+        ("config", &N210),
+        ("upload", &N219),
+        ("download", &N211),
+        ("thumbnail", &N216),
+        ("preview_url", &N215),
+    ],
     param: None,
     endpoints: &[],
 };
-static N210: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[157],
-};
-static N211: Node = Node {
-    literals: &[],
-    param: Some(("serverName", &N212)),
-    endpoints: &[],
-};
-static N212: Node = Node {
-    literals: &[],
-    param: Some(("mediaId", &N213)),
-    endpoints: &[],
-};
-static N213: Node = Node {
-    literals: &[],
-    param: Some(("fileName", &N214)),
-    endpoints: &[158],
-};
-static N214: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[159],
-};
-static N215: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[160],
-};
-static N216: Node = Node {
-    literals: &[],
-    param: Some(("serverName", &N217)),
-    endpoints: &[],
-};
-static N217: Node = Node {
-    literals: &[],
-    param: Some(("mediaId", &N218)),
-    endpoints: &[],
-};
-static N218: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[161],
-};
-static N219: Node = Node {
-    literals: &[],
-    param: Some(("serverName", &N220)),
-    endpoints: &[162],
-};
-static N220: Node = Node {
-    literals: &[],
-    param: Some(("mediaId", &N221)),
-    endpoints: &[],
-};
-static N221: Node = Node {
-    literals: &[],
-    param: None,
-    endpoints: &[163],
-};
+static N210: Node = Node { literals: &[], param: None, endpoints: &[157] };
+static N211: Node = Node { literals: &[], param: Some(("serverName", &N212)), endpoints: &[] };
+static N212: Node = Node { literals: &[], param: Some(("mediaId", &N213)), endpoints: &[] };
+static N213: Node = Node { literals: &[], param: Some(("fileName", &N214)), endpoints: &[158] };
+static N214: Node = Node { literals: &[], param: None, endpoints: &[159] };
+static N215: Node = Node { literals: &[], param: None, endpoints: &[160] };
+static N216: Node = Node { literals: &[], param: Some(("serverName", &N217)), endpoints: &[] };
+static N217: Node = Node { literals: &[], param: Some(("mediaId", &N218)), endpoints: &[] };
+static N218: Node = Node { literals: &[], param: None, endpoints: &[161] };
+static N219: Node = Node { literals: &[], param: Some(("serverName", &N220)), endpoints: &[162] };
+static N220: Node = Node { literals: &[], param: Some(("mediaId", &N221)), endpoints: &[] };
+static N221: Node = Node { literals: &[], param: None, endpoints: &[163] };

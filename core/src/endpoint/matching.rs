@@ -12,7 +12,8 @@
 //! longest template matches nothing and is refused before any comparison). The `r0` alias is
 //! normalized in that array: its `r0` piece becomes `v3`, and only `since_r0` entries may match.
 //! The pieces then walk a trie that `core/gen/catalogue.py` generates as static data
-//! ([`ROUTES`]): each node holds its literal children in byte order (found by binary search), its
+//! ([`ROUTES`]): each node holds its literal children ordered by length, then bytes (found by binary
+//! search, where the length alone settles most comparisons without reading the text), its
 //! `{param}` child, and the catalogue entries whose template ends there. A literal child is tried
 //! before the `{param}` child; a dead end backs off to the parameter (templates of other methods
 //! can share a prefix). The generator proves that no two templates of one method match a common
@@ -39,7 +40,7 @@ const STATE_KEY: &str = "stateKey";
 /// A node of the generated path trie (see the module doc).
 #[derive(Debug)]
 pub(super) struct Node {
-    /// Literal next pieces, sorted by byte order, and where each leads.
+    /// Literal next pieces, sorted by length, then bytes, and where each leads.
     pub(super) literals: &'static [(&'static str, &'static Node)],
     /// The `{param}` next piece, by name, and where it leads.
     pub(super) param: Option<(&'static str, &'static Node)>,
@@ -58,7 +59,10 @@ impl Node {
 
     /// The child for the literal piece `piece`.
     fn literal(&self, piece: &str) -> Option<&'static Node> {
-        let at = self.literals.binary_search_by(|(literal, _)| literal.cmp(&piece)).ok()?;
+        let at = self
+            .literals
+            .binary_search_by(|(literal, _)| literal.len().cmp(&piece.len()).then_with(|| literal.cmp(&piece)))
+            .ok()?;
         self.literals.get(at).map(|(_, child)| *child)
     }
 }
@@ -277,7 +281,8 @@ mod tests {
     #[test]
     fn the_trie_agrees_with_the_plain_reading() {
         let fills = ["x", "x%2Fy", "", "r0", "v3", "state", "global", "keys", "version", "rooms", "{roomId}"];
-        let mut paths: Vec<String> = vec![String::new(), "/".into(), "/_synapse/admin/".into(), "/_synapse/admin".into()];
+        let mut paths: Vec<String> =
+            vec![String::new(), "/".into(), "/_synapse/admin/".into(), "/_synapse/admin".into()];
         for e in ENDPOINTS {
             let pieces: Vec<&str> = e.path.split('/').collect();
             for fill in fills {
