@@ -5,8 +5,10 @@
 # shellcheck source=SCRIPTDIR/../lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
-log "cargo test --benches (benches and their inputs stay compiling)"
-cargo test -p matrix-authz-benches --benches --lib
+# `--release` makes cargo build the bench targets with the `bench` profile, the one `cargo bench`
+# uses below, so the peer's large dependency tree is compiled once, not twice.
+log "cargo test --release --benches (benches and their inputs stay compiling)"
+cargo test --release -p matrix-authz-benches --benches --lib
 log "smoke run: cargo bench -p matrix-authz-benches -- --quick"
 cargo bench -p matrix-authz-benches -- --quick --noplot
 log "benches/report.sh (parses target/criterion/**/new/estimates.json)"

@@ -1,9 +1,13 @@
-//! Client helpers: the login scope a client sends in its authorization request (MSC2967).
+//! Client helpers: the login scope a client sends in its authorization request (MSC2967), and
+//! what to do about an error response (`client.interpret`).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
-use matrix_authz::client::{self as core_client, LoginDevice as CoreLoginDevice};
+use matrix_authz::client::{self as core_client, ClientAction as CoreClientAction, LoginDevice as CoreLoginDevice};
+use matrix_authz::json::client as json_client;
 
+use crate::decide::Header;
 use crate::error::AuthzError;
 use crate::policy::{Policy, or_default};
 use crate::scope::{Form, Scope};
@@ -57,4 +61,75 @@ pub fn login_scope(
     let (scope, device_id) =
         core_client::login_scope(core_device, form.unwrap_or(Form::Stable).into(), &extra, &policy.inner)?;
     Ok(LoginScope { scope: Scope::wrap(scope), device_id })
+}
+
+/// What a client does about an error response.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum ClientAction {
+    /// Open `url` in a browser, then retry the request with the UIA `session` (MSC4312).
+    OpenUrl {
+        /// The page where the user approves the action.
+        url: String,
+        /// The UIA session to retry with.
+        session: Option<String>,
+    },
+    /// Start a new authorization request with these values (RFC 9470, MSC4363).
+    Reauthenticate {
+        /// Acceptable authentication context classes, space-separated, as sent.
+        acr_values: Option<String>,
+        /// Most seconds since the last active authentication.
+        max_age: Option<u64>,
+        /// The scope to request (absent: reuse the login scope).
+        scope: Option<String>,
+    },
+    /// Refresh the access token: the session survives (`soft_logout: true`).
+    Refresh,
+    /// The session is gone: sign out locally.
+    Logout,
+    /// Retry later.
+    Retry {
+        /// How long to wait, when the server said.
+        retry_after_ms: Option<u64>,
+    },
+    /// Nothing to do but report the error.
+    Fail,
+}
+
+impl From<CoreClientAction<'_>> for ClientAction {
+    fn from(action: CoreClientAction<'_>) -> Self {
+        match action {
+            CoreClientAction::OpenUrl { url, session } => {
+                Self::OpenUrl { url: url.to_owned(), session: session.map(str::to_owned) }
+            }
+            CoreClientAction::Reauthenticate(step_up) => Self::Reauthenticate {
+                acr_values: step_up.acr_values.map(Cow::into_owned),
+                max_age: step_up.max_age,
+                scope: step_up.scope.map(Cow::into_owned),
+            },
+            CoreClientAction::Refresh => Self::Refresh,
+            CoreClientAction::Logout => Self::Logout,
+            CoreClientAction::Retry { retry_after_ms } => Self::Retry { retry_after_ms },
+            CoreClientAction::Fail => Self::Fail,
+        }
+    }
+}
+
+/// What a client does about an error response (`client.interpret`): its `status` (400 to 599),
+/// its `headers` (a repeated header as several entries) and its `body` as JSON text (absent: no
+/// body). A status that is not an error, or a body that is not a JSON object, is `input.invalid`.
+#[uniffi::export(default(headers = [], body = None))]
+pub fn interpret_response(status: u16, headers: Vec<Header>, body: Option<String>) -> Result<ClientAction, AuthzError> {
+    // The core reads headers as a JSON object whose values are strings or arrays of strings.
+    let mut fields = serde_json::Map::new();
+    for Header { name, value } in headers {
+        if let serde_json::Value::Array(values) = fields.entry(name).or_insert_with(|| Vec::<String>::new().into()) {
+            values.push(value.into());
+        }
+    }
+    let headers = serde_json::Value::Object(fields);
+    let body: Option<serde_json::Value> = body
+        .map(|text| serde_json::from_str(&text))
+        .transpose()
+        .map_err(|e| matrix_authz::Error::InputInvalid(format!("the body is not JSON: {e}")))?;
+    Ok(json_client::interpret_response(status, Some(&headers), body.as_ref())?.into())
 }

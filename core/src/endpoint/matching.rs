@@ -61,7 +61,11 @@ impl Node {
     fn literal(&self, piece: &str) -> Option<&'static Node> {
         let at = self
             .literals
-            .binary_search_by(|(literal, _)| literal.len().cmp(&piece.len()).then_with(|| literal.cmp(&piece)))
+            // Byte by byte rather than `str::cmp`: the pieces are a few bytes long, shorter
+            // than the cost of calling `memcmp`.
+            .binary_search_by(|(literal, _)| {
+                literal.len().cmp(&piece.len()).then_with(|| literal.bytes().cmp(piece.bytes()))
+            })
             .ok()?;
         self.literals.get(at).map(|(_, child)| *child)
     }
@@ -160,14 +164,20 @@ pub fn lookup<'a>(method: &str, path: &'a str) -> Lookup<'a> {
 
 /// The catalogue entry `method` and `path` name, with the path's parameters.
 fn find(method: Method, path: &str) -> Option<(&'static Endpoint, Params<'_>)> {
+    // A plain byte loop: `str::split`'s general searcher cost a third of the whole lookup.
     let mut pieces = [""; MAX_SEGMENTS];
     let mut count = 0;
-    for piece in path.split('/') {
-        // More pieces than the longest template: nothing matches.
-        *pieces.get_mut(count)? = piece;
-        count += 1;
+    let mut start = 0;
+    for (at, b) in path.bytes().enumerate() {
+        if b == b'/' {
+            // More pieces than the longest template: nothing matches.
+            *pieces.get_mut(count)? = path.get(start..at)?;
+            count += 1;
+            start = at + 1;
+        }
     }
-    let pieces = pieces.get_mut(..count)?;
+    *pieces.get_mut(count)? = path.get(start..)?;
+    let pieces = pieces.get_mut(..=count)?;
     // `/_matrix/client/r0/...` (at least one piece after `r0`) is read as `v3`.
     let r0 = match pieces {
         [a, b, c, version, _, ..] if [*a, *b, *c] == CLIENT && *version == R0 => {

@@ -1,4 +1,5 @@
-// The typed API from Swift: scopes, device ids, login scopes, policies, errors, evaluate.
+// The typed API from Swift: scopes, device ids, login scopes, policies, decisions, grants, client
+// helpers, registration checks, errors, evaluate.
 import Foundation
 import MatrixAuthz
 import MatrixAuthzConformance
@@ -6,6 +7,52 @@ import XCTest
 
 private let api = "urn:matrix:client:api:*"
 private let apiUnstable = "urn:matrix:org.matrix.msc2967.client:api:*"
+private let deviceScope = "\(api) urn:matrix:client:device:ABCDEFGHIJ"
+private let account = "https://account.example.org/account/"
+
+/// JSON text parsed to Foundation values.
+private func parse(_ text: String) throws -> Any {
+    try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+}
+
+/// A JSON value written with sorted keys, for comparing two values.
+private func canonical(_ value: Any) throws -> String {
+    String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]), as: UTF8.self)
+}
+
+/// The field of a JSON object result of `evaluate`.
+private func field(_ op: String, _ input: String, _ name: String) throws -> Any? {
+    (try parse(try evaluate(op: op, inputJson: input)) as? [String: Any])?[name]
+}
+
+/// A typed decision in the shape of the `request.decide` JSON result.
+private func asEvaluated(_ r: DecisionResult) throws -> Any {
+    let kind: String
+    switch r.decision {
+    case .allow: kind = "allow"
+    case .deny: kind = "deny"
+    case .uia: kind = "uia"
+    case .stepUp: kind = "step_up"
+    }
+    var out: [String: Any] = [
+        "decision": kind,
+        "status": r.status.map { Int($0) } ?? NSNull(),
+        "errcode": r.errcode ?? NSNull(),
+        "headers": Dictionary(uniqueKeysWithValues: r.headers.map { ($0.name, $0.value) }),
+        "body": try r.body.map(parse) ?? NSNull(),
+        "endpoint": r.endpoint ?? NSNull(),
+        "device": r.device ?? NSNull(),
+        "synapse_admin": r.synapseAdmin,
+        "account_url": r.accountUrl ?? NSNull(),
+    ]
+    if let consumes = r.consumesApproval { out["consumes_approval"] = consumes }
+    return out
+}
+
+/// Whether the typed decision equals `evaluate("request.decide", input)`.
+private func assertMatchesEvaluate(_ r: DecisionResult, _ input: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    XCTAssertEqual(try canonical(try asEvaluated(r)), try canonical(try parse(try evaluate(op: "request.decide", inputJson: input))), file: file, line: line)
+}
 
 final class TypedApiTests: XCTestCase {
     func testScopeParts() throws {
@@ -101,6 +148,109 @@ final class TypedApiTests: XCTestCase {
         XCTAssertTrue(operations().contains("request.decide"))
         let envelope = try JSONSerialization.jsonObject(with: Data(evaluateJson(op: "scope.parse", inputJson: #"{"scope": ""}"#).utf8))
         XCTAssertEqual(((envelope as? [String: Any])?["error"] as? [String: Any])?["code"] as? String, "scope.empty")
+    }
+}
+
+final class DecisionTests: XCTestCase {
+    func testAllowAndDenyMatchEvaluate() throws {
+        let allowed = try decide(request: DecideRequest(method: "GET", path: "/_matrix/client/v3/sync", token: TokenInfo(scope: deviceScope)))
+        XCTAssertEqual(allowed.decision, .allow)
+        XCTAssertNil(allowed.status)
+        XCTAssertEqual(allowed.endpoint, "sync")
+        XCTAssertEqual(allowed.device, "ABCDEFGHIJ")
+        try assertMatchesEvaluate(allowed, #"{"method": "GET", "path": "/_matrix/client/v3/sync", "token": {"scope": "\#(deviceScope)"}}"#)
+        let denied = try decide(request: DecideRequest(method: "GET", path: "/_matrix/client/v3/sync"))
+        XCTAssertEqual(denied.decision, .deny)
+        XCTAssertEqual(denied.status, 401)
+        XCTAssertEqual(denied.errcode, "M_MISSING_TOKEN")
+        try assertMatchesEvaluate(denied, #"{"method": "GET", "path": "/_matrix/client/v3/sync"}"#)
+    }
+
+    func testUiaAndAccountUrl() throws {
+        let context = RequestContext(crossSigning: CrossSigningState(), accountManagementUri: account, uiaSession: "sess-1")
+        let uia = try decide(request: DecideRequest(method: "POST", path: "/_matrix/client/v3/keys/device_signing/upload", token: TokenInfo(scope: deviceScope), context: context))
+        XCTAssertEqual(uia.decision, .uia)
+        XCTAssertEqual((try parse(uia.body ?? "null") as? [String: Any])?["session"] as? String, "sess-1")
+        XCTAssertEqual(uia.consumesApproval, false)
+        let legacy = try decide(request: DecideRequest(method: "POST", path: "/_matrix/client/v3/account/deactivate", token: TokenInfo(scope: deviceScope), context: RequestContext(accountManagementUri: account)))
+        XCTAssertEqual(legacy.accountUrl, "\(account)?action=org.matrix.account_deactivate")
+    }
+
+    func testStepUpOnAPolicy() throws {
+        let document = #"{"step_up": [{"endpoints": ["createRoom"], "max_age": 300}]}"#
+        let request = DecideRequest(method: "POST", path: "/_matrix/client/v3/createRoom", token: TokenInfo(scope: deviceScope, authTime: 1_749_999_000), now: 1_750_000_000)
+        let result = try Policy.fromJson(json: document).decide(request: request)
+        XCTAssertEqual(result.decision, .stepUp)
+        XCTAssertEqual(result.errcode, "M_INSUFFICIENT_USER_AUTHENTICATION")
+        XCTAssertEqual(result.headers.map(\.name), ["www-authenticate"])
+        try assertMatchesEvaluate(result, #"{"policy": \#(document), "method": "POST", "path": "/_matrix/client/v3/createRoom", "token": {"scope": "\#(deviceScope)", "auth_time": 1749999000}, "now": 1750000000}"#)
+    }
+
+    func testErrors() {
+        XCTAssertThrowsError(try decide(request: DecideRequest(method: "GET", path: "/_matrix/client/v3/sync", token: TokenInfo()))) { error in
+            XCTAssertEqual((error as? AuthzError)?.code, "input.invalid")
+            guard case .InvalidInput = error as? AuthzError else { return XCTFail("expected .InvalidInput, got \(error)") }
+        }
+    }
+
+    func testGrants() throws {
+        let granted = try decideGrant(scope: deviceScope, grantType: .authorizationCode)
+        XCTAssertTrue(granted.allowed)
+        XCTAssertEqual(granted.granted?.canonical(), deviceScope)
+        XCTAssertEqual(granted.device, "ABCDEFGHIJ")
+        let refused = try Policy.preset(preset: .mas).decideGrant(scope: deviceScope, grantType: .clientCredentials)
+        XCTAssertFalse(refused.allowed)
+        XCTAssertNil(refused.granted)
+        let input = #"{"policy": "mas", "scope": "\#(deviceScope)", "grant_type": "client_credentials"}"#
+        XCTAssertEqual(try field("grant.decide", input, "violations") as? [String], refused.violations)
+        XCTAssertEqual(try decideGrant(scope: api, grantType: .deviceCode, entropy: Data(0..<10)).device, "ABCDEFGHIJ")
+        XCTAssertThrowsError(try decideGrant(scope: "openid  email", grantType: .authorizationCode)) { error in
+            XCTAssertEqual((error as? AuthzError)?.code, "scope.empty_token")
+        }
+    }
+}
+
+final class ClientHelperTests: XCTestCase {
+    func testInterpretResponse() throws {
+        let uia = #"{"session": "s", "flows": [{"stages": ["m.oauth"]}], "params": {"m.oauth": {"url": "https://a.example/m"}}}"#
+        XCTAssertEqual(try interpretResponse(status: 401, body: uia), .openUrl(url: "https://a.example/m", session: "s"))
+        XCTAssertEqual(try interpretResponse(status: 429, headers: [Header(name: "retry-after", value: "3")]), .retry(retryAfterMs: 3000))
+        let challenge = #"Bearer error="insufficient_user_authentication", acr_values="urn:x urn:y", max_age="60""#
+        let action = try interpretResponse(status: 401, headers: [Header(name: "WWW-Authenticate", value: challenge)])
+        XCTAssertEqual(action, .reauthenticate(acrValues: "urn:x urn:y", maxAge: 60, scope: nil))
+        XCTAssertEqual(try interpretResponse(status: 401, body: #"{"errcode": "M_UNKNOWN_TOKEN", "soft_logout": true}"#), .refresh)
+        XCTAssertThrowsError(try interpretResponse(status: 200)) { error in
+            XCTAssertEqual((error as? AuthzError)?.code, "input.invalid")
+        }
+    }
+
+    func testAccountUrl() throws {
+        let url = try accountUrl(accountManagementUri: account, action: "org.matrix.device_view", deviceId: "ABCDEFGHIJ")
+        let input = #"{"account_management_uri": "\#(account)", "action": "org.matrix.device_view", "device_id": "ABCDEFGHIJ"}"#
+        XCTAssertEqual(try field("account.url", input, "url") as? String, url)
+        XCTAssertEqual(try accountUrl(accountManagementUri: account, action: "org.matrix.devices_list", supported: ["org.matrix.sessions_list"]), "\(account)?action=org.matrix.sessions_list")
+        XCTAssertThrowsError(try accountUrl(accountManagementUri: account, action: "org.matrix.profile", supported: ["org.matrix.devices_list"])) { error in
+            XCTAssertEqual((error as? AuthzError)?.code, "account.action_unsupported")
+        }
+    }
+
+    func testRegistrationChecks() throws {
+        let check = try checkRedirectUri(redirectUri: "com.exampleevil:/cb", clientUri: "https://example.com/", applicationType: .native)
+        XCTAssertEqual(check, RedirectCheck(valid: false, violation: "redirect_uri.scheme"))
+        XCTAssertTrue(try checkRedirectUri(redirectUri: "com.example:/cb", clientUri: "https://example.com/", applicationType: .native).valid)
+        let late = try checkRedirectUri(redirectUri: "https://example.com/cb", clientUri: "https://example.com/", applicationType: .web, stage: .authorization, registered: ["https://example.com/other"])
+        XCTAssertEqual(late.violation, "redirect_uri.not_registered")
+        XCTAssertThrowsError(try checkRedirectUri(redirectUri: "x:/", clientUri: "http://example.com/", applicationType: .native)) { error in
+            XCTAssertEqual((error as? AuthzError)?.code, "input.invalid")
+        }
+        XCTAssertEqual(try validateClientMetadata(metadataJson: #"{"client_uri": "https://example.com/", "grant_types": []}"#), MetadataReport(valid: true, violations: []))
+        XCTAssertEqual(try validateClientMetadata(metadataJson: "null").violations, ["metadata.invalid_type"])
+        let server = #"{"authorization_endpoint": "https://account.example.com/oauth2/auth"}"#
+        let report = try validateServerMetadata(metadataJson: server)
+        XCTAssertFalse(report.valid)
+        XCTAssertTrue(report.violations.contains("issuer.missing"))
+        XCTAssertEqual(try field("server_metadata.validate", #"{"metadata": \#(server)}"#, "violations") as? [String], report.violations)
+        XCTAssertThrowsError(try validateServerMetadata(metadataJson: "{"))
     }
 }
 

@@ -1,0 +1,94 @@
+//! The authorization server's decision on a token request (`grant.decide`, FORMAT.md "Grants").
+
+use std::sync::Arc;
+
+use matrix_authz::grant::{self as core_grant, GrantRequest, GrantType as CoreGrantType};
+
+use crate::error::AuthzError;
+use crate::policy::{Policy, or_default};
+use crate::scope::Scope;
+
+/// The OAuth 2.0 grant a token is requested through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum GrantType {
+    /// `authorization_code`: a user signs in.
+    AuthorizationCode,
+    /// `urn:ietf:params:oauth:grant-type:device_code`: a user signs in on another device.
+    DeviceCode,
+    /// `client_credentials`: the client acts for itself, no user.
+    ClientCredentials,
+}
+
+impl From<GrantType> for CoreGrantType {
+    fn from(grant_type: GrantType) -> Self {
+        match grant_type {
+            GrantType::AuthorizationCode => Self::AuthorizationCode,
+            GrantType::DeviceCode => Self::DeviceCode,
+            GrantType::ClientCredentials => Self::ClientCredentials,
+        }
+    }
+}
+
+/// The authorization server's answer.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct GrantResult {
+    /// Whether the token may be issued.
+    pub allowed: bool,
+    /// The violation codes (`grant.*`), sorted, one per code; empty exactly when allowed.
+    pub violations: Vec<String>,
+    /// The scope to issue (canonical), absent when refused.
+    pub granted: Option<Arc<Scope>>,
+    /// The device the token is bound to, absent when there is none or the grant is refused.
+    pub device: Option<String>,
+}
+
+pub(crate) fn decide_grant_under(
+    scope: &str,
+    grant_type: GrantType,
+    user_admin: bool,
+    client_admin: bool,
+    entropy: Option<&[u8]>,
+    policy: &Policy,
+) -> Result<GrantResult, AuthzError> {
+    let request = GrantRequest { scope, grant_type: grant_type.into(), user_admin, client_admin, entropy };
+    let decision = core_grant::decide(&request, &policy.inner)?;
+    Ok(GrantResult {
+        allowed: decision.allowed,
+        violations: decision.codes().map(str::to_owned).collect(),
+        granted: decision.granted.map(Scope::wrap),
+        device: decision.device,
+    })
+}
+
+/// `grant.decide` under the policy (the `default` preset when absent): may a token with `scope`
+/// be issued through `grant_type`? `user_admin`: the signed-in user may request admin scopes;
+/// `client_admin`: the client may request `urn:mas:admin` for itself; `entropy`: bytes to derive
+/// a device id from when the scope names none. Fails with a `scope.*` code or
+/// `entropy.insufficient`; every other refusal is a violation in the result.
+#[uniffi::export(default(user_admin = false, client_admin = false, entropy = None, policy = None))]
+pub fn decide_grant(
+    scope: String,
+    grant_type: GrantType,
+    user_admin: bool,
+    client_admin: bool,
+    entropy: Option<Vec<u8>>,
+    policy: Option<Arc<Policy>>,
+) -> Result<GrantResult, AuthzError> {
+    decide_grant_under(&scope, grant_type, user_admin, client_admin, entropy.as_deref(), &or_default(policy))
+}
+
+#[uniffi::export]
+impl Policy {
+    /// `grant.decide` under this policy.
+    #[uniffi::method(default(user_admin = false, client_admin = false, entropy = None))]
+    pub fn decide_grant(
+        &self,
+        scope: String,
+        grant_type: GrantType,
+        user_admin: bool,
+        client_admin: bool,
+        entropy: Option<Vec<u8>>,
+    ) -> Result<GrantResult, AuthzError> {
+        decide_grant_under(&scope, grant_type, user_admin, client_admin, entropy.as_deref(), self)
+    }
+}
