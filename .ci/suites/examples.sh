@@ -19,10 +19,10 @@ example() {
   fi
 }
 
+# Chained with &&: inside `if`, errexit is off, so a failed build must not fall through to a
+# test that could pass against an older package.
 web() {
-  need_setup wasm >&2
-  bash bindings-wasm/build.sh --no-setup >&2
-  node --test examples/web/page.test.mjs
+  need_setup wasm >&2 && bash bindings-wasm/build.sh --no-setup >&2 && node --test examples/web/page.test.mjs
 }
 
 example homeserver cargo test -p matrix-authz-example-homeserver

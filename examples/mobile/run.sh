@@ -14,16 +14,9 @@ OUT="$MATRIX_AUTHZ_ROOT/bindings-uniffi/out"
 TARGET_DIR="${CARGO_TARGET_DIR:-$MATRIX_AUTHZ_ROOT/target}"
 LIBNAME=libmatrix_authz_ffi.so
 
-# The bindings: bindings-uniffi/build.sh when it exists (a fast no-op when up to date), else the
-# same two steps here: one release build of the cdylib, then library-mode generation.
-if [ -f "$MATRIX_AUTHZ_ROOT/bindings-uniffi/build.sh" ]; then
-  bash "$MATRIX_AUTHZ_ROOT/bindings-uniffi/build.sh" >&2
-else
-  log "cargo build --release -p matrix-authz-ffi, then uniffi-bindgen generate --language $lang"
-  cargo build --release -p matrix-authz-ffi -p uniffi-bindgen >&2
-  "$TARGET_DIR/release/uniffi-bindgen" generate --library "$TARGET_DIR/release/$LIBNAME" \
-    --language "$lang" --out-dir "$OUT/$lang" >&2
-fi
+# The bindings: the one release build and generation of bindings-uniffi (a fast no-op when up
+# to date).
+bash "$MATRIX_AUTHZ_ROOT/bindings-uniffi/build.sh" >&2
 # Found by name, so the example does not depend on how build.sh lays out its output.
 find_one() { find "$@" -print -quit 2>/dev/null; }
 LIB="$(find_one "$OUT" "$TARGET_DIR/release" -maxdepth 3 -name "$LIBNAME")"

@@ -39,7 +39,11 @@ impl Server {
             "scope": "urn:matrix:client:api:* urn:matrix:client:device:PHONE00001",
             "auth_time": now,
         });
-        let table = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("tokens-{}.json", std::process::id()));
+        // One table per server: the tests run in parallel threads of one process, and a table
+        // shared between them could be read by one server while another test rewrites it.
+        static SERVERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = SERVERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let table = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("tokens-{}-{n}.json", std::process::id()));
         std::fs::write(&table, tokens.to_string()).unwrap();
 
         let mut child = Command::new(env!("CARGO_BIN_EXE_matrix-authz-example-homeserver"))
