@@ -15,7 +15,7 @@
 use libfuzzer_sys::fuzz_target;
 use matrix_authz::metadata::uri::Uri;
 use matrix_authz::metadata::{
-    ApplicationType, ClientBase, RedirectViolation, Report, Stage, check_redirect_uri, validate_client_metadata,
+    ApplicationType, ClientBase, Report, Rule, Stage, check_redirect_uri, validate_client_metadata,
     validate_server_metadata,
 };
 use serde_json::Value;
@@ -40,9 +40,10 @@ fuzz_target!(|data: &[u8]| {
         let at_registration = check_redirect_uri(redirect_uri, &base, app, Stage::Registration, &registered);
         assert_eq!(at_registration, check_redirect_uri(redirect_uri, &base, app, Stage::Registration, &[]));
         let at_authorization = check_redirect_uri(redirect_uri, &base, app, Stage::Authorization, &registered);
-        match at_registration {
-            Ok(()) | Err(RedirectViolation::Port) => assert!(
-                matches!(at_authorization, Ok(()) | Err(RedirectViolation::NotRegistered)),
+        let rule = |result: Result<(), matrix_authz::metadata::Violation>| result.map_err(|v| v.rule);
+        match rule(at_registration) {
+            Ok(()) | Err(Rule::Port) => assert!(
+                matches!(rule(at_authorization), Ok(()) | Err(Rule::NotRegistered)),
                 "{redirect_uri:?}: {at_authorization:?}"
             ),
             Err(v) => assert_eq!(at_authorization, Err(v), "{redirect_uri:?}"),

@@ -137,8 +137,8 @@ fn redirect_uris(
         match item.as_str() {
             None => report.add(Field::RedirectUris, Rule::InvalidType),
             Some(uri) => {
-                if let Err(violation) = redirect::check(uri, base, application_type, Stage::Registration, &[]) {
-                    report.add(Field::RedirectUris, violation.rule());
+                if let Err(rule) = redirect::check(uri, base, application_type, Stage::Registration, &[]) {
+                    report.add(Field::RedirectUris, rule);
                 }
             }
         }

@@ -6,10 +6,8 @@
 //! `localhost`, `127.0.0.1` or `[::1]`, registered without a port and accepted on any port at
 //! authorization.
 
-use std::fmt;
-
 use super::uri::Uri;
-use super::{ClientBase, Rule};
+use super::{ClientBase, Field, Rule, Violation};
 
 /// The `application_type` of a client (RFC 7591 / OIDC registration; `web` by default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -54,76 +52,22 @@ impl Stage {
     }
 }
 
-/// The first rule a redirect URI breaks, in the order the checks run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RedirectViolation {
-    /// Not an RFC 3986 absolute URI (whitespace, controls, backslash, non-ASCII included).
-    Syntax,
-    /// A fragment is present.
-    Fragment,
-    /// Userinfo is present.
-    Userinfo,
-    /// A web client's redirect URI is not `https`.
-    NotHttps,
-    /// A native client's private-use scheme is not the base host in reverse DNS order.
-    Scheme,
-    /// The host is missing, off the base, not a loopback literal, or an authority follows a
-    /// private-use scheme.
-    Host,
-    /// A loopback URI carries a port at registration.
-    Port,
-    /// Authorization stage: no registered URI matches.
-    NotRegistered,
-}
-
-impl RedirectViolation {
-    /// The stable code (`redirect_uri.scheme`).
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Syntax => "redirect_uri.syntax",
-            Self::Fragment => "redirect_uri.fragment",
-            Self::Userinfo => "redirect_uri.userinfo",
-            Self::NotHttps => "redirect_uri.not_https",
-            Self::Scheme => "redirect_uri.scheme",
-            Self::Host => "redirect_uri.host",
-            Self::Port => "redirect_uri.port",
-            Self::NotRegistered => "redirect_uri.not_registered",
-        }
-    }
-
-    /// The rule, for reporting the violation under another field (`redirect_uris.scheme`).
-    pub fn rule(&self) -> Rule {
-        match self {
-            Self::Syntax => Rule::Syntax,
-            Self::Fragment => Rule::Fragment,
-            Self::Userinfo => Rule::Userinfo,
-            Self::NotHttps => Rule::NotHttps,
-            Self::Scheme => Rule::Scheme,
-            Self::Host => Rule::Host,
-            Self::Port => Rule::Port,
-            Self::NotRegistered => Rule::NotRegistered,
-        }
-    }
-}
-
-impl fmt::Display for RedirectViolation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
 /// Checks `redirect_uri` for a client whose common base is `base` (see
 /// [`ClientBase::parse`]). At [`Stage::Authorization`] the URI must also equal an entry of
 /// `registered` byte for byte, or be a loopback URI that equals one once its port is removed;
 /// at registration `registered` is ignored.
+///
+/// The error is the first rule the URI breaks, in the order the checks run (syntax, fragment,
+/// userinfo, scheme, host, port, registration), as a `redirect_uri.RULE` violation.
 pub fn check_redirect_uri(
     redirect_uri: &str,
     base: &ClientBase,
     application_type: ApplicationType,
     stage: Stage,
     registered: &[&str],
-) -> Result<(), RedirectViolation> {
+) -> Result<(), Violation> {
     check(redirect_uri, Some(base), Some(application_type), stage, registered)
+        .map_err(|rule| Violation { field: Field::RedirectUri, rule })
 }
 
 /// The three kinds of redirect URI (spec 5.5).
@@ -145,19 +89,19 @@ pub(super) fn check(
     application_type: Option<ApplicationType>,
     stage: Stage,
     registered: &[&str],
-) -> Result<(), RedirectViolation> {
-    let uri = Uri::parse(redirect_uri).map_err(|_| RedirectViolation::Syntax)?;
+) -> Result<(), Rule> {
+    let uri = Uri::parse(redirect_uri).map_err(|_| Rule::Syntax)?;
     if uri.fragment().is_some() {
-        return Err(RedirectViolation::Fragment);
+        return Err(Rule::Fragment);
     }
     if uri.userinfo().is_some() {
-        return Err(RedirectViolation::Userinfo);
+        return Err(Rule::Userinfo);
     }
     let Some(application_type) = application_type else { return Ok(()) };
     let kind = kind(&uri, base, application_type)?;
     check_host(&uri, base, kind)?;
     match stage {
-        Stage::Registration if kind == Kind::Loopback && uri.port().is_some() => Err(RedirectViolation::Port),
+        Stage::Registration if kind == Kind::Loopback && uri.port().is_some() => Err(Rule::Port),
         Stage::Registration => Ok(()),
         Stage::Authorization => check_registered(&uri, kind, registered),
     }
@@ -165,30 +109,26 @@ pub(super) fn check(
 
 /// Check 4: the scheme allowed for the application type decides the kind of URI (web: https
 /// only; native: https, loopback http, or a private-use scheme matching the base).
-fn kind(
-    uri: &Uri<'_>,
-    base: Option<&ClientBase>,
-    application_type: ApplicationType,
-) -> Result<Kind, RedirectViolation> {
+fn kind(uri: &Uri<'_>, base: Option<&ClientBase>, application_type: ApplicationType) -> Result<Kind, Rule> {
     let scheme = uri.scheme();
     if scheme.eq_ignore_ascii_case("https") {
         return Ok(Kind::Https);
     }
     if application_type == ApplicationType::Web {
-        return Err(RedirectViolation::NotHttps);
+        return Err(Rule::NotHttps);
     }
     if scheme.eq_ignore_ascii_case("http") {
         return Ok(Kind::Loopback);
     }
     match base {
-        Some(base) if !base.covers_scheme(scheme) => Err(RedirectViolation::Scheme),
+        Some(base) if !base.covers_scheme(scheme) => Err(Rule::Scheme),
         _ => Ok(Kind::PrivateUse),
     }
 }
 
 /// Check 5. Hosts compare as written (lower-cased): the url crate's normalized host would make
 /// `[0:0:0:0:0:0:0:1]` or `127.1` loopback, which the pinned rules refuse.
-fn check_host(uri: &Uri<'_>, base: Option<&ClientBase>, kind: Kind) -> Result<(), RedirectViolation> {
+fn check_host(uri: &Uri<'_>, base: Option<&ClientBase>, kind: Kind) -> Result<(), Rule> {
     let ok = match (kind, uri.authority()) {
         (Kind::Https, Some(authority)) => {
             authority.kind().is_usable() && base.is_none_or(|base| base.covers_host(authority.host()))
@@ -200,18 +140,18 @@ fn check_host(uri: &Uri<'_>, base: Option<&ClientBase>, kind: Kind) -> Result<()
         // RFC 8252 section 7.1: a private-use URI has no authority, not even an empty one.
         (Kind::PrivateUse, authority) => authority.is_none(),
     };
-    if ok { Ok(()) } else { Err(RedirectViolation::Host) }
+    if ok { Ok(()) } else { Err(Rule::Host) }
 }
 
 /// Check 7: exact match, or a loopback URI matching once its port is removed (RFC 8252 7.3).
-fn check_registered(uri: &Uri<'_>, kind: Kind, registered: &[&str]) -> Result<(), RedirectViolation> {
+fn check_registered(uri: &Uri<'_>, kind: Kind, registered: &[&str]) -> Result<(), Rule> {
     if registered.contains(&uri.as_str()) {
         return Ok(());
     }
     let without_port = if kind == Kind::Loopback { uri.without_port() } else { None };
     match without_port {
         Some(text) if registered.contains(&text.as_str()) => Ok(()),
-        _ => Err(RedirectViolation::NotRegistered),
+        _ => Err(Rule::NotRegistered),
     }
 }
 
@@ -223,8 +163,20 @@ mod tests {
         ClientBase::parse(uri).unwrap()
     }
 
-    fn at_registration(uri: &str, app: ApplicationType) -> Result<(), RedirectViolation> {
-        check_redirect_uri(uri, &base("https://example.com/"), app, Stage::Registration, &[])
+    fn at_registration(uri: &str, app: ApplicationType) -> Result<(), Rule> {
+        check_redirect_uri(uri, &base("https://example.com/"), app, Stage::Registration, &[]).map_err(|v| v.rule)
+    }
+
+    #[test]
+    fn violations_are_reported_under_redirect_uri() {
+        let violation = check_redirect_uri(
+            "http://x/cb",
+            &base("https://example.com/"),
+            ApplicationType::Web,
+            Stage::Registration,
+            &[],
+        );
+        assert_eq!(violation.map_err(|v| (v.field, v.code())), Err((Field::RedirectUri, "redirect_uri.not_https")));
     }
 
     #[test]
@@ -232,13 +184,13 @@ mod tests {
         use ApplicationType::Web;
         assert_eq!(at_registration("https://app.example.com:8443/cb?x=1", Web), Ok(()));
         assert_eq!(at_registration("HTTPS://EXAMPLE.COM/cb", Web), Ok(()));
-        assert_eq!(at_registration("https://evil-example.com/cb", Web), Err(RedirectViolation::Host));
-        assert_eq!(at_registration("https:/cb", Web), Err(RedirectViolation::Host));
-        assert_eq!(at_registration("http://localhost/cb", Web), Err(RedirectViolation::NotHttps));
-        assert_eq!(at_registration("com.example.app:/cb", Web), Err(RedirectViolation::NotHttps));
-        assert_eq!(at_registration("https://example.com@evil.com/cb", Web), Err(RedirectViolation::Userinfo));
-        assert_eq!(at_registration("https://example.com/cb#", Web), Err(RedirectViolation::Fragment));
-        assert_eq!(at_registration("https://example.com/c b#x", Web), Err(RedirectViolation::Syntax));
+        assert_eq!(at_registration("https://evil-example.com/cb", Web), Err(Rule::Host));
+        assert_eq!(at_registration("https:/cb", Web), Err(Rule::Host));
+        assert_eq!(at_registration("http://localhost/cb", Web), Err(Rule::NotHttps));
+        assert_eq!(at_registration("com.example.app:/cb", Web), Err(Rule::NotHttps));
+        assert_eq!(at_registration("https://example.com@evil.com/cb", Web), Err(Rule::Userinfo));
+        assert_eq!(at_registration("https://example.com/cb#", Web), Err(Rule::Fragment));
+        assert_eq!(at_registration("https://example.com/c b#x", Web), Err(Rule::Syntax));
     }
 
     #[test]
@@ -246,10 +198,10 @@ mod tests {
         use ApplicationType::Native;
         assert_eq!(at_registration("com.example.app:/cb", Native), Ok(()));
         assert_eq!(at_registration("com.example.app:", Native), Ok(()));
-        assert_eq!(at_registration("com.exampleevil:/cb", Native), Err(RedirectViolation::Scheme));
-        assert_eq!(at_registration("com.example.app://host/cb", Native), Err(RedirectViolation::Host));
-        assert_eq!(at_registration("com.example.app:///cb", Native), Err(RedirectViolation::Host));
-        assert_eq!(at_registration("com.exampleevil://host/cb", Native), Err(RedirectViolation::Scheme));
+        assert_eq!(at_registration("com.exampleevil:/cb", Native), Err(Rule::Scheme));
+        assert_eq!(at_registration("com.example.app://host/cb", Native), Err(Rule::Host));
+        assert_eq!(at_registration("com.example.app:///cb", Native), Err(Rule::Host));
+        assert_eq!(at_registration("com.exampleevil://host/cb", Native), Err(Rule::Scheme));
     }
 
     #[test]
@@ -257,47 +209,42 @@ mod tests {
         use ApplicationType::Native;
         assert_eq!(at_registration("http://[::1]/cb", Native), Ok(()));
         assert_eq!(at_registration("http://LOCALHOST/cb", Native), Ok(()));
-        assert_eq!(at_registration("http://127.0.0.1:/cb", Native), Err(RedirectViolation::Port));
-        assert_eq!(at_registration("http://127.0.0.2/cb", Native), Err(RedirectViolation::Host));
-        assert_eq!(at_registration("http://example.com/cb", Native), Err(RedirectViolation::Host));
-        assert_eq!(at_registration("http://evil.com:8080/cb", Native), Err(RedirectViolation::Host));
+        assert_eq!(at_registration("http://127.0.0.1:/cb", Native), Err(Rule::Port));
+        assert_eq!(at_registration("http://127.0.0.2/cb", Native), Err(Rule::Host));
+        assert_eq!(at_registration("http://example.com/cb", Native), Err(Rule::Host));
+        assert_eq!(at_registration("http://evil.com:8080/cb", Native), Err(Rule::Host));
         // The WHATWG parser drops a default port; the written one still counts.
-        assert_eq!(at_registration("http://localhost:80/cb", Native), Err(RedirectViolation::Port));
+        assert_eq!(at_registration("http://localhost:80/cb", Native), Err(Rule::Port));
         // Loopback literals as written, not as the url crate normalizes them.
-        assert_eq!(at_registration("http://[0:0:0:0:0:0:0:1]/cb", Native), Err(RedirectViolation::Host));
-        assert_eq!(at_registration("http://127.1/cb", Native), Err(RedirectViolation::Host));
-        assert_eq!(at_registration("http://:80/cb", Native), Err(RedirectViolation::Host));
+        assert_eq!(at_registration("http://[0:0:0:0:0:0:0:1]/cb", Native), Err(Rule::Host));
+        assert_eq!(at_registration("http://127.1/cb", Native), Err(Rule::Host));
+        assert_eq!(at_registration("http://:80/cb", Native), Err(Rule::Host));
     }
 
     #[test]
     fn hosts_the_url_crate_refuses_are_never_accepted() {
         let ip_base = base("https://192.0.2.10/");
-        let web = |uri| check_redirect_uri(uri, &ip_base, ApplicationType::Web, Stage::Registration, &[]);
+        let web =
+            |uri| check_redirect_uri(uri, &ip_base, ApplicationType::Web, Stage::Registration, &[]).map_err(|v| v.rule);
         assert_eq!(web("https://192.0.2.10/cb"), Ok(()));
-        assert_eq!(web("https://a.192.0.2.10/cb"), Err(RedirectViolation::Host));
-        assert_eq!(at_registration("https://a.example.com.1/cb", ApplicationType::Web), Err(RedirectViolation::Host));
-        assert_eq!(at_registration("https://a%00.example.com/cb", ApplicationType::Web), Err(RedirectViolation::Host));
-        assert_eq!(at_registration("https://[v1.x]/cb", ApplicationType::Web), Err(RedirectViolation::Host));
+        assert_eq!(web("https://a.192.0.2.10/cb"), Err(Rule::Host));
+        assert_eq!(at_registration("https://a.example.com.1/cb", ApplicationType::Web), Err(Rule::Host));
+        assert_eq!(at_registration("https://a%00.example.com/cb", ApplicationType::Web), Err(Rule::Host));
+        assert_eq!(at_registration("https://[v1.x]/cb", ApplicationType::Web), Err(Rule::Host));
     }
 
     #[test]
     fn authorization_matches_registered_uris() {
         let b = base("https://example.com/");
         let auth = |uri, registered: &[&str]| {
-            check_redirect_uri(uri, &b, ApplicationType::Native, Stage::Authorization, registered)
+            check_redirect_uri(uri, &b, ApplicationType::Native, Stage::Authorization, registered).map_err(|v| v.rule)
         };
         assert_eq!(auth("http://127.0.0.1:49152/cb", &["http://127.0.0.1/cb"]), Ok(()));
         assert_eq!(auth("http://localhost:8080/cb", &["http://localhost:8080/cb"]), Ok(()));
-        assert_eq!(
-            auth("http://localhost:9090/cb", &["http://localhost:8080/cb"]),
-            Err(RedirectViolation::NotRegistered)
-        );
-        assert_eq!(auth("http://LOCALHOST:8080/cb", &["http://localhost/cb"]), Err(RedirectViolation::NotRegistered));
-        assert_eq!(
-            auth("https://example.com:8443/cb", &["https://example.com/cb"]),
-            Err(RedirectViolation::NotRegistered)
-        );
-        assert_eq!(auth("com.exampleevil:/cb", &["com.exampleevil:/cb"]), Err(RedirectViolation::Scheme));
+        assert_eq!(auth("http://localhost:9090/cb", &["http://localhost:8080/cb"]), Err(Rule::NotRegistered));
+        assert_eq!(auth("http://LOCALHOST:8080/cb", &["http://localhost/cb"]), Err(Rule::NotRegistered));
+        assert_eq!(auth("https://example.com:8443/cb", &["https://example.com/cb"]), Err(Rule::NotRegistered));
+        assert_eq!(auth("com.exampleevil:/cb", &["com.exampleevil:/cb"]), Err(Rule::Scheme));
     }
 
     #[test]
@@ -305,8 +252,8 @@ mod tests {
         let check = |uri, base: Option<&ClientBase>, app| check(uri, base, app, Stage::Registration, &[]);
         assert_eq!(check("https://evil.com/cb", None, Some(ApplicationType::Web)), Ok(()));
         assert_eq!(check("com.exampleevil:/cb", None, Some(ApplicationType::Native)), Ok(()));
-        assert_eq!(check("http://[::1]:9/cb", None, Some(ApplicationType::Native)), Err(RedirectViolation::Port));
-        assert_eq!(check("ftp://x/#", None, None), Err(RedirectViolation::Fragment));
+        assert_eq!(check("http://[::1]:9/cb", None, Some(ApplicationType::Native)), Err(Rule::Port));
+        assert_eq!(check("ftp://x/#", None, None), Err(Rule::Fragment));
         assert_eq!(check("ftp://x/", None, None), Ok(()));
     }
 }
