@@ -46,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
                 matches!(rule(at_authorization), Ok(()) | Err(Rule::NotRegistered)),
                 "{redirect_uri:?}: {at_authorization:?}"
             ),
-            Err(v) => assert_eq!(at_authorization, Err(v), "{redirect_uri:?}"),
+            Err(v) => assert_eq!(rule(at_authorization), Err(v), "{redirect_uri:?}"),
         }
         if at_registration.is_ok() {
             let itself = check_redirect_uri(redirect_uri, &base, app, Stage::Authorization, &[redirect_uri]);
