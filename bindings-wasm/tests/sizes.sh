@@ -9,8 +9,7 @@ scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 build() { bash "$here/../build.sh" --no-setup --out "$scratch/$1" --features "$2" 2>/dev/null | sed "s/^/$1 /"; }
 build full full
-build no-regex serde,rand,metadata
-build no-rand serde,regex,metadata
-build no-metadata serde,regex,rand
-build no-serde regex,rand
+build no-rand serde,metadata
+build no-metadata serde,rand
+build no-serde rand
 build none ""

@@ -13,6 +13,7 @@ pub mod guest;
 pub mod json;
 #[cfg(feature = "metadata")]
 pub mod metadata;
+pub mod pattern;
 pub mod policy;
 pub mod scope;
 pub mod step_up;

@@ -6,6 +6,7 @@
 
 use crate::device::DeviceRules;
 use crate::error::Error;
+use crate::pattern::Pattern;
 use crate::scope::{Grammar, ScopeLimits, ScopeRules};
 
 /// The built-in presets.
@@ -87,13 +88,12 @@ pub struct StepUpRule {
 }
 
 /// Tokens `grant.decide` also knows, beside the built-in ones.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExtraTokens {
     /// Exact token values.
     pub exact: Vec<String>,
-    /// Patterns matched against the whole token.
-    #[cfg(feature = "regex")]
-    pub patterns: Vec<regex::Regex>,
+    /// Patterns matched against the whole token (the dialect of [`crate::pattern`]).
+    pub patterns: Vec<Pattern>,
 }
 
 impl ExtraTokens {
@@ -102,29 +102,12 @@ impl ExtraTokens {
         if self.exact.iter().any(|t| t == token) {
             return true;
         }
-        #[cfg(feature = "regex")]
-        if self.patterns.iter().any(|p| p.is_match(token)) {
-            return true;
-        }
-        false
+        self.patterns.iter().any(|p| p.is_match(token))
     }
 
-    /// Compiles a pattern so that it must match the whole token.
-    #[cfg(feature = "regex")]
-    pub fn compile(pattern: &str) -> Result<regex::Regex, Error> {
-        regex::Regex::new(&format!("^(?:{pattern})$"))
-            .map_err(|e| Error::policy(format!("the pattern `{pattern}` does not compile: {e}")))
-    }
-}
-
-impl PartialEq for ExtraTokens {
-    fn eq(&self, other: &Self) -> bool {
-        #[cfg(feature = "regex")]
-        let same_patterns =
-            self.patterns.iter().map(regex::Regex::as_str).eq(other.patterns.iter().map(regex::Regex::as_str));
-        #[cfg(not(feature = "regex"))]
-        let same_patterns = true;
-        self.exact == other.exact && same_patterns
+    /// Compiles a pattern, which must then match the whole token.
+    pub fn compile(pattern: &str) -> Result<Pattern, Error> {
+        Pattern::new(pattern)
     }
 }
 

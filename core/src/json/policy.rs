@@ -111,20 +111,10 @@ fn apply(policy: &mut Policy, key: &str, value: &Value) -> Result<(), Error> {
     Ok(())
 }
 
-#[cfg(feature = "regex")]
 fn set_patterns(policy: &mut Policy, patterns: &[String]) -> Result<(), Error> {
     policy.extra_tokens.patterns =
         patterns.iter().map(|p| crate::policy::ExtraTokens::compile(p)).collect::<Result<_, _>>()?;
     Ok(())
-}
-
-#[cfg(not(feature = "regex"))]
-fn set_patterns(_policy: &mut Policy, patterns: &[String]) -> Result<(), Error> {
-    if patterns.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::policy("`extra_tokens.patterns` needs the engine's `regex` feature"))
-    }
 }
 
 fn step_up_rule(value: &Value) -> Result<StepUpRule, Error> {
