@@ -16,6 +16,12 @@ refuses to write a catalogue that breaks them:
   walked cannot change the answer: the first operation id is the one reported either way);
 - `{stateKey}`, the one parameter that may be empty or left out, only ever ends a template;
 - no template has more than MAX_PARAMS parameters, and every segment is ASCII.
+
+It also writes the trie's entry points (`ENTRIES`): the prefixes `/a/b/c/` of four pieces that
+lead from the root through literals only, past nodes without a `{param}` child. A path that
+starts with one of them can only match below its node (the walk from the root has nowhere else
+to go), so the matcher starts there and skips the first levels. `CLIENT_V3` is the node of
+`/_matrix/client/v3/`, where `r0` paths start.
 """
 import csv
 import pathlib
@@ -29,6 +35,7 @@ TOKEN = {"none": "None", "optional": "Optional", "required": "Required", "appser
 GUEST = {"no": "No", "yes": "Yes", "displayname-only": "DisplaynameOnly"}
 MAX_PARAMS = 4  # matching::MAX_PARAMS
 STATE_KEY = "stateKey"
+ENTRY_DEPTH = 4  # pieces in an entry point's prefix, the leading empty one included
 
 
 def rust_str(s):
@@ -115,16 +122,40 @@ def check(rows):
 def emit_trie(rows):
     nodes = build_trie(rows)
     ids = {id(n): i for i, n in enumerate(nodes)}
-    longest = max(len(r["path"].split("/")) for r in rows)
+    entries = []
+
+    def size(n):
+        return 1 + sum(size(c) for c in n.literals.values()) + (size(n.param[1]) if n.param else 0)
+
+    def descend(n, pieces):
+        if len(pieces) == ENTRY_DEPTH:
+            if n.literals or n.param:
+                entries.append(("/".join(pieces) + "/", n))
+            return
+        if n.param is not None:
+            return  # a parameter here could take the next piece: no shortcut past this node
+        for k, child in n.literals.items():
+            descend(child, pieces + [k])
+
+    descend(nodes[0], [])
+    entries.sort(key=lambda e: (-size(e[1]), e[0]))
+    v3 = [n for prefix, n in entries if prefix == "/_matrix/client/v3/"]
+    assert len(v3) == 1, "the r0 alias needs /_matrix/client/v3/ as an entry point"
     out = [
-        "",
-        "/// The most `/`-separated pieces of any template (the leading empty one included): a path",
-        "/// with more matches nothing.",
-        f"pub(super) const MAX_SEGMENTS: usize = {longest};",
         "",
         "/// The root of the path-matching trie: templates split on `/` (the first piece of a path that",
         "/// starts with `/` is empty), literal children sorted by length, then bytes.",
         "pub(super) static ROUTES: &Node = &N0;",
+        "",
+        "/// Where a path that starts with one of these prefixes can only match (largest subtrie first).",
+        f"pub(super) static ENTRIES: [(&str, &Node); {len(entries)}] = [",
+    ]
+    out += [f"    ({rust_str(prefix)}, &N{ids[id(n)]})," for prefix, n in entries]
+    out += [
+        "];",
+        "",
+        "/// The node of `/_matrix/client/v3/`, where the pieces after `/_matrix/client/r0/` are matched.",
+        f"pub(super) static CLIENT_V3: &Node = &N{ids[id(v3[0])]};",
     ]
     for n in nodes:
         lits = ", ".join(f"({rust_str(k)}, &N{ids[id(v)]})" for k, v in sorted(n.literals.items(), key=lambda kv: (len(kv[0]), kv[0].encode())))

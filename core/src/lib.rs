@@ -24,4 +24,4 @@ pub use device::{DeviceId, DeviceRules};
 pub use error::{DeviceIdError, Error};
 pub use grant::{GrantDecision, GrantRequest, GrantType};
 pub use policy::{Policy, Preset};
-pub use scope::{Form, Grammar, Namespace, Scope, ScopeLimits, ScopeRef, ScopeRules, TokenKind};
+pub use scope::{Form, Grammar, Namespace, Scope, ScopeLimits, ScopeRef, ScopeRules, TokenKind, TokenSet};

@@ -347,6 +347,22 @@ impl<'a> ScopeRef<'a> {
     /// past the count limit), then the first device token whose id breaks the device rules,
     /// then `scope.multiple_devices`.
     pub fn parse(text: &'a str, rules: &ScopeRules) -> Result<Self, Error> {
+        Self::parse_each(text, rules, |_| {})
+    }
+
+    /// [`Self::parse`], collecting the distinct tokens into a [`TokenSet`] in the same pass.
+    ///
+    /// Allocates nothing unless the scope has more than [`TOKEN_SET_INLINE`] distinct tokens.
+    pub fn parse_with_set(text: &'a str, rules: &ScopeRules) -> Result<(Self, TokenSet<'a>), Error> {
+        let mut set = TokenSet::new();
+        let scope = Self::parse_each(text, rules, |token| set.push(token))?;
+        set.finish();
+        Ok((scope, set))
+    }
+
+    /// [`Self::parse`], handing every token as written to `each` (before the string is known to
+    /// be valid: the caller keeps what it collects only on success).
+    fn parse_each(text: &'a str, rules: &ScopeRules, mut each: impl FnMut(&'a str)) -> Result<Self, Error> {
         let mut scope = Self {
             text,
             token_count: 0,
@@ -357,21 +373,24 @@ impl<'a> ScopeRef<'a> {
         };
         let mut device_error = None;
         let mut multiple = false;
-        scope.token_count = scan(text, rules, |token| match TokenKind::of(token) {
-            TokenKind::Api(ns) => scope.api.insert(ns),
-            TokenKind::SynapseAdmin => scope.synapse_admin = true,
-            TokenKind::Device(ns, id) => {
-                scope.device_namespaces.insert(ns);
-                if device_error.is_none() {
-                    device_error = check_device_id(id, &rules.device).err();
+        scope.token_count = scan(text, rules, |token| {
+            each(token);
+            match TokenKind::of(token) {
+                TokenKind::Api(ns) => scope.api.insert(ns),
+                TokenKind::SynapseAdmin => scope.synapse_admin = true,
+                TokenKind::Device(ns, id) => {
+                    scope.device_namespaces.insert(ns);
+                    if device_error.is_none() {
+                        device_error = check_device_id(id, &rules.device).err();
+                    }
+                    match scope.device {
+                        None => scope.device = Some(id),
+                        Some(first) if first != id => multiple = true,
+                        Some(_) => {}
+                    }
                 }
-                match scope.device {
-                    None => scope.device = Some(id),
-                    Some(first) if first != id => multiple = true,
-                    Some(_) => {}
-                }
+                _ => {}
             }
-            _ => {}
         })?;
         if let Some(e) = device_error {
             return Err(e.into());
@@ -432,6 +451,16 @@ impl<'a> ScopeRef<'a> {
         self.tokens().any(|t| t == token)
     }
 
+    /// The distinct tokens as a sorted set, collected from the already validated string.
+    pub fn token_set(&self) -> TokenSet<'a> {
+        let mut set = TokenSet::new();
+        for token in self.tokens() {
+            set.push(token);
+        }
+        set.finish();
+        set
+    }
+
     /// The owned, canonical form.
     pub fn to_owned_scope(&self) -> Scope {
         Scope::from_ref(self)
@@ -454,7 +483,7 @@ pub fn check_syntax(text: &str, rules: &ScopeRules) -> Result<(), Error> {
 ///
 /// A token is handed over before the rest of the string is checked, so `on_token` must only
 /// record what it finds: the caller reports it after a successful scan.
-fn scan<'a>(text: &'a str, rules: &ScopeRules, mut on_token: impl FnMut(&'a str)) -> Result<usize, Error> {
+fn scan<'a>(text: &'a str, rules: &ScopeRules, on_token: impl FnMut(&'a str)) -> Result<usize, Error> {
     let strict = rules.grammar == Grammar::Strict;
     if text.is_empty() && strict {
         return Err(Error::ScopeEmpty);
@@ -462,6 +491,17 @@ fn scan<'a>(text: &'a str, rules: &ScopeRules, mut on_token: impl FnMut(&'a str)
     if text.len() > rules.limits.max_bytes {
         return Err(Error::ScopeTooLong { len: text.len(), max: rules.limits.max_bytes });
     }
+    scan_checked(text, strict, rules.limits.max_tokens, on_token)
+}
+
+/// The byte-by-byte scan behind [`scan`], for strings with an invalid byte: it reports the first
+/// offence left to right. Cold, so that the token handler is inlined into the fast path.
+fn scan_checked<'a>(
+    text: &'a str,
+    strict: bool,
+    max_tokens: usize,
+    mut on_token: impl FnMut(&'a str),
+) -> Result<usize, Error> {
     let bytes = text.as_bytes();
     let mut count = 0usize;
     // `at` is where the current piece (a token, or nothing between two spaces) starts.
@@ -470,13 +510,13 @@ fn scan<'a>(text: &'a str, rules: &ScopeRules, mut on_token: impl FnMut(&'a str)
         let end = at + token_len(bytes.get(at..).unwrap_or_default());
         if end > at {
             count += 1;
-            if count > rules.limits.max_tokens {
-                return Err(Error::ScopeTooManyTokens { max: rules.limits.max_tokens, at });
+            if count > max_tokens {
+                return Err(Error::ScopeTooManyTokens { max: max_tokens, at });
             }
         }
         match bytes.get(end) {
             Some(b' ') | None if end > at => on_token(text.get(at..end).unwrap_or_default()),
-            // Leading, doubled or (at the end) trailing space; the empty string was refused above.
+            // Leading, doubled or (at the end) trailing space; the empty string was refused.
             Some(b' ') | None if strict => return Err(Error::ScopeEmptyToken { at: end }),
             Some(b' ') | None => {}
             Some(&b) => {
@@ -556,6 +596,173 @@ fn check_device_id(id: &str, rules: &DeviceRules) -> Result<(), DeviceIdError> {
     }
 }
 
+/// How many distinct tokens a [`TokenSet`] holds without allocating.
+pub const TOKEN_SET_INLINE: usize = 8;
+
+/// The distinct tokens of a validated scope, in canonical (byte) order, borrowed from the
+/// scope string.
+///
+/// Up to [`TOKEN_SET_INLINE`] distinct tokens are held inline, so a login or introspected scope
+/// allocates nothing; a larger scope moves its tokens to one heap vector. Membership is a binary
+/// search, iteration is in canonical order, and [`fmt::Display`] writes the canonical string
+/// without building it. Built by [`ScopeRef::parse_with_set`] (in the parsing pass) or
+/// [`ScopeRef::token_set`] (from a parsed scope).
+#[derive(Clone)]
+pub struct TokenSet<'a> {
+    /// The tokens while they fit (the first `len` slots).
+    inline: [&'a str; TOKEN_SET_INLINE],
+    len: usize,
+    /// All the tokens once they do not fit inline (then `len` is 0).
+    heap: Vec<&'a str>,
+    /// Whether the tokens are in strictly increasing order (while building; always at rest).
+    sorted: bool,
+}
+
+impl<'a> TokenSet<'a> {
+    /// The empty set.
+    pub const fn new() -> Self {
+        Self { inline: [""; TOKEN_SET_INLINE], len: 0, heap: Vec::new(), sorted: true }
+    }
+
+    /// Adds a token while building. Tokens usually arrive in canonical order already (or nearly),
+    /// so each costs one comparison with the last; the rest are sorted once, in [`Self::finish`].
+    fn push(&mut self, token: &'a str) {
+        if self.heap.is_empty() && self.len == TOKEN_SET_INLINE {
+            // Full: drop repeats first, and move to the heap only if that frees nothing.
+            self.finish();
+            if self.len == TOKEN_SET_INLINE {
+                self.heap = Vec::with_capacity(2 * TOKEN_SET_INLINE);
+                self.heap.extend_from_slice(&self.inline);
+                self.len = 0;
+            }
+        }
+        match self.as_slice().last().map(|last| token.cmp(last)) {
+            Some(std::cmp::Ordering::Equal) => return,
+            Some(std::cmp::Ordering::Less) => self.sorted = false,
+            _ => {}
+        }
+        if !self.heap.is_empty() {
+            self.heap.push(token);
+        } else if let Some(slot) = self.inline.get_mut(self.len) {
+            *slot = token;
+            self.len += 1;
+        }
+    }
+
+    /// Sorts and drops repeats, if the tokens did not arrive in order.
+    fn finish(&mut self) {
+        if self.sorted {
+            return;
+        }
+        self.sorted = true;
+        if !self.heap.is_empty() {
+            sort_distinct(&mut self.heap);
+            return;
+        }
+        let Some(tokens) = self.inline.get_mut(..self.len) else { return };
+        tokens.sort_unstable();
+        let mut kept = 0;
+        for at in 0..tokens.len() {
+            let Some(&token) = tokens.get(at) else { break };
+            if kept == 0 || tokens.get(kept - 1) != Some(&token) {
+                if let Some(slot) = tokens.get_mut(kept) {
+                    *slot = token;
+                }
+                kept += 1;
+            }
+        }
+        self.len = kept;
+    }
+
+    /// The tokens, distinct, in canonical order.
+    pub fn as_slice(&self) -> &[&'a str] {
+        if self.heap.is_empty() { self.inline.get(..self.len).unwrap_or_default() } else { &self.heap }
+    }
+
+    /// The tokens, distinct, in canonical order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &'a str> + '_ {
+        self.as_slice().iter().copied()
+    }
+
+    /// How many distinct tokens.
+    pub fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    /// Whether there are no tokens.
+    pub fn is_empty(&self) -> bool {
+        self.as_slice().is_empty()
+    }
+
+    /// Whether the exact token is present (a binary search).
+    pub fn contains(&self, token: &str) -> bool {
+        self.as_slice().binary_search(&token).is_ok()
+    }
+
+    /// Whether every token of `required` is covered (stable and unstable twins of the API and
+    /// device tokens cover each other; see [`covers`]).
+    pub fn satisfies(&self, required: &TokenSet<'_>) -> bool {
+        required.iter().all(|token| covers(self.iter(), token))
+    }
+
+    /// The tokens of `required` that this set does not cover, in canonical order, without
+    /// allocating; none means the set satisfies `required`.
+    pub fn missing<'r, 's>(&'s self, required: &'s TokenSet<'r>) -> impl Iterator<Item = &'r str> + 's {
+        required.iter().filter(move |token| !covers(self.iter(), token))
+    }
+
+    /// The canonical string (the tokens joined by single spaces).
+    pub fn canonical(&self) -> String {
+        self.as_slice().join(" ")
+    }
+
+    /// The owned scope with the same tokens.
+    pub fn to_scope(&self) -> Scope {
+        Scope { tokens: self.iter().map(str::to_owned).collect() }
+    }
+}
+
+impl Default for TokenSet<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PartialEq for TokenSet<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for TokenSet<'_> {}
+
+impl fmt::Debug for TokenSet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+impl fmt::Display for TokenSet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (at, token) in self.iter().enumerate() {
+            if at > 0 {
+                f.write_str(" ")?;
+            }
+            f.write_str(token)?;
+        }
+        Ok(())
+    }
+}
+
+impl<'s, 'a> IntoIterator for &'s TokenSet<'a> {
+    type Item = &'a str;
+    type IntoIter = std::iter::Copied<std::slice::Iter<'s, &'a str>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter().copied()
+    }
+}
+
 /// An owned scope: distinct tokens in canonical (byte) order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Scope {
@@ -565,11 +772,11 @@ pub struct Scope {
 impl Scope {
     /// Parses `text` under `rules` into the owned, canonical form.
     pub fn parse(text: &str, rules: &ScopeRules) -> Result<Self, Error> {
-        ScopeRef::parse(text, rules).map(|s| Self::from_ref(&s))
+        ScopeRef::parse_with_set(text, rules).map(|(_, set)| set.to_scope())
     }
 
     fn from_ref(scope: &ScopeRef<'_>) -> Self {
-        Self::from_tokens(scope.tokens())
+        scope.token_set().to_scope()
     }
 
     /// Builds the canonical set from tokens that are already valid.
@@ -882,6 +1089,46 @@ mod tests {
         for t in &tokens {
             assert_eq!(TokenKind::of(t), plain(t), "{t:?}");
         }
+    }
+
+    #[test]
+    fn token_sets_are_sorted_and_distinct() {
+        let text = "urn:b openid urn:b email openid";
+        let (scope, set) = ScopeRef::parse_with_set(text, &ScopeRules::DEFAULT).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(set.as_slice(), ["email", "openid", "urn:b"]);
+        assert_eq!(scope.token_set(), set);
+        assert!(set.contains("openid") && !set.contains("open"));
+        assert_eq!(set.to_string(), "email openid urn:b");
+        assert_eq!(set.canonical(), set.to_string());
+        assert_eq!(set.to_scope().canonical(), set.canonical());
+        assert_eq!(format!("{set:?}"), r#"{"email", "openid", "urn:b"}"#);
+        // More distinct tokens than fit inline, in reverse order, with repeats.
+        let many: Vec<String> = (0..3 * TOKEN_SET_INLINE).rev().map(|i| format!("t{i:02}")).collect();
+        let text = format!("{} {}", many.join(" "), many.join(" "));
+        let (_, set) = ScopeRef::parse_with_set(&text, &ScopeRules::DEFAULT).unwrap_or_else(|e| unreachable!("{e}"));
+        let mut expected = many.clone();
+        expected.sort();
+        assert_eq!(set.iter().collect::<Vec<_>>(), expected);
+        // Repeats that fill the inline slots are dropped before anything moves to the heap.
+        let repeats = ["b", "a"].repeat(TOKEN_SET_INLINE).join(" ");
+        let (_, set) = ScopeRef::parse_with_set(&repeats, &ScopeRules::DEFAULT).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(set.as_slice(), ["a", "b"]);
+        assert!(set.heap.is_empty());
+        assert_eq!(TokenSet::new().len(), 0);
+    }
+
+    #[test]
+    fn token_set_comparison_covers_twins() {
+        let parse = |t: &'static str| {
+            ScopeRef::parse_with_set(t, &ScopeRules::DEFAULT).map(|(_, s)| s).unwrap_or_else(|e| unreachable!("{e}"))
+        };
+        let granted = parse("urn:matrix:org.matrix.msc2967.client:api:* urn:matrix:client:device:AB");
+        let required = parse("openid urn:matrix:client:api:* urn:matrix:org.matrix.msc2967.client:device:AB");
+        assert_eq!(granted.missing(&required).collect::<Vec<_>>(), ["openid"]);
+        assert!(!granted.satisfies(&required));
+        assert!(
+            parse("openid urn:matrix:client:api:*").satisfies(&parse("urn:matrix:org.matrix.msc2967.client:api:*"))
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Proves that the hot path allocates nothing: parsing, classifying and extracting the device of
-//! a login scope, and the typed `decide` on its allow, deny, UIA (given session) and step-up
+//! a login scope, collecting its tokens into a `TokenSet` (and using the set), and the typed `decide` on its allow, deny, UIA (given session) and step-up
 //! paths (rendering the HTTP answer is a separate step, and allocates). A counting global
 //! allocator counts allocations made by this thread only.
 
@@ -103,6 +103,21 @@ fn main() -> ExitCode {
             });
             tally.check(&format!("parse+classify {label} ({})", preset.name()), n);
         }
+        for (label, text) in [("login", login), ("introspected", introspected)] {
+            let n = allocations_during(|| {
+                let (scope, set) = ScopeRef::parse_with_set(std::hint::black_box(text), &policy.scope).unwrap();
+                let required = scope.token_set();
+                std::hint::black_box((
+                    set.contains("openid"),
+                    set.satisfies(&required),
+                    set.missing(&required).count(),
+                    set.iter().count(),
+                    scope.has_api(),
+                    scope.device(),
+                ));
+            });
+            tally.check(&format!("parse+classify+token set {label} ({})", preset.name()), n);
+        }
         // The error path allocates nothing either.
         let n = allocations_during(|| {
             let err = ScopeRef::parse(std::hint::black_box("openid  email"), &policy.scope);
@@ -149,6 +164,16 @@ fn main() -> ExitCode {
     });
     if n == 0 {
         println!("FAIL the counting allocator saw no allocation for an owned scope");
+        tally.failed += 1;
+    }
+    // A token set spills to the heap only past its inline capacity.
+    let many: Vec<String> = (0..=matrix_authz::scope::TOKEN_SET_INLINE).map(|i| format!("t{i}")).collect();
+    let many = many.join(" ");
+    let n = allocations_during(|| {
+        std::hint::black_box(ScopeRef::parse_with_set(&many, &Policy::spec().scope).unwrap());
+    });
+    if n == 0 {
+        println!("FAIL a token set past its inline capacity did not allocate");
         tally.failed += 1;
     }
     println!("{} passed, {} failed", tally.passed, tally.failed);

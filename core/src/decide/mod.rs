@@ -133,19 +133,27 @@ pub fn decide<'a>(request: &Request<'a>, policy: &'a Policy) -> Result<Decision<
         }
     }
     let found = endpoint::lookup(request.method, request.path);
-    let pipeline = Pipeline { request, policy, endpoint: found.endpoint(), params: found.params(), found };
+    // The lookup is kept where it was written: the steps borrow its parameters, no copy.
+    let endpoint = found.endpoint();
+    let pipeline = Pipeline { request, policy, found: &found, endpoint };
     pipeline.run()
 }
 
 struct Pipeline<'r, 'a> {
     request: &'r Request<'a>,
     policy: &'a Policy,
-    found: Lookup<'a>,
+    found: &'r Lookup<'a>,
     endpoint: Option<&'static Endpoint>,
-    params: Params<'a>,
 }
 
 impl<'a> Pipeline<'_, 'a> {
+    fn params(&self) -> &Params<'a> {
+        match self.found {
+            Lookup::Known(_, params) => params,
+            _ => &Params::EMPTY,
+        }
+    }
+
     fn subject(&self) -> Subject<'a> {
         Subject { endpoint: self.endpoint, device: None, synapse_admin: false }
     }
@@ -189,7 +197,7 @@ impl<'a> Pipeline<'_, 'a> {
             return Ok(self.deny(subject, Denial::MissingApiScope(self.policy.missing_api_scope)));
         }
         // Step 11.
-        if self.found == Lookup::Admin && !scope.synapse_admin() {
+        if *self.found == Lookup::Admin && !scope.synapse_admin() {
             return Ok(self.deny(subject, Denial::AdminScopeMissing));
         }
         if token.guest {
@@ -211,7 +219,7 @@ impl<'a> Pipeline<'_, 'a> {
             return Some(self.deny(self.subject(), Denial::AppserviceLogin));
         }
         if uia::is_legacy_only(endpoint) {
-            let account = uia::account_link(endpoint, &self.params, context.account_management_uri);
+            let account = uia::account_link(endpoint, self.params(), context.account_management_uri);
             return Some(Decision::Deny { subject: self.subject(), reason: Denial::LegacyOnly, account });
         }
         if uia::is_registration(endpoint) {
@@ -252,7 +260,7 @@ impl<'a> Pipeline<'_, 'a> {
 
     /// Steps 12 and 13.
     fn guest_steps(&self) -> Option<Denial> {
-        if !guest::may_call(self.endpoint, &self.params, self.policy) {
+        if !guest::may_call(self.endpoint, self.params(), self.policy) {
             return Some(Denial::GuestEndpoint);
         }
         let joining = self.endpoint.is_some_and(guest::is_join);
@@ -265,7 +273,7 @@ impl<'a> Pipeline<'_, 'a> {
             // Step 16 (an admin path is not an unknown one); neither kind meets step-up rules,
             // which name operation ids.
             let deny_unknown = self.policy.unknown_endpoints == UnknownEndpoints::Deny;
-            return Ok(if deny_unknown && self.found == Lookup::Unknown {
+            return Ok(if deny_unknown && *self.found == Lookup::Unknown {
                 self.deny(subject, Denial::UnknownEndpoint)
             } else {
                 Self::allow(subject)
@@ -274,7 +282,7 @@ impl<'a> Pipeline<'_, 'a> {
         let request = self.request;
         // Step 14.
         if !self.policy.legacy_endpoints && uia::is_device_deletion(endpoint) {
-            let account = uia::account_link(endpoint, &self.params, request.context.account_management_uri);
+            let account = uia::account_link(endpoint, self.params(), request.context.account_management_uri);
             return Ok(Decision::Deny { subject, reason: Denial::DeviceDeletion, account });
         }
         // Step 15.

@@ -1649,13 +1649,20 @@ pub static ENDPOINTS: &[Endpoint] = &[
     },
 ];
 
-/// The most `/`-separated pieces of any template (the leading empty one included): a path
-/// with more matches nothing.
-pub(super) const MAX_SEGMENTS: usize = 10;
-
 /// The root of the path-matching trie: templates split on `/` (the first piece of a path that
 /// starts with `/` is empty), literal children sorted by length, then bytes.
 pub(super) static ROUTES: &Node = &N0;
+
+/// Where a path that starts with one of these prefixes can only match (largest subtrie first).
+pub(super) static ENTRIES: [(&str, &Node); 4] = [
+    ("/_matrix/client/v3/", &N46),
+    ("/_matrix/client/v1/", &N9),
+    ("/_matrix/media/v3/", &N209),
+    ("/_matrix/media/v1/", &N207),
+];
+
+/// The node of `/_matrix/client/v3/`, where the pieces after `/_matrix/client/r0/` are matched.
+pub(super) static CLIENT_V3: &Node = &N46;
 static N0: Node = Node { literals: &[("", &N1)], param: None, endpoints: &[] };
 static N1: Node = Node { literals: &[("_matrix", &N7), (".well-known", &N2)], param: None, endpoints: &[] };
 static N2: Node = Node { literals: &[("matrix", &N3)], param: None, endpoints: &[] };

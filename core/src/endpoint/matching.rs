@@ -8,28 +8,27 @@
 //! the path unknown. Paths under `/_synapse/admin/` are admin paths.
 //!
 //! This runs on every request, so it allocates nothing and builds nothing at run time. The path
-//! is split on `/` once, into a fixed-size array of slices (a path with more pieces than the
-//! longest template matches nothing and is refused before any comparison). The `r0` alias is
-//! normalized in that array: its `r0` piece becomes `v3`, and only `since_r0` entries may match.
-//! The pieces then walk a trie that `core/gen/catalogue.py` generates as static data
+//! is read one piece at a time as the walk goes down, each `/` found a word (8 bytes) at a time;
+//! a path with more pieces than the trie is deep runs out of nodes and matches nothing. Most
+//! paths start with one of a few prefixes (`/_matrix/client/v3/`, ...) that lead through
+//! literals only: the generator lists them ([`ENTRIES`]) with their nodes, and the walk starts
+//! there. A path under `/_matrix/client/r0/` starts at the `v3` node ([`CLIENT_V3`]), where only
+//! `since_r0` entries may match. The pieces walk a trie that `core/gen/catalogue.py` generates as
+//! static data
 //! ([`ROUTES`]): each node holds its literal children ordered by length, then bytes (found by binary
 //! search, where the length alone settles most comparisons without reading the text), its
 //! `{param}` child, and the catalogue entries whose template ends there. A literal child is tried
 //! before the `{param}` child; a dead end backs off to the parameter (templates of other methods
 //! can share a prefix). The generator proves that no two templates of one method match a common
 //! path, so the walk's order cannot change which entry, and which first operation id, is found.
-//! The walk is at most [`MAX_SEGMENTS`] deep and each step costs one binary search over a few
-//! dozen short strings at most.
+//! The walk is as deep as the path has pieces, at most as deep as the trie, and each step costs
+//! one binary search over a few dozen short strings at most.
 
-use super::catalogue::{MAX_SEGMENTS, ROUTES};
+use super::catalogue::{CLIENT_V3, ENTRIES, ROUTES};
 use super::{ENDPOINTS, Endpoint, Method};
 
-/// The `/_matrix/client/` pieces that `r0` and `v3` follow (after the empty leading piece).
-const CLIENT: [&str; 3] = ["", "_matrix", "client"];
-/// The pre-v1.1 client-server version piece.
-const R0: &str = "r0";
-/// The version piece `r0` aliases.
-const V3: &str = "v3";
+/// The pre-v1.1 spelling of `/_matrix/client/v3/`.
+const CLIENT_R0: &str = "/_matrix/client/r0/";
 /// Synapse's admin API.
 const SYNAPSE_ADMIN: &str = "/_synapse/admin/";
 /// The most `{param}` segments any template has.
@@ -164,43 +163,64 @@ pub fn lookup<'a>(method: &str, path: &'a str) -> Lookup<'a> {
 
 /// The catalogue entry `method` and `path` name, with the path's parameters.
 fn find(method: Method, path: &str) -> Option<(&'static Endpoint, Params<'_>)> {
-    // A plain byte loop: `str::split`'s general searcher cost a third of the whole lookup.
-    let mut pieces = [""; MAX_SEGMENTS];
-    let mut count = 0;
-    let mut start = 0;
-    for (at, b) in path.bytes().enumerate() {
-        if b == b'/' {
-            // More pieces than the longest template: nothing matches.
-            *pieces.get_mut(count)? = path.get(start..at)?;
-            count += 1;
-            start = at + 1;
-        }
-    }
-    *pieces.get_mut(count)? = path.get(start..)?;
-    let pieces = pieces.get_mut(..=count)?;
-    // `/_matrix/client/r0/...` (at least one piece after `r0`) is read as `v3`.
-    let r0 = match pieces {
-        [a, b, c, version, _, ..] if [*a, *b, *c] == CLIENT && *version == R0 => {
-            *version = V3;
-            true
-        }
-        _ => false,
-    };
+    let (node, rest, r0) = start(path);
     let mut params = Params::EMPTY;
-    let endpoint = walk(ROUTES, pieces, method, r0, &mut params)?;
+    let endpoint = walk(node, Some(rest), method, r0, &mut params)?;
     Some((endpoint, params))
 }
 
-/// Walks `pieces` down from `node`, literal child first, then the `{param}` child, capturing
-/// parameters into `params` (left as found when nothing matches below `node`).
+/// Where the walk starts: the node of an entry prefix of `path` and the rest of the path after
+/// it, or the root and the whole path; and whether the path uses the `r0` alias.
+fn start(path: &str) -> (&'static Node, &str, bool) {
+    for (prefix, node) in &ENTRIES {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            return (node, rest, false);
+        }
+    }
+    match path.strip_prefix(CLIENT_R0) {
+        Some(rest) => (CLIENT_V3, rest, true),
+        None => (ROUTES, path, false),
+    }
+}
+
+/// Splits off the first piece of `pieces` (up to the first `/`), and the pieces after it, if
+/// there is a `/`.
+fn next_piece(pieces: &str) -> (&str, Option<&str>) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let bytes = pieces.as_bytes();
+    let mut at = 0;
+    // A word at a time: the bytes equal to `/` become zero, and the lowest flagged zero byte is
+    // exact (the borrows that cause false flags only run upwards from a true one).
+    let slash = loop {
+        let Some(word) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) else {
+            break bytes.get(at..).and_then(|tail| tail.iter().position(|&b| b == b'/')).map(|p| at + p);
+        };
+        let x = u64::from_le_bytes(*word) ^ (ONES * u64::from(b'/'));
+        let zeros = x.wrapping_sub(ONES) & !x & HIGH;
+        if zeros != 0 {
+            break Some(at + (zeros.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    };
+    match slash {
+        // `/` is ASCII, so both sides are on character boundaries.
+        Some(at) => (pieces.get(..at).unwrap_or_default(), pieces.get(at + 1..)),
+        None => (pieces, None),
+    }
+}
+
+/// Walks the `/`-separated `pieces` (`None`: no piece left) down from `node`, literal child first,
+/// then the `{param}` child, capturing parameters into `params` (left as found when nothing
+/// matches below `node`).
 fn walk<'a>(
     node: &'static Node,
-    pieces: &[&'a str],
+    pieces: Option<&'a str>,
     method: Method,
     r0: bool,
     params: &mut Params<'a>,
 ) -> Option<&'static Endpoint> {
-    let Some((&piece, rest)) = pieces.split_first() else {
+    let Some(pieces) = pieces else {
         return node.endpoint(method, r0).or_else(|| {
             // `.../{eventType}`: the state-key piece left out (it only ever ends a template).
             let (name, child) = node.param.filter(|(name, _)| *name == STATE_KEY)?;
@@ -208,12 +228,13 @@ fn walk<'a>(
             params.push(name, "").then_some(found)
         });
     };
+    let (piece, rest) = next_piece(pieces);
     if let Some(found) = node.literal(piece).and_then(|child| walk(child, rest, method, r0, params)) {
         return Some(found);
     }
     let (name, child) = node.param?;
     // A parameter is one non-empty piece; only the last, the state key, may be empty.
-    if piece.is_empty() && !(name == STATE_KEY && rest.is_empty()) {
+    if piece.is_empty() && !(name == STATE_KEY && rest.is_none()) {
         return None;
     }
     if !params.push(name, piece) {
@@ -284,7 +305,6 @@ mod tests {
         assert!(ENDPOINTS.windows(2).all(|w| matches!(w, [a, b] if a.path <= b.path)));
         for e in ENDPOINTS {
             assert!(e.path.split('/').filter(|s| s.starts_with('{')).count() <= MAX_PARAMS, "{}", e.path);
-            assert!(e.path.split('/').count() <= MAX_SEGMENTS, "{}", e.path);
         }
     }
 
@@ -379,6 +399,39 @@ mod tests {
         assert_eq!(op("PATCH", "/_matrix/client/v3/sync"), None);
         assert_eq!(op("POST", "/_matrix/client/v3/sync"), None);
         assert_eq!(op("GET", "/_matrix/client/v3/events"), Some("getEvents"));
+    }
+
+    #[test]
+    fn pieces_are_split_at_every_slash() {
+        for len in 0..30 {
+            for slash in 0..=len {
+                let mut text = "x".repeat(len);
+                if slash < len {
+                    text.replace_range(slash..=slash, "/");
+                }
+                let expected = text.split_once('/');
+                let (piece, rest) = next_piece(&text);
+                assert_eq!(expected.map_or((text.as_str(), None), |(a, b)| (a, Some(b))), (piece, rest), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn entry_points_lead_through_literals_only() {
+        for (prefix, node) in &ENTRIES {
+            let mut at = ROUTES;
+            let pieces: Vec<&str> = prefix.trim_end_matches('/').split('/').collect();
+            for piece in pieces {
+                assert!(at.param.is_none(), "{prefix}");
+                at = at.literal(piece).unwrap_or_else(|| panic!("{prefix}"));
+            }
+            assert!(std::ptr::eq(at, *node), "{prefix}");
+        }
+        assert!(
+            ENTRIES
+                .iter()
+                .any(|(prefix, node)| *prefix == "/_matrix/client/v3/" && std::ptr::eq(*node, super::CLIENT_V3))
+        );
     }
 
     #[test]
