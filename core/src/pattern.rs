@@ -152,22 +152,15 @@ fn fail<T>(what: &'static str, at: usize) -> Result<T, Fail> {
     Err(Fail { what, at: Some(at) })
 }
 
-/// The parsed pattern.
-enum Node {
-    Set(Set),
-    Start,
-    End,
-    Concat(Vec<Node>),
-    Alternation(Vec<Node>),
-    Repeat(Box<Node>, u32, Option<u32>),
-}
-
-struct Parser<'a> {
+/// Parses and compiles in one pass: each construct is emitted as it is read, and a quantifier
+/// or `|` takes the instructions of what it applies to back and re-emits them.
+struct Compiler<'a> {
     bytes: &'a [u8],
     pos: usize,
+    program: Vec<Inst>,
 }
 
-impl Parser<'_> {
+impl Compiler<'_> {
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -190,12 +183,32 @@ impl Parser<'_> {
         found
     }
 
+    fn emit(&mut self, inst: Inst) -> Result<(), Fail> {
+        if self.program.len() >= MAX_PROGRAM {
+            return Err(Fail { what: "a compiled program above the limit of 2000 instructions", at: None });
+        }
+        self.program.push(inst);
+        Ok(())
+    }
+
+    /// Removes the instructions from `start` on, with targets relative to `start`.
+    fn take(&mut self, start: usize) -> Vec<Inst> {
+        let start = start.min(self.program.len());
+        self.program.drain(start..).map(|inst| inst.moved(start.wrapping_neg())).collect()
+    }
+
+    /// Emits `body` (targets relative to its start) at the end.
+    fn append(&mut self, body: &[Inst]) -> Result<(), Fail> {
+        let base = self.program.len();
+        body.iter().try_for_each(|inst| self.emit(inst.moved(base)))
+    }
+
     /// Alternatives up to the end or a `)` (left for the caller).
-    fn alternation(&mut self, depth: u32) -> Result<Node, Fail> {
+    fn alternation(&mut self, depth: u32) -> Result<(), Fail> {
+        let start = self.program.len();
         let mut alternatives = Vec::new();
-        let mut concat = Vec::new();
-        // Whether the last item of `concat` may take a quantifier.
-        let mut repeatable = false;
+        // Where the last character, class or group starts, while a quantifier may follow it.
+        let mut last = None;
         while let Some(b) = self.peek() {
             let at = self.pos;
             match b {
@@ -203,33 +216,65 @@ impl Parser<'_> {
                 b')' => break,
                 b'|' => {
                     self.pos += 1;
-                    alternatives.push(Node::Concat(std::mem::take(&mut concat)));
-                    repeatable = false;
+                    alternatives.push(self.take(start));
+                    last = None;
                 }
                 b'*' | b'+' | b'?' | b'{' => {
-                    if !repeatable {
+                    let Some(atom) = last.take() else {
                         return fail("a quantifier without a character, class or group before it", at);
-                    }
+                    };
                     let (min, max) = self.quantifier()?;
                     self.eat(b'?');
-                    if let Some(last) = concat.pop() {
-                        concat.push(Node::Repeat(Box::new(last), min, max));
-                    }
-                    repeatable = false;
+                    self.repeat(atom, min, max)?;
                 }
                 _ => {
-                    let (node, is_repeatable) = self.atom(depth)?;
-                    concat.push(node);
-                    repeatable = is_repeatable;
+                    let atom = self.program.len();
+                    last = self.atom(depth)?.then_some(atom);
                 }
             }
         }
-        alternatives.push(Node::Concat(concat));
-        Ok(if alternatives.len() == 1 {
-            alternatives.pop().unwrap_or(Node::Concat(Vec::new()))
-        } else {
-            Node::Alternation(alternatives)
-        })
+        if alternatives.is_empty() {
+            return Ok(());
+        }
+        alternatives.push(self.take(start));
+        // Each alternative but the last: split (here or the next one), its body, jump to the end.
+        let end = start + alternatives.iter().map(|body| body.len() + 2).sum::<usize>() - 2;
+        let count = alternatives.len();
+        for (i, body) in alternatives.iter().enumerate() {
+            let here = self.program.len();
+            if i + 1 < count {
+                self.emit(Inst::Split(here + 1, here + body.len() + 2))?;
+                self.append(body)?;
+                self.emit(Inst::Jump(end))?;
+            } else {
+                self.append(body)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Re-emits the instructions from `atom` on `min` times, then up to `max` optionally.
+    fn repeat(&mut self, atom: usize, min: u32, max: Option<u32>) -> Result<(), Fail> {
+        let body = self.take(atom);
+        for _ in 0..min {
+            self.append(&body)?;
+        }
+        let here = self.program.len();
+        match max {
+            None => {
+                self.emit(Inst::Split(here + 1, here + body.len() + 2))?;
+                self.append(&body)?;
+                self.emit(Inst::Jump(here))?;
+            }
+            Some(max) => {
+                for _ in min..max {
+                    let here = self.program.len();
+                    self.emit(Inst::Split(here + 1, here + body.len() + 1))?;
+                    self.append(&body)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn quantifier(&mut self) -> Result<(u32, Option<u32>), Fail> {
@@ -269,10 +314,10 @@ impl Parser<'_> {
         n.map_or_else(|| fail("a repetition that is not `{n}`, `{n,}` or `{n,m}`", at), Ok)
     }
 
-    /// One character, class, anchor or group, and whether a quantifier may follow it.
-    fn atom(&mut self, depth: u32) -> Result<(Node, bool), Fail> {
+    /// One character, class, anchor or group; whether a quantifier may follow it.
+    fn atom(&mut self, depth: u32) -> Result<bool, Fail> {
         let at = self.pos;
-        let node = match self.bump() {
+        let inst = match self.bump() {
             Some(b'(') => {
                 if depth >= MAX_NESTING {
                     return fail("groups nested deeper than the limit of 32", at);
@@ -280,22 +325,24 @@ impl Parser<'_> {
                 if self.eat(b'?') && !self.eat(b':') {
                     return fail("a group with flags or a name (only `(...)` and `(?:...)` are supported)", at);
                 }
-                let inner = self.alternation(depth + 1)?;
+                self.alternation(depth + 1)?;
                 if !self.eat(b')') {
                     return fail("an unclosed group", at);
                 }
-                inner
+                return Ok(true);
             }
-            Some(b'^') => return Ok((Node::Start, false)),
-            Some(b'$') => return Ok((Node::End, false)),
-            Some(b'.') => Node::Set(Set::byte(b'\n').negate()),
-            Some(b'[') => Node::Set(self.class(at)?),
-            Some(b'\\') => Node::Set(self.escape()?.0),
+            Some(b'^') => Inst::Start,
+            Some(b'$') => Inst::End,
+            Some(b'.') => Inst::Set(Set::byte(b'\n').negate()),
+            Some(b'[') => Inst::Set(self.class(at)?),
+            Some(b'\\') => Inst::Set(self.escape()?.0),
             Some(b']' | b'}') => return fail("an unescaped `]` or `}` outside a class", at),
-            Some(b) => Node::Set(Set::byte(b)),
+            Some(b) => Inst::Set(Set::byte(b)),
             None => return fail("an unexpected end", at),
         };
-        Ok((node, true))
+        let repeatable = matches!(inst, Inst::Set(_));
+        self.emit(inst)?;
+        Ok(repeatable)
     }
 
     /// The character after a `\`: a set, and whether it is a single character.
@@ -386,6 +433,17 @@ enum Inst {
     Match,
 }
 
+impl Inst {
+    /// The instruction with its targets moved by `delta` (modulo the word size).
+    fn moved(self, delta: usize) -> Self {
+        match self {
+            Self::Split(first, second) => Self::Split(first.wrapping_add(delta), second.wrapping_add(delta)),
+            Self::Jump(target) => Self::Jump(target.wrapping_add(delta)),
+            other => other,
+        }
+    }
+}
+
 fn compile(pattern: &str) -> Result<Vec<Inst>, Fail> {
     if pattern.len() > MAX_PATTERN_BYTES {
         return fail("longer than the limit of 1024 bytes", MAX_PATTERN_BYTES);
@@ -393,90 +451,10 @@ fn compile(pattern: &str) -> Result<Vec<Inst>, Fail> {
     if let Some(at) = pattern.bytes().position(|b| !(b' '..=b'~').contains(&b)) {
         return fail("a character outside printable ASCII", at);
     }
-    let mut parser = Parser { bytes: pattern.as_bytes(), pos: 0 };
-    let node = parser.alternation(0)?;
-    let mut program = Program(Vec::new());
-    program.node(&node)?;
-    program.push(Inst::Match)?;
-    Ok(program.0)
-}
-
-struct Program(Vec<Inst>);
-
-impl Program {
-    fn push(&mut self, inst: Inst) -> Result<usize, Fail> {
-        if self.0.len() >= MAX_PROGRAM {
-            return Err(Fail { what: "a compiled program above the limit of 2000 instructions", at: None });
-        }
-        self.0.push(inst);
-        Ok(self.0.len() - 1)
-    }
-
-    /// Points the split at `at` (or the jump, whose target is `second`) to `second`.
-    fn patch(&mut self, at: usize, second: usize) {
-        if let Some(Inst::Split(_, target) | Inst::Jump(target)) = self.0.get_mut(at) {
-            *target = second;
-        }
-    }
-
-    fn node(&mut self, node: &Node) -> Result<(), Fail> {
-        match node {
-            Node::Set(set) => {
-                self.push(Inst::Set(*set))?;
-            }
-            Node::Start => {
-                self.push(Inst::Start)?;
-            }
-            Node::End => {
-                self.push(Inst::End)?;
-            }
-            Node::Concat(nodes) => {
-                for node in nodes {
-                    self.node(node)?;
-                }
-            }
-            Node::Alternation(nodes) => {
-                let mut jumps = Vec::new();
-                let (last, rest) = nodes.split_last().map_or((None, &[][..]), |(l, r)| (Some(l), r));
-                for node in rest {
-                    let split = self.push(Inst::Split(self.0.len() + 1, 0))?;
-                    self.node(node)?;
-                    jumps.push(self.push(Inst::Jump(0))?);
-                    self.patch(split, self.0.len());
-                }
-                if let Some(last) = last {
-                    self.node(last)?;
-                }
-                for jump in jumps {
-                    self.patch(jump, self.0.len());
-                }
-            }
-            Node::Repeat(inner, min, max) => {
-                for _ in 0..*min {
-                    let before = self.0.len();
-                    self.node(inner)?;
-                    // An inner part that emits nothing (`()`, `(){0}`) emits nothing every time:
-                    // stop, so that nested counts of it cost no work.
-                    if self.0.len() == before {
-                        break;
-                    }
-                }
-                let optional = match max {
-                    None => 1,
-                    Some(max) => max - min,
-                };
-                for _ in 0..optional {
-                    let split = self.push(Inst::Split(self.0.len() + 1, 0))?;
-                    self.node(inner)?;
-                    if max.is_none() {
-                        self.push(Inst::Jump(split))?;
-                    }
-                    self.patch(split, self.0.len());
-                }
-            }
-        }
-        Ok(())
-    }
+    let mut compiler = Compiler { bytes: pattern.as_bytes(), pos: 0, program: Vec::new() };
+    compiler.alternation(0)?;
+    compiler.emit(Inst::Match)?;
+    Ok(compiler.program)
 }
 
 /// The matcher's scratch space: the instructions, the step at which each was last added, and a

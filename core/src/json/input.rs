@@ -82,11 +82,13 @@ impl<'a> Input<'a> {
     pub fn opt_strs(&self, name: &str) -> Result<Option<Vec<&'a str>>, Error> {
         match self.get(name) {
             None => Ok(None),
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(|v| v.as_str().ok_or_else(|| self.wrong(name, "an array of strings")))
-                .collect::<Result<Vec<_>, _>>()
-                .map(Some),
+            Some(Value::Array(items)) => {
+                let mut strings = Vec::with_capacity(items.len());
+                for item in items {
+                    strings.push(item.as_str().ok_or_else(|| self.wrong(name, "an array of strings"))?);
+                }
+                Ok(Some(strings))
+            }
             Some(_) => Err(self.wrong(name, "an array of strings")),
         }
     }

@@ -86,7 +86,10 @@ fn apply(policy: &mut Policy, key: &str, value: &Value) -> Result<(), Error> {
             policy.grant = choice(key, value, &[("default", GrantRules::Default), ("mas", GrantRules::Mas)])?;
         }
         "step_up" => {
-            policy.step_up = array(key, value)?.iter().map(step_up_rule).collect::<Result<_, _>>()?;
+            policy.step_up = Vec::new();
+            for rule in array(key, value)? {
+                policy.step_up.push(step_up_rule(rule)?);
+            }
         }
         "guest_endpoints" => policy.guest_endpoints = strings(key, value)?,
         "approval" => {
@@ -112,8 +115,12 @@ fn apply(policy: &mut Policy, key: &str, value: &Value) -> Result<(), Error> {
 }
 
 fn set_patterns(policy: &mut Policy, patterns: &[String]) -> Result<(), Error> {
-    policy.extra_tokens.patterns =
-        patterns.iter().map(|p| crate::policy::ExtraTokens::compile(p)).collect::<Result<_, _>>()?;
+    // A loop rather than `collect::<Result<..>>`, which costs a `GenericShunt` instance in the wasm.
+    let mut compiled = Vec::with_capacity(patterns.len());
+    for pattern in patterns {
+        compiled.push(crate::policy::ExtraTokens::compile(pattern)?);
+    }
+    policy.extra_tokens.patterns = compiled;
     Ok(())
 }
 
@@ -157,7 +164,11 @@ fn string<'v>(key: &str, value: &'v Value) -> Result<&'v str, Error> {
 }
 
 fn strings(key: &str, value: &Value) -> Result<Vec<String>, Error> {
-    array(key, value)?.iter().map(|v| string(key, v).map(str::to_owned)).collect()
+    let mut strings = Vec::new();
+    for v in array(key, value)? {
+        strings.push(string(key, v)?.to_owned());
+    }
+    Ok(strings)
 }
 
 fn boolean(key: &str, value: &Value) -> Result<bool, Error> {
