@@ -1684,6 +1684,30 @@ def suite_grant_default():
                policy={"extra_tokens": ["urn:example:read"]})
     grant_case(s, "openid", AC, error="policy.unknown_preset", source="FORMAT.md Policy documents",
                policy="nope")
+    # The pattern dialect (README "Operator token patterns"): expected answers from its documented
+    # meaning, a subset of the Rust regex crate's syntax matched against the whole token.
+    P = X + "; README Operator token patterns"
+    grant_case(s, "urn:example:read urn:example:write:42 urn:example:read:1234 urn:example:delete", AC,
+               granted(scope="urn:example:read urn:example:write:42", device=None),
+               P + " (groups, alternation, \\d, a counted repetition {1,3} and ?)",
+               policy=extra_tokens_policy("default", patterns=["urn:example:(read|write)(:\\d{1,3})?"]))
+    grant_case(s, "x] xa x- xb", AC, granted(scope="x- x] xa", device=None),
+               P + " (a class with ] first and - last as literals)",
+               policy=extra_tokens_policy("default", patterns=["x[]a-]"]))
+    grant_case(s, "abc a:b", AC, granted(scope="abc", device=None), P + " (a negated class)",
+               policy=extra_tokens_policy("default", patterns=["[^:]+"]))
+    grant_case(s, "ababc abbc c", AC, granted(scope="ababc c", device=None),
+               P + " (a repeated group; the empty repetition)",
+               policy=extra_tokens_policy("default", patterns=["(?:a|ab)*c"]))
+    grant_case(s, "urn:example:a", AC, granted(scope="urn:example:a", device=None),
+               P + " (a lazy quantifier still matches the whole token; anchors are allowed)",
+               policy=extra_tokens_policy("default", patterns=["^urn:example:.*?$"]))
+    for pattern, why in [("\\bopenid", "\\b is refused"), ("(?i)openid", "flags are refused"),
+                         ("a**", "a quantifier after a quantifier is refused"),
+                         ("[[:alpha:]]", "ASCII class names are refused"),
+                         ("a{101}", "a repetition count above 100 is refused")]:
+        grant_case(s, "openid", AC, error="policy.invalid", source=P + " (" + why + ")",
+                   policy=extra_tokens_policy("default", patterns=[pattern]))
     return s
 
 
