@@ -6,8 +6,9 @@ The tsv is a copy of the stable spec's operation list (matrix-spec d0ba2aae, v1.
 
 Besides the catalogue itself it writes the path-matching trie (`ROUTES`, see
 core/src/endpoint/matching.rs): one node per distinct template prefix, split on `/`, with its
-literal children sorted by length, then bytes (the matcher binary-searches them, and
-most comparisons are settled by the length alone), its `{param}` child,
+literal children sorted by length, then bytes, each with its first eight bytes as a number (the
+matcher binary-searches them on length and that number, and only pieces longer than eight
+bytes ever compare more), its `{param}` child,
 and the catalogue entries whose template ends there. Everything is static data, so matching
 builds nothing at run time. The generator also checks the properties the matcher relies on and
 refuses to write a catalogue that breaks them:
@@ -40,6 +41,12 @@ ENTRY_DEPTH = 4  # pieces in an entry point's prefix, the leading empty one incl
 
 def rust_str(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def key(literal):
+    """matching::key: the first 8 bytes, big-endian, zero-padded (so that for pieces of one length,
+    keys order like the bytes)."""
+    return int.from_bytes(literal.encode()[:8].ljust(8, b"\0"), "big")
 
 
 def param_name(segment):
@@ -141,7 +148,12 @@ def emit_trie(rows):
     entries.sort(key=lambda e: (-size(e[1]), e[0]))
     v3 = [n for prefix, n in entries if prefix == "/_matrix/client/v3/"]
     assert len(v3) == 1, "the r0 alias needs /_matrix/client/v3/ as an entry point"
+    longest = max(len(r["path"].split("/")) for r in rows)
     out = [
+        "",
+        "/// The most `/`-separated pieces of any template (the leading empty one included): the",
+        "/// depth of the trie, so the most branch points a walk can pass.",
+        f"pub(super) const MAX_SEGMENTS: usize = {longest};",
         "",
         "/// The root of the path-matching trie: templates split on `/` (the first piece of a path that",
         "/// starts with `/` is empty), literal children sorted by length, then bytes.",
@@ -158,7 +170,10 @@ def emit_trie(rows):
         f"pub(super) static CLIENT_V3: &Node = &N{ids[id(v3[0])]};",
     ]
     for n in nodes:
-        lits = ", ".join(f"({rust_str(k)}, &N{ids[id(v)]})" for k, v in sorted(n.literals.items(), key=lambda kv: (len(kv[0]), kv[0].encode())))
+        lits = ", ".join(
+            f"(0x{key(k):016x}, {rust_str(k)}, &N{ids[id(v)]})"
+            for k, v in sorted(n.literals.items(), key=lambda kv: (len(kv[0]), kv[0].encode()))
+        )
         param = f"Some(({rust_str(n.param[0])}, &N{ids[id(n.param[1])]}))" if n.param else "None"
         ends = ", ".join(str(e) for e in n.endpoints)
         out += [

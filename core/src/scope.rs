@@ -269,7 +269,7 @@ impl<'a> TokenKind<'a> {
     /// Dispatches on the first byte, then on the shared `urn:matrix:` prefix and the namespace
     /// infix, so that most tokens are settled by one or two short comparisons. Inlined: on the
     /// per-request parse, returning the kind through memory cost more than classifying it.
-    #[inline]
+    #[inline(always)]
     pub fn of(token: &'a str) -> Self {
         match token.as_bytes().first() {
             Some(b'o') if token == OPENID => Self::OpenId,
@@ -288,6 +288,7 @@ impl<'a> TokenKind<'a> {
     }
 
     /// Classifies what follows `urn:matrix:`.
+    #[inline(always)]
     fn of_matrix(rest: &'a str) -> Self {
         let (ns, rest) = if let Some(rest) = rest.strip_prefix(STABLE_INFIX) {
             (Namespace::Stable, rest)
@@ -353,6 +354,8 @@ impl<'a> ScopeRef<'a> {
     /// [`Self::parse`], collecting the distinct tokens into a [`TokenSet`] in the same pass.
     ///
     /// Allocates nothing unless the scope has more than [`TOKEN_SET_INLINE`] distinct tokens.
+    /// Inlined, so that the set is built where the caller keeps it rather than moved there.
+    #[inline]
     pub fn parse_with_set(text: &'a str, rules: &ScopeRules) -> Result<(Self, TokenSet<'a>), Error> {
         let mut set = TokenSet::new();
         let scope = Self::parse_each(text, rules, |token| set.push(token))?;
@@ -597,13 +600,15 @@ fn check_device_id(id: &str, rules: &DeviceRules) -> Result<(), DeviceIdError> {
 }
 
 /// How many distinct tokens a [`TokenSet`] holds without allocating.
-pub const TOKEN_SET_INLINE: usize = 8;
+pub const TOKEN_SET_INLINE: usize = 6;
 
 /// The distinct tokens of a validated scope, in canonical (byte) order, borrowed from the
 /// scope string.
 ///
 /// Up to [`TOKEN_SET_INLINE`] distinct tokens are held inline, so a login or introspected scope
-/// allocates nothing; a larger scope moves its tokens to one heap vector. Membership is a binary
+/// (MAS's has six: `openid`, `email`, and the API and device tokens in both namespaces)
+/// allocates nothing; a larger scope moves its tokens to one heap vector. The whole is 128
+/// bytes, which the compiler moves without a `memcpy` call. Membership is a binary
 /// search, iteration is in canonical order, and [`fmt::Display`] writes the canonical string
 /// without building it. Built by [`ScopeRef::parse_with_set`] (in the parsing pass) or
 /// [`ScopeRef::token_set`] (from a parsed scope).
@@ -611,7 +616,7 @@ pub const TOKEN_SET_INLINE: usize = 8;
 pub struct TokenSet<'a> {
     /// The tokens while they fit (the first `len` slots).
     inline: [&'a str; TOKEN_SET_INLINE],
-    len: usize,
+    len: u8,
     /// All the tokens once they do not fit inline (then `len` is 0).
     heap: Vec<&'a str>,
     /// Whether the tokens are in strictly increasing order (while building; always at rest).
@@ -627,48 +632,54 @@ impl<'a> TokenSet<'a> {
     /// Adds a token while building. Tokens usually arrive in canonical order already (or nearly),
     /// so each costs one comparison with the last; the rest are sorted once, in [`Self::finish`].
     fn push(&mut self, token: &'a str) {
-        if self.heap.is_empty() && self.len == TOKEN_SET_INLINE {
+        if self.heap.is_empty() && usize::from(self.len) == TOKEN_SET_INLINE {
             // Full: drop repeats first, and move to the heap only if that frees nothing.
             self.finish();
-            if self.len == TOKEN_SET_INLINE {
+            if usize::from(self.len) == TOKEN_SET_INLINE {
                 self.heap = Vec::with_capacity(2 * TOKEN_SET_INLINE);
                 self.heap.extend_from_slice(&self.inline);
                 self.len = 0;
             }
         }
-        match self.as_slice().last().map(|last| token.cmp(last)) {
+        match self.as_slice().last().map(|last| token_order(token, last)) {
             Some(std::cmp::Ordering::Equal) => return,
             Some(std::cmp::Ordering::Less) => self.sorted = false,
             _ => {}
         }
         if !self.heap.is_empty() {
             self.heap.push(token);
-        } else if let Some(slot) = self.inline.get_mut(self.len) {
+        } else if let Some(slot) = self.inline.get_mut(usize::from(self.len)) {
             *slot = token;
             self.len += 1;
         }
     }
 
     /// Sorts and drops repeats, if the tokens did not arrive in order.
+    #[inline]
     fn finish(&mut self) {
-        if self.sorted {
-            return;
+        if !self.sorted {
+            self.sort();
         }
+    }
+
+    /// The work of [`Self::finish`].
+    fn sort(&mut self) {
         self.sorted = true;
         if !self.heap.is_empty() {
             sort_distinct(&mut self.heap);
             return;
         }
-        let Some(tokens) = self.inline.get_mut(..self.len) else { return };
+        let Some(tokens) = self.inline.get_mut(..usize::from(self.len)) else { return };
         tokens.sort_unstable();
         let mut kept = 0;
         for at in 0..tokens.len() {
             let Some(&token) = tokens.get(at) else { break };
-            if kept == 0 || tokens.get(kept - 1) != Some(&token) {
-                if let Some(slot) = tokens.get_mut(kept) {
+            let at_kept = usize::from(kept);
+            if kept == 0 || tokens.get(at_kept - 1) != Some(&token) {
+                if let Some(slot) = tokens.get_mut(at_kept) {
                     *slot = token;
                 }
-                kept += 1;
+                kept += 1u8;
             }
         }
         self.len = kept;
@@ -676,7 +687,7 @@ impl<'a> TokenSet<'a> {
 
     /// The tokens, distinct, in canonical order.
     pub fn as_slice(&self) -> &[&'a str] {
-        if self.heap.is_empty() { self.inline.get(..self.len).unwrap_or_default() } else { &self.heap }
+        if self.heap.is_empty() { self.inline.get(..usize::from(self.len)).unwrap_or_default() } else { &self.heap }
     }
 
     /// The tokens, distinct, in canonical order.
@@ -719,6 +730,16 @@ impl<'a> TokenSet<'a> {
     /// The owned scope with the same tokens.
     pub fn to_scope(&self) -> Scope {
         Scope { tokens: self.iter().map(str::to_owned).collect() }
+    }
+}
+
+/// Byte order of two tokens, settled by the first bytes when they differ (as between `openid`
+/// and `urn:...`) without calling `memcmp`.
+#[inline(always)]
+fn token_order(a: &str, b: &str) -> std::cmp::Ordering {
+    match a.as_bytes().first().cmp(&b.as_bytes().first()) {
+        std::cmp::Ordering::Equal => a.cmp(b),
+        order => order,
     }
 }
 

@@ -1649,6 +1649,10 @@ pub static ENDPOINTS: &[Endpoint] = &[
     },
 ];
 
+/// The most `/`-separated pieces of any template (the leading empty one included): the
+/// depth of the trie, so the most branch points a walk can pass.
+pub(super) const MAX_SEGMENTS: usize = 10;
+
 /// The root of the path-matching trie: templates split on `/` (the first piece of a path that
 /// starts with `/` is empty), literal children sorted by length, then bytes.
 pub(super) static ROUTES: &Node = &N0;
@@ -1663,44 +1667,76 @@ pub(super) static ENTRIES: [(&str, &Node); 4] = [
 
 /// The node of `/_matrix/client/v3/`, where the pieces after `/_matrix/client/r0/` are matched.
 pub(super) static CLIENT_V3: &Node = &N46;
-static N0: Node = Node { literals: &[("", &N1)], param: None, endpoints: &[] };
-static N1: Node = Node { literals: &[("_matrix", &N7), (".well-known", &N2)], param: None, endpoints: &[] };
-static N2: Node = Node { literals: &[("matrix", &N3)], param: None, endpoints: &[] };
-static N3: Node =
-    Node { literals: &[("client", &N4), ("support", &N6), ("policy_server", &N5)], param: None, endpoints: &[] };
-static N4: Node = Node { literals: &[], param: None, endpoints: &[0] };
-static N5: Node = Node { literals: &[], param: None, endpoints: &[1] };
-static N6: Node = Node { literals: &[], param: None, endpoints: &[2] };
-static N7: Node = Node { literals: &[("media", &N206), ("client", &N8)], param: None, endpoints: &[] };
-static N8: Node = Node { literals: &[("v1", &N9), ("v3", &N46), ("versions", &N205)], param: None, endpoints: &[] };
-static N9: Node = Node {
+static N0: Node = Node { literals: &[(0x0000000000000000, "", &N1)], param: None, endpoints: &[] };
+static N1: Node = Node {
+    literals: &[(0x5f6d617472697800, "_matrix", &N7), (0x2e77656c6c2d6b6e, ".well-known", &N2)],
+    param: None,
+    endpoints: &[],
+};
+static N2: Node = Node { literals: &[(0x6d61747269780000, "matrix", &N3)], param: None, endpoints: &[] };
+static N3: Node = Node {
     literals: &[
-        ("admin", &N10),
-        ("login", &N19),
-        ("media", &N21),
-        ("rooms", &N37),
-        ("register", &N32),
-        ("appservice", &N15),
-        ("mutual_rooms", &N31),
-        ("room_summary", &N35),
-        ("auth_metadata", &N18),
+        (0x636c69656e740000, "client", &N4),
+        (0x737570706f727400, "support", &N6),
+        (0x706f6c6963795f73, "policy_server", &N5),
     ],
     param: None,
     endpoints: &[],
 };
-static N10: Node = Node { literals: &[("lock", &N11), ("suspend", &N13)], param: None, endpoints: &[] };
+static N4: Node = Node { literals: &[], param: None, endpoints: &[0] };
+static N5: Node = Node { literals: &[], param: None, endpoints: &[1] };
+static N6: Node = Node { literals: &[], param: None, endpoints: &[2] };
+static N7: Node = Node {
+    literals: &[(0x6d65646961000000, "media", &N206), (0x636c69656e740000, "client", &N8)],
+    param: None,
+    endpoints: &[],
+};
+static N8: Node = Node {
+    literals: &[
+        (0x7631000000000000, "v1", &N9),
+        (0x7633000000000000, "v3", &N46),
+        (0x76657273696f6e73, "versions", &N205),
+    ],
+    param: None,
+    endpoints: &[],
+};
+static N9: Node = Node {
+    literals: &[
+        (0x61646d696e000000, "admin", &N10),
+        (0x6c6f67696e000000, "login", &N19),
+        (0x6d65646961000000, "media", &N21),
+        (0x726f6f6d73000000, "rooms", &N37),
+        (0x7265676973746572, "register", &N32),
+        (0x6170707365727669, "appservice", &N15),
+        (0x6d757475616c5f72, "mutual_rooms", &N31),
+        (0x726f6f6d5f73756d, "room_summary", &N35),
+        (0x617574685f6d6574, "auth_metadata", &N18),
+    ],
+    param: None,
+    endpoints: &[],
+};
+static N10: Node = Node {
+    literals: &[(0x6c6f636b00000000, "lock", &N11), (0x73757370656e6400, "suspend", &N13)],
+    param: None,
+    endpoints: &[],
+};
 static N11: Node = Node { literals: &[], param: Some(("userId", &N12)), endpoints: &[] };
 static N12: Node = Node { literals: &[], param: None, endpoints: &[3, 4] };
 static N13: Node = Node { literals: &[], param: Some(("userId", &N14)), endpoints: &[] };
 static N14: Node = Node { literals: &[], param: None, endpoints: &[5, 6] };
 static N15: Node = Node { literals: &[], param: Some(("appserviceId", &N16)), endpoints: &[] };
-static N16: Node = Node { literals: &[("ping", &N17)], param: None, endpoints: &[] };
+static N16: Node = Node { literals: &[(0x70696e6700000000, "ping", &N17)], param: None, endpoints: &[] };
 static N17: Node = Node { literals: &[], param: None, endpoints: &[7] };
 static N18: Node = Node { literals: &[], param: None, endpoints: &[8] };
-static N19: Node = Node { literals: &[("get_token", &N20)], param: None, endpoints: &[] };
+static N19: Node = Node { literals: &[(0x6765745f746f6b65, "get_token", &N20)], param: None, endpoints: &[] };
 static N20: Node = Node { literals: &[], param: None, endpoints: &[9] };
 static N21: Node = Node {
-    literals: &[("config", &N22), ("download", &N23), ("thumbnail", &N28), ("preview_url", &N27)],
+    literals: &[
+        (0x636f6e6669670000, "config", &N22),
+        (0x646f776e6c6f6164, "download", &N23),
+        (0x7468756d626e6169, "thumbnail", &N28),
+        (0x707265766965775f, "preview_url", &N27),
+    ],
     param: None,
     endpoints: &[],
 };
@@ -1714,14 +1750,20 @@ static N28: Node = Node { literals: &[], param: Some(("serverName", &N29)), endp
 static N29: Node = Node { literals: &[], param: Some(("mediaId", &N30)), endpoints: &[] };
 static N30: Node = Node { literals: &[], param: None, endpoints: &[14] };
 static N31: Node = Node { literals: &[], param: None, endpoints: &[15] };
-static N32: Node = Node { literals: &[("m.login.registration_token", &N33)], param: None, endpoints: &[] };
-static N33: Node = Node { literals: &[("validity", &N34)], param: None, endpoints: &[] };
+static N32: Node =
+    Node { literals: &[(0x6d2e6c6f67696e2e, "m.login.registration_token", &N33)], param: None, endpoints: &[] };
+static N33: Node = Node { literals: &[(0x76616c6964697479, "validity", &N34)], param: None, endpoints: &[] };
 static N34: Node = Node { literals: &[], param: None, endpoints: &[16] };
 static N35: Node = Node { literals: &[], param: Some(("roomIdOrAlias", &N36)), endpoints: &[] };
 static N36: Node = Node { literals: &[], param: None, endpoints: &[17] };
 static N37: Node = Node { literals: &[], param: Some(("roomId", &N38)), endpoints: &[] };
 static N38: Node = Node {
-    literals: &[("threads", &N44), ("hierarchy", &N39), ("relations", &N40), ("timestamp_to_event", &N45)],
+    literals: &[
+        (0x7468726561647300, "threads", &N44),
+        (0x6869657261726368, "hierarchy", &N39),
+        (0x72656c6174696f6e, "relations", &N40),
+        (0x74696d657374616d, "timestamp_to_event", &N45),
+    ],
     param: None,
     endpoints: &[],
 };
@@ -1734,69 +1776,85 @@ static N44: Node = Node { literals: &[], param: None, endpoints: &[22] };
 static N45: Node = Node { literals: &[], param: None, endpoints: &[23] };
 static N46: Node = Node {
     literals: &[
-        ("join", &N84),
-        ("keys", &N87),
-        ("sync", &N175),
-        ("user", &N184),
-        ("voip", &N203),
-        ("admin", &N64),
-        ("knock", &N96),
-        ("login", &N98),
-        ("rooms", &N135),
-        ("users", &N200),
-        ("events", &N81),
-        ("logout", &N102),
-        ("search", &N171),
-        ("account", &N47),
-        ("devices", &N70),
-        ("profile", &N108),
-        ("pushers", &N112),
-        ("refresh", &N122),
-        ("presence", &N105),
-        ("register", &N123),
-        ("directory", &N72),
-        ("pushrules", &N114),
-        ("room_keys", &N129),
-        ("createRoom", &N68),
-        ("thirdparty", &N176),
-        ("initialSync", &N83),
-        ("publicRooms", &N111),
-        ("capabilities", &N67),
-        ("joined_rooms", &N86),
-        ("sendToDevice", &N172),
-        ("notifications", &N104),
-        ("delete_devices", &N69),
-        ("user_directory", &N198),
+        (0x6a6f696e00000000, "join", &N84),
+        (0x6b65797300000000, "keys", &N87),
+        (0x73796e6300000000, "sync", &N175),
+        (0x7573657200000000, "user", &N184),
+        (0x766f697000000000, "voip", &N203),
+        (0x61646d696e000000, "admin", &N64),
+        (0x6b6e6f636b000000, "knock", &N96),
+        (0x6c6f67696e000000, "login", &N98),
+        (0x726f6f6d73000000, "rooms", &N135),
+        (0x7573657273000000, "users", &N200),
+        (0x6576656e74730000, "events", &N81),
+        (0x6c6f676f75740000, "logout", &N102),
+        (0x7365617263680000, "search", &N171),
+        (0x6163636f756e7400, "account", &N47),
+        (0x6465766963657300, "devices", &N70),
+        (0x70726f66696c6500, "profile", &N108),
+        (0x7075736865727300, "pushers", &N112),
+        (0x7265667265736800, "refresh", &N122),
+        (0x70726573656e6365, "presence", &N105),
+        (0x7265676973746572, "register", &N123),
+        (0x6469726563746f72, "directory", &N72),
+        (0x7075736872756c65, "pushrules", &N114),
+        (0x726f6f6d5f6b6579, "room_keys", &N129),
+        (0x637265617465526f, "createRoom", &N68),
+        (0x7468697264706172, "thirdparty", &N176),
+        (0x696e697469616c53, "initialSync", &N83),
+        (0x7075626c6963526f, "publicRooms", &N111),
+        (0x6361706162696c69, "capabilities", &N67),
+        (0x6a6f696e65645f72, "joined_rooms", &N86),
+        (0x73656e64546f4465, "sendToDevice", &N172),
+        (0x6e6f746966696361, "notifications", &N104),
+        (0x64656c6574655f64, "delete_devices", &N69),
+        (0x757365725f646972, "user_directory", &N198),
     ],
     param: None,
     endpoints: &[],
 };
 static N47: Node = Node {
-    literals: &[("3pid", &N48), ("whoami", &N63), ("password", &N58), ("deactivate", &N57)],
+    literals: &[
+        (0x3370696400000000, "3pid", &N48),
+        (0x77686f616d690000, "whoami", &N63),
+        (0x70617373776f7264, "password", &N58),
+        (0x6465616374697661, "deactivate", &N57),
+    ],
     param: None,
     endpoints: &[],
 };
 static N48: Node = Node {
-    literals: &[("add", &N49), ("bind", &N50), ("email", &N52), ("delete", &N51), ("msisdn", &N54), ("unbind", &N56)],
+    literals: &[
+        (0x6164640000000000, "add", &N49),
+        (0x62696e6400000000, "bind", &N50),
+        (0x656d61696c000000, "email", &N52),
+        (0x64656c6574650000, "delete", &N51),
+        (0x6d736973646e0000, "msisdn", &N54),
+        (0x756e62696e640000, "unbind", &N56),
+    ],
     param: None,
     endpoints: &[24, 25],
 };
 static N49: Node = Node { literals: &[], param: None, endpoints: &[26] };
 static N50: Node = Node { literals: &[], param: None, endpoints: &[27] };
 static N51: Node = Node { literals: &[], param: None, endpoints: &[28] };
-static N52: Node = Node { literals: &[("requestToken", &N53)], param: None, endpoints: &[] };
+static N52: Node = Node { literals: &[(0x7265717565737454, "requestToken", &N53)], param: None, endpoints: &[] };
 static N53: Node = Node { literals: &[], param: None, endpoints: &[29] };
-static N54: Node = Node { literals: &[("requestToken", &N55)], param: None, endpoints: &[] };
+static N54: Node = Node { literals: &[(0x7265717565737454, "requestToken", &N55)], param: None, endpoints: &[] };
 static N55: Node = Node { literals: &[], param: None, endpoints: &[30] };
 static N56: Node = Node { literals: &[], param: None, endpoints: &[31] };
 static N57: Node = Node { literals: &[], param: None, endpoints: &[32] };
-static N58: Node = Node { literals: &[("email", &N59), ("msisdn", &N61)], param: None, endpoints: &[33] };
-static N59: Node = Node { literals: &[("requestToken", &N60)], param: None, endpoints: &[] };
+static N58: Node = Node {
+    literals: &[(0x656d61696c000000, "email", &N59), (0x6d736973646e0000, "msisdn", &N61)],
+    param: None,
+    endpoints: &[33],
+};
+static N59: Node = Node { literals: &[(0x7265717565737454, "requestToken", &N60)], param: None, endpoints: &[] };
 static N60: Node = Node { literals: &[], param: None, endpoints: &[34] };
-static N61: Node = Node { literals: &[("requestToken", &N62)], param: None, endpoints: &[] };
+static N61: Node = Node { literals: &[(0x7265717565737454, "requestToken", &N62)], param: None, endpoints: &[] };
 static N62: Node = Node { literals: &[], param: None, endpoints: &[35] };
 static N63: Node = Node { literals: &[], param: None, endpoints: &[36] };
-static N64: Node = Node { literals: &[("whois", &N65)], param: None, endpoints: &[] };
+static N64: Node = Node { literals: &[(0x77686f6973000000, "whois", &N65)], param: None, endpoints: &[] };
 static N65: Node = Node { literals: &[], param: Some(("userId", &N66)), endpoints: &[] };
 static N66: Node = Node { literals: &[], param: None, endpoints: &[37] };
 static N67: Node = Node { literals: &[], param: None, endpoints: &[38] };
@@ -1804,8 +1862,16 @@ static N68: Node = Node { literals: &[], param: None, endpoints: &[39] };
 static N69: Node = Node { literals: &[], param: None, endpoints: &[40] };
 static N70: Node = Node { literals: &[], param: Some(("deviceId", &N71)), endpoints: &[41] };
 static N71: Node = Node { literals: &[], param: None, endpoints: &[42, 43, 44] };
-static N72: Node = Node { literals: &[("list", &N73), ("room", &N79)], param: None, endpoints: &[] };
-static N73: Node = Node { literals: &[("room", &N77), ("appservice", &N74)], param: None, endpoints: &[] };
+static N72: Node = Node {
+    literals: &[(0x6c69737400000000, "list", &N73), (0x726f6f6d00000000, "room", &N79)],
+    param: None,
+    endpoints: &[],
+};
+static N73: Node = Node {
+    literals: &[(0x726f6f6d00000000, "room", &N77), (0x6170707365727669, "appservice", &N74)],
+    param: None,
+    endpoints: &[],
+};
 static N74: Node = Node { literals: &[], param: Some(("networkId", &N75)), endpoints: &[] };
 static N75: Node = Node { literals: &[], param: Some(("roomId", &N76)), endpoints: &[] };
 static N76: Node = Node { literals: &[], param: None, endpoints: &[45] };
@@ -1821,59 +1887,78 @@ static N85: Node = Node { literals: &[], param: None, endpoints: &[54] };
 static N86: Node = Node { literals: &[], param: None, endpoints: &[55] };
 static N87: Node = Node {
     literals: &[
-        ("claim", &N89),
-        ("query", &N92),
-        ("upload", &N95),
-        ("changes", &N88),
-        ("signatures", &N93),
-        ("device_signing", &N90),
+        (0x636c61696d000000, "claim", &N89),
+        (0x7175657279000000, "query", &N92),
+        (0x75706c6f61640000, "upload", &N95),
+        (0x6368616e67657300, "changes", &N88),
+        (0x7369676e61747572, "signatures", &N93),
+        (0x6465766963655f73, "device_signing", &N90),
     ],
     param: None,
     endpoints: &[],
 };
 static N88: Node = Node { literals: &[], param: None, endpoints: &[56] };
 static N89: Node = Node { literals: &[], param: None, endpoints: &[57] };
-static N90: Node = Node { literals: &[("upload", &N91)], param: None, endpoints: &[] };
+static N90: Node = Node { literals: &[(0x75706c6f61640000, "upload", &N91)], param: None, endpoints: &[] };
 static N91: Node = Node { literals: &[], param: None, endpoints: &[58] };
 static N92: Node = Node { literals: &[], param: None, endpoints: &[59] };
-static N93: Node = Node { literals: &[("upload", &N94)], param: None, endpoints: &[] };
+static N93: Node = Node { literals: &[(0x75706c6f61640000, "upload", &N94)], param: None, endpoints: &[] };
 static N94: Node = Node { literals: &[], param: None, endpoints: &[60] };
 static N95: Node = Node { literals: &[], param: None, endpoints: &[61] };
 static N96: Node = Node { literals: &[], param: Some(("roomIdOrAlias", &N97)), endpoints: &[] };
 static N97: Node = Node { literals: &[], param: None, endpoints: &[62] };
-static N98: Node = Node { literals: &[("sso", &N99)], param: None, endpoints: &[63, 64] };
-static N99: Node = Node { literals: &[("redirect", &N100)], param: None, endpoints: &[] };
+static N98: Node = Node { literals: &[(0x73736f0000000000, "sso", &N99)], param: None, endpoints: &[63, 64] };
+static N99: Node = Node { literals: &[(0x7265646972656374, "redirect", &N100)], param: None, endpoints: &[] };
 static N100: Node = Node { literals: &[], param: Some(("idpId", &N101)), endpoints: &[65] };
 static N101: Node = Node { literals: &[], param: None, endpoints: &[66] };
-static N102: Node = Node { literals: &[("all", &N103)], param: None, endpoints: &[67] };
+static N102: Node = Node { literals: &[(0x616c6c0000000000, "all", &N103)], param: None, endpoints: &[67] };
 static N103: Node = Node { literals: &[], param: None, endpoints: &[68] };
 static N104: Node = Node { literals: &[], param: None, endpoints: &[69] };
 static N105: Node = Node { literals: &[], param: Some(("userId", &N106)), endpoints: &[] };
-static N106: Node = Node { literals: &[("status", &N107)], param: None, endpoints: &[] };
+static N106: Node = Node { literals: &[(0x7374617475730000, "status", &N107)], param: None, endpoints: &[] };
 static N107: Node = Node { literals: &[], param: None, endpoints: &[70, 71] };
 static N108: Node = Node { literals: &[], param: Some(("userId", &N109)), endpoints: &[] };
 static N109: Node = Node { literals: &[], param: Some(("keyName", &N110)), endpoints: &[72] };
 static N110: Node = Node { literals: &[], param: None, endpoints: &[73, 74, 75] };
 static N111: Node = Node { literals: &[], param: None, endpoints: &[76, 77] };
-static N112: Node = Node { literals: &[("set", &N113)], param: None, endpoints: &[78] };
+static N112: Node = Node { literals: &[(0x7365740000000000, "set", &N113)], param: None, endpoints: &[78] };
 static N113: Node = Node { literals: &[], param: None, endpoints: &[79] };
-static N114: Node = Node { literals: &[("", &N115), ("global", &N116)], param: None, endpoints: &[] };
+static N114: Node = Node {
+    literals: &[(0x0000000000000000, "", &N115), (0x676c6f62616c0000, "global", &N116)],
+    param: None,
+    endpoints: &[],
+};
 static N115: Node = Node { literals: &[], param: None, endpoints: &[80] };
-static N116: Node = Node { literals: &[("", &N117)], param: Some(("kind", &N118)), endpoints: &[] };
+static N116: Node = Node { literals: &[(0x0000000000000000, "", &N117)], param: Some(("kind", &N118)), endpoints: &[] };
 static N117: Node = Node { literals: &[], param: None, endpoints: &[81] };
 static N118: Node = Node { literals: &[], param: Some(("ruleId", &N119)), endpoints: &[] };
-static N119: Node = Node { literals: &[("actions", &N120), ("enabled", &N121)], param: None, endpoints: &[82, 83, 84] };
+static N119: Node = Node {
+    literals: &[(0x616374696f6e7300, "actions", &N120), (0x656e61626c656400, "enabled", &N121)],
+    param: None,
+    endpoints: &[82, 83, 84],
+};
 static N120: Node = Node { literals: &[], param: None, endpoints: &[85, 86] };
 static N121: Node = Node { literals: &[], param: None, endpoints: &[87, 88] };
 static N122: Node = Node { literals: &[], param: None, endpoints: &[89] };
-static N123: Node =
-    Node { literals: &[("email", &N125), ("msisdn", &N127), ("available", &N124)], param: None, endpoints: &[90] };
+static N123: Node = Node {
+    literals: &[
+        (0x656d61696c000000, "email", &N125),
+        (0x6d736973646e0000, "msisdn", &N127),
+        (0x617661696c61626c, "available", &N124),
+    ],
+    param: None,
+    endpoints: &[90],
+};
 static N124: Node = Node { literals: &[], param: None, endpoints: &[91] };
-static N125: Node = Node { literals: &[("requestToken", &N126)], param: None, endpoints: &[] };
+static N125: Node = Node { literals: &[(0x7265717565737454, "requestToken", &N126)], param: None, endpoints: &[] };
 static N126: Node = Node { literals: &[], param: None, endpoints: &[92] };
-static N127: Node = Node { literals: &[("requestToken", &N128)], param: None, endpoints: &[] };
+static N127: Node = Node { literals: &[(0x7265717565737454, "requestToken", &N128)], param: None, endpoints: &[] };
 static N128: Node = Node { literals: &[], param: None, endpoints: &[93] };
-static N129: Node = Node { literals: &[("keys", &N130), ("version", &N133)], param: None, endpoints: &[] };
+static N129: Node = Node {
+    literals: &[(0x6b65797300000000, "keys", &N130), (0x76657273696f6e00, "version", &N133)],
+    param: None,
+    endpoints: &[],
+};
 static N130: Node = Node { literals: &[], param: Some(("roomId", &N131)), endpoints: &[94, 95, 96] };
 static N131: Node = Node { literals: &[], param: Some(("sessionId", &N132)), endpoints: &[97, 98, 99] };
 static N132: Node = Node { literals: &[], param: None, endpoints: &[100, 101, 102] };
@@ -1882,28 +1967,28 @@ static N134: Node = Node { literals: &[], param: None, endpoints: &[105, 106, 10
 static N135: Node = Node { literals: &[], param: Some(("roomId", &N136)), endpoints: &[] };
 static N136: Node = Node {
     literals: &[
-        ("ban", &N138),
-        ("join", &N146),
-        ("kick", &N148),
-        ("send", &N161),
-        ("event", &N141),
-        ("leave", &N149),
-        ("state", &N164),
-        ("unban", &N169),
-        ("forget", &N143),
-        ("invite", &N145),
-        ("redact", &N156),
-        ("report", &N159),
-        ("typing", &N167),
-        ("aliases", &N137),
-        ("context", &N139),
-        ("members", &N150),
-        ("receipt", &N153),
-        ("upgrade", &N170),
-        ("messages", &N151),
-        ("initialSync", &N144),
-        ("read_markers", &N152),
-        ("joined_members", &N147),
+        (0x62616e0000000000, "ban", &N138),
+        (0x6a6f696e00000000, "join", &N146),
+        (0x6b69636b00000000, "kick", &N148),
+        (0x73656e6400000000, "send", &N161),
+        (0x6576656e74000000, "event", &N141),
+        (0x6c65617665000000, "leave", &N149),
+        (0x7374617465000000, "state", &N164),
+        (0x756e62616e000000, "unban", &N169),
+        (0x666f726765740000, "forget", &N143),
+        (0x696e766974650000, "invite", &N145),
+        (0x7265646163740000, "redact", &N156),
+        (0x7265706f72740000, "report", &N159),
+        (0x747970696e670000, "typing", &N167),
+        (0x616c696173657300, "aliases", &N137),
+        (0x636f6e7465787400, "context", &N139),
+        (0x6d656d6265727300, "members", &N150),
+        (0x7265636569707400, "receipt", &N153),
+        (0x7570677261646500, "upgrade", &N170),
+        (0x6d65737361676573, "messages", &N151),
+        (0x696e697469616c53, "initialSync", &N144),
+        (0x726561645f6d6172, "read_markers", &N152),
+        (0x6a6f696e65645f6d, "joined_members", &N147),
     ],
     param: None,
     endpoints: &[],
@@ -1948,7 +2033,12 @@ static N173: Node = Node { literals: &[], param: Some(("txnId", &N174)), endpoin
 static N174: Node = Node { literals: &[], param: None, endpoints: &[134] };
 static N175: Node = Node { literals: &[], param: None, endpoints: &[135] };
 static N176: Node = Node {
-    literals: &[("user", &N182), ("location", &N177), ("protocol", &N179), ("protocols", &N181)],
+    literals: &[
+        (0x7573657200000000, "user", &N182),
+        (0x6c6f636174696f6e, "location", &N177),
+        (0x70726f746f636f6c, "protocol", &N179),
+        (0x70726f746f636f6c, "protocols", &N181),
+    ],
     param: None,
     endpoints: &[],
 };
@@ -1961,7 +2051,12 @@ static N182: Node = Node { literals: &[], param: Some(("protocol", &N183)), endp
 static N183: Node = Node { literals: &[], param: None, endpoints: &[141] };
 static N184: Node = Node { literals: &[], param: Some(("userId", &N185)), endpoints: &[] };
 static N185: Node = Node {
-    literals: &[("rooms", &N192), ("filter", &N188), ("openid", &N190), ("account_data", &N186)],
+    literals: &[
+        (0x726f6f6d73000000, "rooms", &N192),
+        (0x66696c7465720000, "filter", &N188),
+        (0x6f70656e69640000, "openid", &N190),
+        (0x6163636f756e745f, "account_data", &N186),
+    ],
     param: None,
     endpoints: &[],
 };
@@ -1969,32 +2064,40 @@ static N186: Node = Node { literals: &[], param: Some(("type", &N187)), endpoint
 static N187: Node = Node { literals: &[], param: None, endpoints: &[142, 143] };
 static N188: Node = Node { literals: &[], param: Some(("filterId", &N189)), endpoints: &[144] };
 static N189: Node = Node { literals: &[], param: None, endpoints: &[145] };
-static N190: Node = Node { literals: &[("request_token", &N191)], param: None, endpoints: &[] };
+static N190: Node = Node { literals: &[(0x726571756573745f, "request_token", &N191)], param: None, endpoints: &[] };
 static N191: Node = Node { literals: &[], param: None, endpoints: &[146] };
 static N192: Node = Node { literals: &[], param: Some(("roomId", &N193)), endpoints: &[] };
-static N193: Node = Node { literals: &[("tags", &N196), ("account_data", &N194)], param: None, endpoints: &[] };
+static N193: Node = Node {
+    literals: &[(0x7461677300000000, "tags", &N196), (0x6163636f756e745f, "account_data", &N194)],
+    param: None,
+    endpoints: &[],
+};
 static N194: Node = Node { literals: &[], param: Some(("type", &N195)), endpoints: &[] };
 static N195: Node = Node { literals: &[], param: None, endpoints: &[147, 148] };
 static N196: Node = Node { literals: &[], param: Some(("tag", &N197)), endpoints: &[149] };
 static N197: Node = Node { literals: &[], param: None, endpoints: &[150, 151] };
-static N198: Node = Node { literals: &[("search", &N199)], param: None, endpoints: &[] };
+static N198: Node = Node { literals: &[(0x7365617263680000, "search", &N199)], param: None, endpoints: &[] };
 static N199: Node = Node { literals: &[], param: None, endpoints: &[152] };
 static N200: Node = Node { literals: &[], param: Some(("userId", &N201)), endpoints: &[] };
-static N201: Node = Node { literals: &[("report", &N202)], param: None, endpoints: &[] };
+static N201: Node = Node { literals: &[(0x7265706f72740000, "report", &N202)], param: None, endpoints: &[] };
 static N202: Node = Node { literals: &[], param: None, endpoints: &[153] };
-static N203: Node = Node { literals: &[("turnServer", &N204)], param: None, endpoints: &[] };
+static N203: Node = Node { literals: &[(0x7475726e53657276, "turnServer", &N204)], param: None, endpoints: &[] };
 static N204: Node = Node { literals: &[], param: None, endpoints: &[154] };
 static N205: Node = Node { literals: &[], param: None, endpoints: &[155] };
-static N206: Node = Node { literals: &[("v1", &N207), ("v3", &N209)], param: None, endpoints: &[] };
-static N207: Node = Node { literals: &[("create", &N208)], param: None, endpoints: &[] };
+static N206: Node = Node {
+    literals: &[(0x7631000000000000, "v1", &N207), (0x7633000000000000, "v3", &N209)],
+    param: None,
+    endpoints: &[],
+};
+static N207: Node = Node { literals: &[(0x6372656174650000, "create", &N208)], param: None, endpoints: &[] };
 static N208: Node = Node { literals: &[], param: None, endpoints: &[156] };
 static N209: Node = Node {
     literals: &[
-        ("config", &N210),
-        ("upload", &N219),
-        ("download", &N211),
-        ("thumbnail", &N216),
-        ("preview_url", &N215),
+        (0x636f6e6669670000, "config", &N210),
+        (0x75706c6f61640000, "upload", &N219),
+        (0x646f776e6c6f6164, "download", &N211),
+        (0x7468756d626e6169, "thumbnail", &N216),
+        (0x707265766965775f, "preview_url", &N215),
     ],
     param: None,
     endpoints: &[],

@@ -16,7 +16,8 @@
 //! `since_r0` entries may match. The pieces walk a trie that `core/gen/catalogue.py` generates as
 //! static data
 //! ([`ROUTES`]): each node holds its literal children ordered by length, then bytes (found by binary
-//! search, where the length alone settles most comparisons without reading the text), its
+//! search on the length and the first eight bytes read as one number, [`key`], which the split
+//! has in hand already: longer pieces compare their other bytes only on a tie), its
 //! `{param}` child, and the catalogue entries whose template ends there. A literal child is tried
 //! before the `{param}` child; a dead end backs off to the parameter (templates of other methods
 //! can share a prefix). The generator proves that no two templates of one method match a common
@@ -24,7 +25,7 @@
 //! The walk is as deep as the path has pieces, at most as deep as the trie, and each step costs
 //! one binary search over a few dozen short strings at most.
 
-use super::catalogue::{CLIENT_V3, ENTRIES, ROUTES};
+use super::catalogue::{CLIENT_V3, ENTRIES, MAX_SEGMENTS, ROUTES};
 use super::{ENDPOINTS, Endpoint, Method};
 
 /// The pre-v1.1 spelling of `/_matrix/client/v3/`.
@@ -39,8 +40,8 @@ const STATE_KEY: &str = "stateKey";
 /// A node of the generated path trie (see the module doc).
 #[derive(Debug)]
 pub(super) struct Node {
-    /// Literal next pieces, sorted by length, then bytes, and where each leads.
-    pub(super) literals: &'static [(&'static str, &'static Node)],
+    /// Literal next pieces with their [`key`], sorted by length, then bytes, and where each leads.
+    pub(super) literals: &'static [(u64, &'static str, &'static Node)],
     /// The `{param}` next piece, by name, and where it leads.
     pub(super) param: Option<(&'static str, &'static Node)>,
     /// Indices into [`ENDPOINTS`] of the templates that end here (one per method).
@@ -56,17 +57,31 @@ impl Node {
             .find(|e| e.method == method && (!r0 || e.since_r0))
     }
 
-    /// The child for the literal piece `piece`.
-    fn literal(&self, piece: &str) -> Option<&'static Node> {
+    /// The child for the literal piece `piece`, whose [`key`] is `key`.
+    fn literal(&self, piece: &str, key: u64) -> Option<&'static Node> {
         let at = self
             .literals
-            // Byte by byte rather than `str::cmp`: the pieces are a few bytes long, shorter
-            // than the cost of calling `memcmp`.
-            .binary_search_by(|(literal, _)| {
-                literal.len().cmp(&piece.len()).then_with(|| literal.bytes().cmp(piece.bytes()))
+            .binary_search_by(|(literal_key, literal, _)| {
+                if literal.len() != piece.len() {
+                    literal.len().cmp(&piece.len())
+                } else if *literal_key != key || piece.len() <= 8 {
+                    literal_key.cmp(&key)
+                } else {
+                    // Equal keys and lengths: only bytes past the eighth can differ.
+                    literal.as_bytes().get(8..).cmp(&piece.as_bytes().get(8..))
+                }
             })
             .ok()?;
-        self.literals.get(at).map(|(_, child)| *child)
+        self.literals.get(at).map(|(_, _, child)| *child)
+    }
+}
+
+/// The first eight bytes of `piece` as a big-endian number, zero-padded: for pieces of one length
+/// these numbers order like the bytes.
+fn key(piece: &[u8]) -> u64 {
+    match piece.first_chunk::<8>() {
+        Some(word) => u64::from_be_bytes(*word),
+        None => piece.iter().enumerate().fold(0, |key, (at, &b)| key | u64::from(b) << (56 - 8 * at)),
     }
 }
 
@@ -102,13 +117,16 @@ impl<'a> Lookup<'a> {
 /// The path parameters of a match: raw (percent-encoded) text, in template order, held inline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Params<'a> {
-    items: [(&'static str, &'a str); MAX_PARAMS],
+    /// The names, each borrowed from its place in the trie: a pointer rather than a `&str` keeps
+    /// the whole small enough to be copied without a `memcpy` call.
+    names: [&'static &'static str; MAX_PARAMS],
+    values: [&'a str; MAX_PARAMS],
     len: usize,
 }
 
 impl<'a> Params<'a> {
     /// No parameters.
-    pub const EMPTY: Self = Self { items: [("", ""); MAX_PARAMS], len: 0 };
+    pub const EMPTY: Self = Self { names: [&""; MAX_PARAMS], values: [""; MAX_PARAMS], len: 0 };
 
     /// The raw value of the parameter named `name` (as in the template, without braces).
     pub fn get(&self, name: &str) -> Option<&'a str> {
@@ -117,7 +135,7 @@ impl<'a> Params<'a> {
 
     /// The `(name, raw value)` pairs in template order.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &'a str)> + '_ {
-        self.items.iter().take(self.len).copied()
+        self.names.iter().zip(self.values).take(self.len).map(|(name, value)| (**name, value))
     }
 
     /// How many parameters were captured.
@@ -130,43 +148,41 @@ impl<'a> Params<'a> {
         self.len == 0
     }
 
-    fn push(&mut self, name: &'static str, value: &'a str) -> bool {
-        match self.items.get_mut(self.len) {
-            Some(slot) => {
-                *slot = (name, value);
+    fn push(&mut self, name: &'static &'static str, value: &'a str) -> bool {
+        match (self.names.get_mut(self.len), self.values.get_mut(self.len)) {
+            (Some(name_slot), Some(value_slot)) => {
+                *name_slot = name;
+                *value_slot = value;
                 self.len += 1;
                 true
             }
-            None => false,
+            _ => false,
         }
     }
 
-    /// Drops the last parameter (a dead end in the walk), leaving its slot as [`Self::EMPTY`]'s
-    /// so that equal captures compare equal.
-    fn pop(&mut self) {
-        if let Some(last) = self.len.checked_sub(1) {
-            if let Some(slot) = self.items.get_mut(last) {
-                *slot = ("", "");
+    /// Keeps the first `len` parameters (backing off a dead end in the walk), leaving the other
+    /// slots as [`Self::EMPTY`]'s so that equal captures compare equal.
+    fn truncate(&mut self, len: usize) {
+        while self.len > len {
+            self.len -= 1;
+            if let (Some(name), Some(value)) = (self.names.get_mut(self.len), self.values.get_mut(self.len)) {
+                *name = &"";
+                *value = "";
             }
-            self.len = last;
         }
     }
 }
 
 /// Finds the endpoint `method` and the raw `path` (without query string) name.
 pub fn lookup<'a>(method: &str, path: &'a str) -> Lookup<'a> {
-    if let Some((endpoint, params)) = Method::from_name(method).and_then(|method| find(method, path)) {
-        return Lookup::Known(endpoint, params);
+    if let Some(method) = Method::from_name(method) {
+        let (node, rest, r0) = start(path);
+        let mut params = Params::EMPTY;
+        if let Some(endpoint) = walk(node, Some(rest), method, r0, &mut params) {
+            return Lookup::Known(endpoint, params);
+        }
     }
     if path.starts_with(SYNAPSE_ADMIN) { Lookup::Admin } else { Lookup::Unknown }
-}
-
-/// The catalogue entry `method` and `path` name, with the path's parameters.
-fn find(method: Method, path: &str) -> Option<(&'static Endpoint, Params<'_>)> {
-    let (node, rest, r0) = start(path);
-    let mut params = Params::EMPTY;
-    let endpoint = walk(node, Some(rest), method, r0, &mut params)?;
-    Some((endpoint, params))
 }
 
 /// Where the walk starts: the node of an entry prefix of `path` and the rest of the path after
@@ -183,12 +199,13 @@ fn start(path: &str) -> (&'static Node, &str, bool) {
     }
 }
 
-/// Splits off the first piece of `pieces` (up to the first `/`), and the pieces after it, if
-/// there is a `/`.
-fn next_piece(pieces: &str) -> (&str, Option<&str>) {
+/// Splits off the first piece of `pieces` (up to the first `/`), with its [`key`], and the
+/// pieces after it, if there is a `/`.
+fn next_piece(pieces: &str) -> (&str, u64, Option<&str>) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let bytes = pieces.as_bytes();
+    let first = bytes.first_chunk::<8>().map(|word| u64::from_be_bytes(*word));
     let mut at = 0;
     // A word at a time: the bytes equal to `/` become zero, and the lowest flagged zero byte is
     // exact (the borrows that cause false flags only run upwards from a true one).
@@ -203,48 +220,102 @@ fn next_piece(pieces: &str) -> (&str, Option<&str>) {
         }
         at += 8;
     };
-    match slash {
+    let (piece, rest) = match slash {
         // `/` is ASCII, so both sides are on character boundaries.
         Some(at) => (pieces.get(..at).unwrap_or_default(), pieces.get(at + 1..)),
         None => (pieces, None),
-    }
+    };
+    // The first word, read already, is the key once the bytes past the piece are cleared.
+    let key = match first {
+        Some(first) if piece.len() >= 8 => first,
+        Some(first) => first & !(u64::MAX >> (8 * piece.len())),
+        None => key(piece.as_bytes()),
+    };
+    (piece, key, rest)
 }
 
+/// A place where the walk took a literal child and could still take the `{param}` child:
+/// the node, the piece, the pieces after it, and how many parameters were captured before it.
+type Branch<'a> = (&'static Node, &'a str, Option<&'a str>, usize);
+
 /// Walks the `/`-separated `pieces` (`None`: no piece left) down from `node`, literal child first,
-/// then the `{param}` child, capturing parameters into `params` (left as found when nothing
-/// matches below `node`).
+/// then the `{param}` child, capturing parameters into `params`.
+///
+/// A loop, not a recursion (the calls cost more than the steps): each literal step taken where a
+/// `{param}` child also exists is remembered, and a dead end resumes from the latest one with
+/// the parameter. The trie is [`MAX_SEGMENTS`] deep, so that many places are enough.
 fn walk<'a>(
-    node: &'static Node,
-    pieces: Option<&'a str>,
+    mut node: &'static Node,
+    mut pieces: Option<&'a str>,
     method: Method,
     r0: bool,
     params: &mut Params<'a>,
 ) -> Option<&'static Endpoint> {
-    let Some(pieces) = pieces else {
-        return node.endpoint(method, r0).or_else(|| {
-            // `.../{eventType}`: the state-key piece left out (it only ever ends a template).
-            let (name, child) = node.param.filter(|(name, _)| *name == STATE_KEY)?;
-            let found = child.endpoint(method, r0)?;
-            params.push(name, "").then_some(found)
-        });
-    };
-    let (piece, rest) = next_piece(pieces);
-    if let Some(found) = node.literal(piece).and_then(|child| walk(child, rest, method, r0, params)) {
-        return Some(found);
+    let mut branches: [Option<Branch<'a>>; MAX_SEGMENTS] = [None; MAX_SEGMENTS];
+    let mut taken = 0;
+    loop {
+        // Take the next step down, or fall through to back off.
+        match pieces {
+            None => {
+                if let Some(found) = node.endpoint(method, r0) {
+                    return Some(found);
+                }
+                // `.../{eventType}`: the state-key piece left out (it only ever ends a template).
+                if let Some((name, child)) = node.param.as_ref().filter(|(name, _)| *name == STATE_KEY) {
+                    if let Some(found) = child.endpoint(method, r0) {
+                        if params.push(name, "") {
+                            return Some(found);
+                        }
+                    }
+                }
+            }
+            Some(rest) => {
+                let (piece, key, rest) = next_piece(rest);
+                if let Some(child) = node.literal(piece, key) {
+                    if node.param.is_some() {
+                        if let Some(slot) = branches.get_mut(taken) {
+                            *slot = Some((node, piece, rest, params.len()));
+                            taken += 1;
+                        }
+                    }
+                    node = child;
+                    pieces = rest;
+                    continue;
+                }
+                if let Some(child) = take_param(node, piece, rest, params) {
+                    node = child;
+                    pieces = rest;
+                    continue;
+                }
+            }
+        }
+        // A dead end: resume at the latest literal step with its parameter instead.
+        loop {
+            taken = taken.checked_sub(1)?;
+            let (at, piece, rest, captured) = branches.get(taken).copied().flatten()?;
+            params.truncate(captured);
+            if let Some(child) = take_param(at, piece, rest, params) {
+                node = child;
+                pieces = rest;
+                break;
+            }
+        }
     }
-    let (name, child) = node.param?;
-    // A parameter is one non-empty piece; only the last, the state key, may be empty.
-    if piece.is_empty() && !(name == STATE_KEY && rest.is_none()) {
+}
+
+/// The `{param}` child of `node` for `piece` (with `rest` after it), the parameter captured; a
+/// parameter is one non-empty piece, and only the last, the state key, may be empty.
+fn take_param<'a>(
+    node: &'static Node,
+    piece: &'a str,
+    rest: Option<&'a str>,
+    params: &mut Params<'a>,
+) -> Option<&'static Node> {
+    let (name, child) = node.param.as_ref()?;
+    if piece.is_empty() && !(*name == STATE_KEY && rest.is_none()) {
         return None;
     }
-    if !params.push(name, piece) {
-        return None;
-    }
-    let found = walk(child, rest, method, r0, params);
-    if found.is_none() {
-        params.pop();
-    }
-    found
+    params.push(name, piece).then_some(*child)
 }
 
 #[cfg(test)]
@@ -290,7 +361,7 @@ mod tests {
         for (at, (t, p)) in wanted.iter().zip(&given).enumerate() {
             match t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
                 Some(name) if !p.is_empty() || (state_key && at + 1 == wanted.len()) => {
-                    assert!(params.push(name, p));
+                    assert!(params.push(Box::leak(Box::new(name)), p));
                 }
                 Some(_) => return None,
                 None if t == p => {}
@@ -410,8 +481,9 @@ mod tests {
                     text.replace_range(slash..=slash, "/");
                 }
                 let expected = text.split_once('/');
-                let (piece, rest) = next_piece(&text);
+                let (piece, piece_key, rest) = next_piece(&text);
                 assert_eq!(expected.map_or((text.as_str(), None), |(a, b)| (a, Some(b))), (piece, rest), "{text}");
+                assert_eq!(piece_key, key(piece.as_bytes()), "{text}");
             }
         }
     }
@@ -423,7 +495,7 @@ mod tests {
             let pieces: Vec<&str> = prefix.trim_end_matches('/').split('/').collect();
             for piece in pieces {
                 assert!(at.param.is_none(), "{prefix}");
-                at = at.literal(piece).unwrap_or_else(|| panic!("{prefix}"));
+                at = at.literal(piece, key(piece.as_bytes())).unwrap_or_else(|| panic!("{prefix}"));
             }
             assert!(std::ptr::eq(at, *node), "{prefix}");
         }
