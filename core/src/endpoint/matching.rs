@@ -489,6 +489,22 @@ mod tests {
     }
 
     #[test]
+    fn literal_keys_and_order_match_the_text() {
+        fn check(node: &Node) {
+            for (literal_key, literal, child) in node.literals {
+                assert_eq!(*literal_key, key(literal.as_bytes()), "{literal}");
+                check(child);
+            }
+            assert!(node.literals.windows(2).all(|w| matches!(w, [(_, a, _), (_, b, _)]
+                if (a.len(), a.as_bytes()) < (b.len(), b.as_bytes()))));
+            if let Some((_, child)) = node.param {
+                check(child);
+            }
+        }
+        check(ROUTES);
+    }
+
+    #[test]
     fn entry_points_lead_through_literals_only() {
         for (prefix, node) in &ENTRIES {
             let mut at = ROUTES;
