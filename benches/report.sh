@@ -106,7 +106,7 @@ print("| target | met | measured |")
 print("|---|---|---|")
 for what, ok, measured in checks:
     print(f"| {what} | {'yes' if ok else '**no**'} | {measured} |")
-print("\nZero allocations on parse + classify and on `decide`'s allow and deny paths: "
+print("\nZero allocations on parse + classify, on collecting the token set, and on `decide`'s allow and deny paths: "
       "`cargo test -p matrix-authz --test alloc` (a counting global allocator).\n")
 
 print("## Per-call cost from the bindings\n")
