@@ -109,9 +109,9 @@ for what, ok, measured in checks:
 print("\nZero allocations on parse + classify, on collecting the token set, and on `decide`'s allow and deny paths: "
       "`cargo test -p matrix-authz --test alloc` (a counting global allocator).\n")
 
-print("## Per-call cost from the bindings\n")
-print("The JavaScript (wasm), Kotlin and Python harnesses are written and reported by their "
-      "owners: see the README sections of the bindings for their per-call numbers and commands.")
+print("The per-call cost from JavaScript, Kotlin and Python is measured by each binding's own "
+      "harness (criterion does not run there); the table and its commands are in the section "
+      "\"Per-call cost from the bindings\" of the analysis below.")
 PY
 
 # The hand-written analysis of the recorded run (conditions, misses and their causes), if any.

@@ -631,27 +631,49 @@ impl<'a> TokenSet<'a> {
 
     /// Adds a token while building. Tokens usually arrive in canonical order already (or nearly),
     /// so each costs one comparison with the last; the rest are sorted once, in [`Self::finish`].
+    ///
+    /// Inlined into the parser's token loop; a full inline array and the heap take the cold path.
+    #[inline(always)]
     fn push(&mut self, token: &'a str) {
-        if self.heap.is_empty() && usize::from(self.len) == TOKEN_SET_INLINE {
+        let len = usize::from(self.len);
+        if self.heap.is_empty() && len < TOKEN_SET_INLINE {
+            if let Some(&last) = len.checked_sub(1).and_then(|i| self.inline.get(i)) {
+                match token_order(token, last) {
+                    std::cmp::Ordering::Equal => return,
+                    std::cmp::Ordering::Less => self.sorted = false,
+                    std::cmp::Ordering::Greater => {}
+                }
+            }
+            if let Some(slot) = self.inline.get_mut(len) {
+                *slot = token;
+                self.len += 1;
+            }
+        } else {
+            self.push_spilled(token);
+        }
+    }
+
+    /// [`Self::push`] once the inline array is full or the tokens live on the heap.
+    #[cold]
+    #[inline(never)]
+    fn push_spilled(&mut self, token: &'a str) {
+        if self.heap.is_empty() {
             // Full: drop repeats first, and move to the heap only if that frees nothing.
             self.finish();
-            if usize::from(self.len) == TOKEN_SET_INLINE {
-                self.heap = Vec::with_capacity(2 * TOKEN_SET_INLINE);
-                self.heap.extend_from_slice(&self.inline);
-                self.len = 0;
+            if usize::from(self.len) < TOKEN_SET_INLINE {
+                self.push(token);
+                return;
             }
+            self.heap = Vec::with_capacity(2 * TOKEN_SET_INLINE);
+            self.heap.extend_from_slice(&self.inline);
+            self.len = 0;
         }
-        match self.as_slice().last().map(|last| token_order(token, last)) {
+        match self.heap.last().map(|last| token_order(token, last)) {
             Some(std::cmp::Ordering::Equal) => return,
             Some(std::cmp::Ordering::Less) => self.sorted = false,
             _ => {}
         }
-        if !self.heap.is_empty() {
-            self.heap.push(token);
-        } else if let Some(slot) = self.inline.get_mut(usize::from(self.len)) {
-            *slot = token;
-            self.len += 1;
-        }
+        self.heap.push(token);
     }
 
     /// Sorts and drops repeats, if the tokens did not arrive in order.

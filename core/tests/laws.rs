@@ -58,6 +58,26 @@ proptest! {
     }
 
     #[test]
+    fn token_set_is_the_model_set(tokens in prop::collection::vec(prop_oneof![token(), "[a-c]{1,2}"], 0..20)) {
+        // Many short repeats (`a`, `ab`, ...) so that sets both dedup inline and spill to the heap.
+        let text = tokens.join(" ");
+        let model: BTreeSet<&str> = tokens.iter().map(String::as_str).collect();
+        if let Ok((_, set)) = ScopeRef::parse_with_set(&text, &lenient()) {
+            prop_assert!(set.iter().eq(model.iter().copied()), "{text:?}");
+            prop_assert_eq!(set.len(), model.len());
+            prop_assert!(model.iter().all(|t| set.contains(t)));
+            prop_assert!(!set.contains("not-a-token-of-the-set"));
+        } else {
+            // Only the multiple-devices rule refuses these tokens.
+            let ids: BTreeSet<&str> = tokens
+                .iter()
+                .filter_map(|t| t.strip_prefix(DEVICE_PREFIX_STABLE).or_else(|| t.strip_prefix(DEVICE_PREFIX_UNSTABLE)))
+                .collect();
+            prop_assert!(ids.len() > 1, "{text:?}");
+        }
+    }
+
+    #[test]
     fn canonical_form_reparses_to_the_same_set(s in valid_scope()) {
         let owned = Scope::parse(&s, &ScopeRules::DEFAULT).unwrap();
         let again = Scope::parse(&owned.canonical(), &ScopeRules::DEFAULT).unwrap();
