@@ -8,7 +8,8 @@
 //! field's own name, empty exactly when valid, and `metadata.too_large` stands alone; a URI
 //! that parses keeps its text; a redirect URI accepted at registration is accepted at
 //! authorization when registered as is, and the authorization stage fails exactly as the
-//! registration stage does on every check they share (all but the loopback port).
+//! registration stage does on every check they share (all but the loopback port); every URI
+//! line gets the same reading (components, host kind, `is_ip_host`) as the url-crate oracle.
 
 #![no_main]
 
@@ -30,6 +31,9 @@ fuzz_target!(|data: &[u8]| {
     let mut lines = text.split('\n');
     let (Some(client_uri), Some(redirect_uri)) = (lines.next(), lines.next()) else { return };
     let registered: Vec<&str> = lines.collect();
+    for uri in [client_uri, redirect_uri].iter().chain(&registered) {
+        matrix_authz_fuzz::check_uri_against_oracle(uri);
+    }
     for uri in [client_uri, redirect_uri] {
         if let Ok(parsed) = Uri::parse(uri) {
             assert_eq!(parsed.as_str(), uri);

@@ -330,7 +330,7 @@ enum Check {
     Query,
     Userinfo,
     Https,
-    /// An authority with a host the url crate reads, under the base when one is given.
+    /// An authority with a host WHATWG reads, under the base when one is given.
     Host,
 }
 
@@ -351,7 +351,7 @@ fn first_failure(uri: &Uri<'_>, order: &[Check], base: Option<&ClientBase>) -> R
     Ok(())
 }
 
-/// A host the url crate reads (not empty, not refused), under the base when one is given.
+/// A host WHATWG reads (not empty, not refused), under the base when one is given.
 fn host_ok(uri: &Uri<'_>, base: Option<&ClientBase>) -> bool {
     match uri.authority() {
         Some(authority) if authority.kind().is_usable() => base.is_none_or(|base| base.covers_host(authority.host())),

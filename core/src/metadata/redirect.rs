@@ -126,7 +126,7 @@ fn kind(uri: &Uri<'_>, base: Option<&ClientBase>, application_type: ApplicationT
     }
 }
 
-/// Check 5. Hosts compare as written (lower-cased): the url crate's normalized host would make
+/// Check 5. Hosts compare as written (lower-cased): a WHATWG parser's normalized host would make
 /// `[0:0:0:0:0:0:0:1]` or `127.1` loopback, which the pinned rules refuse.
 fn check_host(uri: &Uri<'_>, base: Option<&ClientBase>, kind: Kind) -> Result<(), Rule> {
     let ok = match (kind, uri.authority()) {
@@ -215,7 +215,7 @@ mod tests {
         assert_eq!(at_registration("http://evil.com:8080/cb", Native), Err(Rule::Host));
         // The WHATWG parser drops a default port; the written one still counts.
         assert_eq!(at_registration("http://localhost:80/cb", Native), Err(Rule::Port));
-        // Loopback literals as written, not as the url crate normalizes them.
+        // Loopback literals as written, not as a WHATWG parser normalizes them.
         assert_eq!(at_registration("http://[0:0:0:0:0:0:0:1]/cb", Native), Err(Rule::Host));
         assert_eq!(at_registration("http://127.1/cb", Native), Err(Rule::Host));
         assert_eq!(at_registration("http://:80/cb", Native), Err(Rule::Host));

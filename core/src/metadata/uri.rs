@@ -1,31 +1,30 @@
-//! Absolute URIs: a strict RFC 3986 pre-check, then the `url` crate.
+//! Absolute URIs: a strict RFC 3986 pre-check, then the WHATWG URL reading of the host.
 //!
-//! The registration rules (spec notes 5.4 and 5.5, `CHOICES-registration.md` section 1) are
-//! stated on the URI *as written*: only RFC 3986 characters, `%` followed by two hex digits, a
-//! port that is present even when empty, nothing decoded or normalized. The `url` crate follows
-//! the WHATWG URL standard, which repairs such input instead of refusing it (`https:/cb` becomes
-//! `https://cb/`, `https:///cb` loses its empty host, `%zz` and `<` are accepted, an empty
-//! userinfo, an empty port and a default port such as `:443` are dropped). So a URI is read in
-//! two steps, without a regular expression:
+//! The registration rules (spec notes 5.4 and 5.5, `CHOICES-registration.md` sections 1 and 2)
+//! are stated on the URI *as written*: only RFC 3986 characters, `%` followed by two hex digits, a
+//! port that is present even when empty, nothing decoded or normalized. The WHATWG URL standard
+//! repairs such input instead of refusing it (`https:/cb` becomes `https://cb/`, `https:///cb`
+//! loses its empty host, an empty userinfo, an empty port and a default port such as `:443` are
+//! dropped), yet it is what browsers and most servers use to find the host. So a URI is read in
+//! two steps, without a regular expression and without a URL library:
 //!
-//! 1. [`precheck`] refuses everything that is not RFC 3986 syntax as written and cuts the URI at
-//!    its delimiters (`scheme:`, `//authority`, `userinfo@`, `:port`, `?`, `#`), so that the
-//!    parts WHATWG discards stay visible: an authority after a special scheme, an empty
-//!    userinfo, an empty host, an empty or default port.
-//! 2. [`url::Url::parse`] reads the URI. Its host is the one the checks classify
-//!    ([`HostKind`]: IPv6 literals are validated by the url crate, a WHATWG IPv4 address is an
-//!    IP host only when written in RFC 3986 dotted-decimal form); its scheme, userinfo
-//!    (`username()`/`password()`), port (`port_or_known_default()`), query and fragment must
-//!    agree with the written layout, otherwise the URI is refused. Where WHATWG cannot give the
-//!    RFC 3986 reading (see [`read_with_url`]), the layout alone decides, and a host the url
-//!    crate refuses is never accepted as a host ([`HostKind::Refused`]).
+//! 1. [`precheck`] refuses everything that is not RFC 3986 syntax as written (RFC 3986 section 3
+//!    and appendix A) and cuts the URI at its delimiters (`scheme:`, `//authority`,
+//!    `userinfo@`, `:port`, `?`, `#`), so that the parts WHATWG discards stay visible: an
+//!    authority after a special scheme, an empty userinfo, an empty host, an empty or default
+//!    port.
+//! 2. [`read_host`] classifies the host ([`HostKind`]) the way the WHATWG URL standard's host
+//!    parser (section 3.5, "host parsing") reads it, so that a host WHATWG refuses is never an
+//!    acceptable host. After the pre-check only the host can make WHATWG fail, so only the host
+//!    parser is implemented: for a special scheme (`http`, `https`, `ws`, `wss`, `ftp`) the
+//!    percent-decoded domain goes through domain to ASCII ([`domain_to_ascii`]), the forbidden
+//!    domain code points, the "ends in a number" rule and the IPv4 parser; for `file` the whole
+//!    authority is the host (a userinfo or a port fails) and `localhost` becomes the empty host;
+//!    any other scheme has an opaque host; brackets hold an IPv6 address ([`is_ipv6`]). A WHATWG
+//!    IPv4 address is an IP host only when written in RFC 3986 dotted-decimal form.
 //!
 //! Every accessor returns text borrowed from the input, as written: hosts and schemes are
 //! compared case-insensitively by the checks, everything else byte for byte.
-
-use std::net::Ipv4Addr;
-
-use url::{Host, ParseError, Url};
 
 /// The components of a syntactically valid absolute URI, borrowed from the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +47,7 @@ pub struct Authority<'a> {
     kind: HostKind,
 }
 
-/// How the `url` crate reads the host of an authority.
+/// How the WHATWG URL host parser reads the host of an authority ([`read_host`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HostKind {
@@ -61,18 +60,19 @@ pub enum HostKind {
     Name,
     /// An RFC 3986 `IPv4address` (`192.0.2.10`).
     Ipv4,
-    /// An IPv6 literal in brackets, validated by the url crate.
+    /// An IPv6 literal in brackets that the WHATWG IPv6 parser accepts.
     Ipv6,
-    /// Valid RFC 3986 that the url crate refuses as a host, so no check accepts it: a name whose
+    /// Valid RFC 3986 that the WHATWG host parser refuses, so no check accepts it: a name whose
     /// last label is a number but which is no IPv4 address (`a.192.0.2.10`, `1.2.3.4.5`), a
-    /// label IDNA processing refuses, a `%XX` escape decoding to a forbidden host character
-    /// (`a%00b`), an IPvFuture literal (`[v1.x]`), or a host WHATWG empties
-    /// (`file://localhost/`).
+    /// label domain to ASCII refuses (invalid Punycode after `xn--`, a `%XX` escape decoding to
+    /// a byte above 0x7F), a `%XX` escape decoding to a forbidden domain code point (`a%00b`,
+    /// `a%2Fb`), an IPvFuture literal (`[v1.x]`), a `file` authority with a userinfo or a port,
+    /// or a host WHATWG empties (`file://localhost/`).
     Refused,
 }
 
 impl HostKind {
-    /// Whether a check may accept the host (it is neither empty nor refused by the url crate).
+    /// Whether a check may accept the host (it is neither empty nor refused by WHATWG).
     pub fn is_usable(self) -> bool {
         !matches!(self, Self::Empty | Self::Refused)
     }
@@ -83,11 +83,11 @@ impl HostKind {
 pub struct SyntaxError;
 
 impl<'a> Uri<'a> {
-    /// Reads `text`: the strict pre-check, then the `url` crate; every component is kept as
-    /// written.
+    /// Reads `text`: the strict pre-check, then the WHATWG reading of the host; every component
+    /// is kept as written.
     pub fn parse(text: &'a str) -> Result<Self, SyntaxError> {
         let mut uri = precheck(text)?;
-        let kind = read_with_url(&uri)?;
+        let kind = read_host(&uri)?;
         if let (Some(authority), Some(kind)) = (uri.authority.as_mut(), kind) {
             authority.kind = kind;
         }
@@ -115,7 +115,7 @@ impl<'a> Uri<'a> {
         self.authority.map(|a| a.host)
     }
 
-    /// How the url crate reads the host, when there is an authority.
+    /// How WHATWG reads the host, when there is an authority.
     pub fn host_kind(&self) -> Option<HostKind> {
         self.authority.map(|a| a.kind)
     }
@@ -158,7 +158,7 @@ impl<'a> Authority<'a> {
         self.host
     }
 
-    /// How the url crate reads the host.
+    /// How WHATWG reads the host.
     pub fn kind(&self) -> HostKind {
         self.kind
     }
@@ -166,7 +166,7 @@ impl<'a> Authority<'a> {
 
 /// Step 1: RFC 3986 syntax as written (section 1 of `CHOICES-registration.md`), and the layout
 /// of the URI: where its components start and end, and whether they are present. The host kind
-/// is left to [`read_with_url`].
+/// is left to [`read_host`].
 fn precheck(text: &str) -> Result<Uri<'_>, SyntaxError> {
     check_characters(text)?;
     let (before_fragment, fragment) = split_off(text, '#');
@@ -220,8 +220,8 @@ fn is_special(scheme: &str) -> bool {
     ["http", "https", "ws", "wss", "ftp", "file"].iter().any(|s| scheme.eq_ignore_ascii_case(s))
 }
 
-/// Step 2: the url crate reads the pre-checked URI. Returns the host kind when there is an
-/// authority.
+/// Step 2: the WHATWG host parser reads the host of the pre-checked URI. Returns the host kind
+/// when there is an authority.
 ///
 /// Two layouts have no WHATWG reading that matches RFC 3986, and the pre-check's layout decides
 /// alone, without a host any check could accept:
@@ -230,67 +230,381 @@ fn is_special(scheme: &str) -> bool {
 /// - an empty host (`https:///cb`, `com.example.app://:8080/cb`): WHATWG skips the slashes of a
 ///   special scheme (`https:///cb` gets host `cb`) or refuses an empty host before a port.
 ///
-/// Otherwise the url crate must parse the URI. When it refuses it, the pre-checked text is still
-/// RFC 3986, and the refusal is about the host (the pre-check has already validated every other
-/// component the url crate reads): an IPv6 literal the url crate refuses is a syntax error (the
-/// url crate is the IPv6 validator), any other refused host is [`HostKind::Refused`], so that
-/// the pinned vectors read `https://a.192.0.2.10/cb` (WHATWG: an invalid IPv4 address; RFC 3986:
-/// a reg-name that is not under the IP base `192.0.2.10`) as a `host` violation.
-fn read_with_url(uri: &Uri<'_>) -> Result<Option<HostKind>, SyntaxError> {
-    match uri.authority {
-        None if is_special(uri.scheme) => return Ok(None),
-        Some(authority) if authority.host.is_empty() => return Ok(Some(HostKind::Empty)),
-        _ => {}
-    }
-    let url = match Url::parse(uri.text) {
-        Ok(url) => url,
-        Err(error) => return refused(uri, error).map(Some),
-    };
-    if !agrees(uri, &url) {
-        return Err(SyntaxError);
-    }
+/// Otherwise WHATWG reads the same scheme, userinfo, port, query and fragment as the pre-check
+/// (it cuts at the same delimiters, and the pre-check has already refused a port above 65535),
+/// so the host alone decides whether WHATWG accepts the URI. An IPv6 literal WHATWG refuses is a
+/// syntax error (the WHATWG IPv6 parser is the validator of RFC 3986's `IPv6address` here), any
+/// other refused host is [`HostKind::Refused`], so that the pinned vectors read
+/// `https://a.192.0.2.10/cb` (WHATWG: an invalid IPv4 address; RFC 3986: a reg-name that is not
+/// under the IP base `192.0.2.10`) as a `host` violation.
+fn read_host(uri: &Uri<'_>) -> Result<Option<HostKind>, SyntaxError> {
     let Some(authority) = uri.authority else { return Ok(None) };
-    let kind = match url.host() {
-        Some(Host::Ipv6(_)) => HostKind::Ipv6,
-        Some(Host::Ipv4(address)) if is_dotted(authority.host, address) => HostKind::Ipv4,
+    if authority.host.is_empty() {
+        return Ok(Some(HostKind::Empty));
+    }
+    let parsed = if uri.scheme.eq_ignore_ascii_case("file") {
+        // The file host state reads up to the path: userinfo and port are part of the host.
+        let text = uri.text.get(uri.scheme.len() + 3..authority.host_port.1).ok_or(SyntaxError)?;
+        let path = uri.text.get(authority.host_port.1..).unwrap_or_default();
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        parse_file_host(text).map(|host| if path_starts_with_drive_letter(path) { WhatwgHost::Empty } else { host })
+    } else if is_special(uri.scheme) {
+        parse_special_host(authority.host)
+    } else {
+        parse_opaque_host(authority.host)
+    };
+    let kind = match parsed {
+        Ok(WhatwgHost::Ipv6) => HostKind::Ipv6,
+        Ok(WhatwgHost::Ipv4) if is_dotted_decimal(authority.host.as_bytes()) => HostKind::Ipv4,
         // WHATWG IPv4 shorthands (`127.1`, `0x7f.0.0.1`, `192.0.2.010`) are reg-names in
         // RFC 3986; the checks compare hosts as written, so `http://127.1/` is not loopback.
-        Some(Host::Ipv4(_) | Host::Domain(_)) => HostKind::Name,
-        // `file://localhost/`: WHATWG turns the host into an empty one.
-        None => HostKind::Refused,
+        Ok(WhatwgHost::Ipv4 | WhatwgHost::Domain | WhatwgHost::Localhost) => HostKind::Name,
+        Ok(WhatwgHost::Empty) => HostKind::Refused,
+        Err(HostFailure::Ipv6) if !is_ip_future(authority.host) => return Err(SyntaxError),
+        Err(HostFailure::Ipv6 | HostFailure::Other) => HostKind::Refused,
     };
     Ok(Some(kind))
 }
 
-/// The url crate refuses a pre-checked URI: see [`read_with_url`].
-fn refused(uri: &Uri<'_>, error: ParseError) -> Result<HostKind, SyntaxError> {
-    match uri.authority {
-        Some(authority) if error == ParseError::InvalidIpv6Address && !is_ip_future(authority.host) => Err(SyntaxError),
-        Some(_) => Ok(HostKind::Refused),
-        None => Err(SyntaxError),
+/// A host the WHATWG host parser accepts, as far as the checks need to know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WhatwgHost {
+    /// A domain or an opaque host.
+    Domain,
+    /// The domain `localhost`.
+    Localhost,
+    Ipv4,
+    Ipv6,
+    /// `file://localhost/`: WHATWG replaces the host by the empty host.
+    Empty,
+}
+
+/// Why the WHATWG host parser fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HostFailure {
+    /// The host starts with `[` but is no valid `[IPv6]` (an IPvFuture literal included).
+    Ipv6,
+    /// Any other failure (domain to ASCII, forbidden code points, IPv4).
+    Other,
+}
+
+/// The host parser for `file` URLs: `localhost` (in any case or spelling that domain to ASCII
+/// turns into `localhost`) is the empty host. A Windows drive letter (`c:`) would also leave
+/// the host empty; the pre-check has cut it as host `c` with an empty port, and `c:` is refused
+/// as a domain (`:`), so it is refused either way.
+fn parse_file_host(input: &str) -> Result<WhatwgHost, HostFailure> {
+    match parse_special_host(input)? {
+        WhatwgHost::Localhost => Ok(WhatwgHost::Empty),
+        host => Ok(host),
     }
 }
 
-/// The url crate's components agree with the written layout, wherever WHATWG keeps them: the
-/// scheme (lower-cased by WHATWG), the presence of an authority, a query and a fragment, a
-/// non-empty userinfo, and a port's value (WHATWG drops an empty port and the scheme's default
-/// port, so a written port may be absent from `port()`; it must then be empty or the default).
-/// A disagreement would be a repair the pre-check missed: the URI is refused rather than read
-/// two ways.
-fn agrees(uri: &Uri<'_>, url: &Url) -> bool {
-    let url_userinfo = !url.username().is_empty() || url.password().is_some();
-    let port_agrees = match (uri.port(), url.port()) {
-        (None, None) => true,
-        (None, Some(_)) => false,
-        (Some(""), port) => port.is_none(),
-        (Some(written), _) => written.parse::<u16>().ok() == url.port_or_known_default(),
+/// WHATWG's path state empties the host of a `file` URL when a Windows drive letter (`c:`)
+/// becomes the first path segment (`file://host/c:/x`, also after `.` and `..` segments:
+/// `file://host/x/../c:`). As in the reading the vectors pin, `..` never removes a segment that
+/// is a drive letter.
+fn path_starts_with_drive_letter(path: &str) -> bool {
+    let Some(path) = path.strip_prefix('/') else { return false };
+    let is_drive_letter = |s: &str| matches!(s.as_bytes(), [letter, b':'] if letter.is_ascii_alphabetic());
+    // For each segment of the path so far: whether it is a drive letter.
+    let mut segments: Vec<bool> = Vec::new();
+    let mut rest = path.split('/').peekable();
+    while let Some(segment) = rest.next() {
+        let last = rest.peek().is_none();
+        let lower = segment.to_ascii_lowercase();
+        if matches!(lower.as_str(), "." | "%2e") && !last {
+            continue;
+        }
+        if matches!(lower.as_str(), ".." | ".%2e" | "%2e." | "%2e%2e") {
+            if segments.last() == Some(&false) {
+                segments.pop();
+            }
+            continue;
+        }
+        if segments.is_empty() && is_drive_letter(segment) {
+            return true;
+        }
+        segments.push(is_drive_letter(segment));
+    }
+    false
+}
+
+/// The WHATWG host parser for a special scheme (not opaque): an IPv6 literal in brackets, or
+/// the percent-decoded input through domain to ASCII, then an IPv4 address when the domain ends
+/// in a number.
+fn parse_special_host(input: &str) -> Result<WhatwgHost, HostFailure> {
+    if let Some(rest) = input.strip_prefix('[') {
+        let inside = rest.strip_suffix(']').ok_or(HostFailure::Ipv6)?;
+        return if is_ipv6(inside.as_bytes()) { Ok(WhatwgHost::Ipv6) } else { Err(HostFailure::Ipv6) };
+    }
+    let domain = domain_to_ascii(&percent_decode(input)).ok_or(HostFailure::Other)?;
+    if domain.is_empty() {
+        return Err(HostFailure::Other);
+    }
+    if !ends_in_a_number(&domain) {
+        return Ok(if domain == b"localhost" { WhatwgHost::Localhost } else { WhatwgHost::Domain });
+    }
+    if is_ipv4(&domain) { Ok(WhatwgHost::Ipv4) } else { Err(HostFailure::Other) }
+}
+
+/// The WHATWG opaque-host parser (schemes that are not special): an IPv6 literal in brackets,
+/// or any text without a forbidden host code point; nothing is decoded.
+fn parse_opaque_host(input: &str) -> Result<WhatwgHost, HostFailure> {
+    if input.starts_with('[') {
+        return parse_special_host(input);
+    }
+    let forbidden = |b: u8| {
+        matches!(b, 0 | b'\t' | b'\n' | b'\r' | b' ' | b'#' | b'/' | b':' | b'<' | b'>')
+            || matches!(b, b'?' | b'@' | b'[' | b'\\' | b']' | b'^' | b'|')
     };
-    url.scheme().eq_ignore_ascii_case(uri.scheme)
-        && url.has_authority() == uri.authority.is_some()
-        && (!url_userinfo || uri.userinfo().is_some())
-        && url.query().is_some() == uri.query.is_some()
-        && url.fragment().is_some() == uri.fragment.is_some()
-        && port_agrees
+    if input.bytes().any(forbidden) { Err(HostFailure::Other) } else { Ok(WhatwgHost::Domain) }
+}
+
+/// Percent-decoding: `%` and two hex digits become that byte, anything else stays.
+fn percent_decode(input: &str) -> Vec<u8> {
+    let bytes = input.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        let escaped = match (b, bytes.get(at + 1), bytes.get(at + 2)) {
+            (b'%', Some(&high), Some(&low)) => hex_value(high).zip(hex_value(low)).map(|(h, l)| h * 16 + l),
+            _ => None,
+        };
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                at += 3;
+            }
+            None => {
+                out.push(b);
+                at += 1;
+            }
+        }
+    }
+    out
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok())
+}
+
+/// WHATWG "domain to ASCII" (UTS #46 `ToASCII` with `CheckHyphens`, `CheckBidi` and
+/// `CheckJoiners` as the URL standard sets them, `VerifyDnsLength` off), then the forbidden
+/// domain code points, on the percent-decoded host. Returns the domain lower-cased, or `None`
+/// when it is refused.
+///
+/// The pre-check admits only ASCII, so a byte above 0x7F can only come from a `%XX` escape
+/// (`%C3%A9`, `%FF`): it is refused, as by the ASCII-only IDNA back end this engine has always
+/// used (`idna_adapter` 1.0.0), under which every runtime gives the same answer. An ASCII label
+/// is mapped by lower-casing; a label starting with `xn--` (in any case) must be a valid
+/// Punycode A-label ([`is_a_label`]).
+fn domain_to_ascii(decoded: &[u8]) -> Option<Vec<u8>> {
+    if !decoded.iter().all(|&b| is_domain_byte(b)) {
+        return None;
+    }
+    let a_labels_ok = decoded
+        .split(|&b| b == b'.')
+        .filter(|label| label.get(..4).is_some_and(|prefix| prefix.eq_ignore_ascii_case(b"xn--")))
+        .all(is_a_label);
+    a_labels_ok.then(|| decoded.to_ascii_lowercase())
+}
+
+/// ASCII and not a forbidden domain code point (C0 controls, space, `#`, `%`, `/`, `:`, `<`,
+/// `>`, `?`, `@`, `[`, `\`, `]`, `^`, `|`, DEL).
+fn is_domain_byte(b: u8) -> bool {
+    b > b' ' && b < 0x7f && !b"#%/:<>?@[\\]^|".contains(&b)
+}
+
+/// Longest Punycode input and decoded label that IDNA processing accepts (the limits against
+/// quadratic decoding of whatwg/url issue 824).
+const PUNYCODE_MAX_INPUT: usize = 2000;
+const PUNYCODE_MAX_OUTPUT: usize = 1000;
+
+/// An `xn--` label: not ending in `-`, Punycode (RFC 3492) that decodes, within the length
+/// limits, and not starting with a zero-width joiner or non-joiner (CheckJoiners: a joiner needs
+/// a preceding character; the ASCII-only back end knows no other joining rule). Every decoded
+/// code point of a successful decode is either an ASCII character of the label itself (already
+/// checked by [`is_domain_byte`]) or above 0x7F.
+fn is_a_label(label: &[u8]) -> bool {
+    let Some(encoded) = label.get(4..) else { return false };
+    if label.ends_with(b"-") || encoded.len() > PUNYCODE_MAX_INPUT {
+        return false;
+    }
+    match punycode_decode(encoded) {
+        Some((length, first)) => length <= PUNYCODE_MAX_OUTPUT && !matches!(first, '\u{200C}' | '\u{200D}'),
+        None => false,
+    }
+}
+
+/// RFC 3492 decoding with 32-bit overflow checks; returns the decoded length and first code
+/// point. The basic code points precede the last `-`; a `-` that is the first character of the
+/// input is no delimiter, so it reaches the digits and fails (as in the IDNA processing whose
+/// answers the vectors pin).
+fn punycode_decode(input: &[u8]) -> Option<(usize, char)> {
+    const BASE: u32 = 36;
+    const T_MIN: u32 = 1;
+    const T_MAX: u32 = 26;
+    let (basic, digits) = match input.iter().rposition(|&b| b == b'-') {
+        Some(0) | None => (&[][..], input),
+        Some(at) => (input.get(..at)?, input.get(at + 1..)?),
+    };
+    let mut first = basic.first().map(|&b| char::from(b.to_ascii_lowercase()));
+    let mut length = u32::try_from(basic.len()).ok()?;
+    let (mut code_point, mut bias, mut i) = (0x80u32, 72u32, 0u32);
+    let mut digits = digits.iter();
+    while let Some(&start) = digits.next() {
+        let old_i = i;
+        let (mut weight, mut k, mut byte) = (1u32, BASE, start);
+        loop {
+            let digit = punycode_digit(byte)?;
+            i = i.checked_add(digit.checked_mul(weight)?)?;
+            let t = if k <= bias {
+                T_MIN
+            } else if k >= bias + T_MAX {
+                T_MAX
+            } else {
+                k - bias
+            };
+            if digit < t {
+                break;
+            }
+            weight = weight.checked_mul(BASE - t)?;
+            k += BASE;
+            byte = *digits.next()?;
+        }
+        bias = punycode_adapt(i - old_i, length + 1, old_i == 0);
+        code_point = code_point.checked_add(i / (length + 1))?;
+        i %= length + 1;
+        let decoded = char::from_u32(code_point)?;
+        if i == 0 {
+            first = Some(decoded);
+        }
+        length += 1;
+        i += 1;
+    }
+    Some((usize::try_from(length).ok()?, first?))
+}
+
+fn punycode_digit(b: u8) -> Option<u32> {
+    match b {
+        b'a'..=b'z' => Some(u32::from(b - b'a')),
+        b'A'..=b'Z' => Some(u32::from(b - b'A')),
+        b'0'..=b'9' => Some(u32::from(b - b'0') + 26),
+        _ => None,
+    }
+}
+
+/// RFC 3492 section 6.1, with its parameters (base 36, t 1 to 26, skew 38, damp 700).
+fn punycode_adapt(delta: u32, points: u32, first_time: bool) -> u32 {
+    let mut delta = if first_time { delta / 700 } else { delta / 2 };
+    delta += delta / points;
+    let mut k = 0;
+    while delta > 35 * 26 / 2 {
+        delta /= 35;
+        k += 36;
+    }
+    k + 36 * delta / (delta + 38)
+}
+
+/// WHATWG "ends in a number": the last label (before an optional trailing dot) is all digits
+/// or parses as an IPv4 number (`0x1f`, `0x`).
+fn ends_in_a_number(domain: &[u8]) -> bool {
+    let mut labels = domain.rsplit(|&b| b == b'.');
+    let last = match labels.next() {
+        Some(b"") => labels.next(),
+        last => last,
+    };
+    match last {
+        Some(last) => (!last.is_empty() && last.iter().all(u8::is_ascii_digit)) || ipv4_number(last).is_some(),
+        None => false,
+    }
+}
+
+/// The WHATWG IPv4 number parser: decimal, `0x` hex, leading-zero octal, an empty number after
+/// the prefix is 0. A number above `u32::MAX` is kept as `u64::MAX`: it fails every range check.
+fn ipv4_number(part: &[u8]) -> Option<u64> {
+    if part.is_empty() {
+        return None;
+    }
+    let (digits, radix) = match part {
+        [b'0', b'x' | b'X', rest @ ..] => (rest, 16),
+        [b'0', rest @ ..] if !rest.is_empty() => (rest, 8),
+        _ => (part, 10),
+    };
+    let mut value = 0u64;
+    for &b in digits {
+        let digit = char::from(b).to_digit(radix)?;
+        value = value.saturating_mul(u64::from(radix)).saturating_add(u64::from(digit));
+    }
+    Some(value)
+}
+
+/// The WHATWG IPv4 parser: 1 to 4 numbers (an empty last part after a dot is dropped), every
+/// number but the last at most 255, the last filling the remaining bytes.
+fn is_ipv4(domain: &[u8]) -> bool {
+    let mut parts: Vec<&[u8]> = domain.split(|&b| b == b'.').collect();
+    if parts.last().is_some_and(|last| last.is_empty()) {
+        parts.pop();
+    }
+    let Some((last, init)) = parts.split_last() else { return false };
+    if init.len() > 3 {
+        return false;
+    }
+    let init_ok = init.iter().all(|part| ipv4_number(part).is_some_and(|n| n <= 255));
+    let limit = 1u64 << (8 * (4 - init.len()));
+    init_ok && ipv4_number(last).is_some_and(|n| n < limit)
+}
+
+/// The WHATWG IPv6 parser, on the text between the brackets: up to 8 pieces of 1 to 4 hex
+/// digits, at most one `::`, an embedded dotted-decimal IPv4 address (4 numbers of at most 255
+/// without leading zeros) in the last 32 bits; exactly 8 pieces without `::`.
+fn is_ipv6(input: &[u8]) -> bool {
+    let mut piece = 0usize;
+    let mut compress = None;
+    let mut at = 0usize;
+    if input.first() == Some(&b':') {
+        if input.get(1) != Some(&b':') {
+            return false;
+        }
+        at = 2;
+        piece = 1;
+        compress = Some(piece);
+    }
+    while let Some(&c) = input.get(at) {
+        if piece == 8 {
+            return false;
+        }
+        if c == b':' {
+            if compress.is_some() {
+                return false;
+            }
+            at += 1;
+            piece += 1;
+            compress = Some(piece);
+            continue;
+        }
+        let start = at;
+        while at - start < 4 && input.get(at).is_some_and(u8::is_ascii_hexdigit) {
+            at += 1;
+        }
+        match input.get(at) {
+            Some(b'.') => {
+                // The address ends with an IPv4 part (dotted decimal), which fills two pieces.
+                let ipv4 = input.get(start..).unwrap_or_default();
+                return at != start && piece <= 6 && is_dotted_decimal(ipv4) && (compress.is_some() || piece == 6);
+            }
+            Some(b':') => {
+                at += 1;
+                if at == input.len() {
+                    return false;
+                }
+            }
+            Some(_) => return false,
+            None => {}
+        }
+        piece += 1;
+    }
+    compress.is_some() || piece == 8
 }
 
 /// The characters RFC 3986 allows anywhere in a URI; `%` must start a `%XX` escape.
@@ -351,7 +665,7 @@ fn split_host_port(host_port: &str) -> Result<(&str, Option<&str>), SyntaxError>
 }
 
 /// `"[" ( IPv6address / IPvFuture ) "]"`, no zone id. The IPv6 address itself is validated by
-/// the url crate ([`read_with_url`]).
+/// the WHATWG IPv6 parser ([`read_host`]).
 fn check_ip_literal(literal: &str) -> Result<(), SyntaxError> {
     let inside = literal.strip_prefix('[').and_then(|s| s.strip_suffix(']')).ok_or(SyntaxError)?;
     if is_ip_future(literal) {
@@ -375,7 +689,7 @@ fn check_ip_future(inside: &str) -> Result<(), SyntaxError> {
 }
 
 /// Digits only (possibly none), at most 65535. WHATWG drops an empty port and refuses a larger
-/// one; an empty host never reaches the url crate, so the range is checked here too.
+/// one, so the range is checked here.
 fn check_port(port: &str) -> Result<(), SyntaxError> {
     if !port.bytes().all(|b| b.is_ascii_digit()) {
         return Err(SyntaxError);
@@ -387,15 +701,27 @@ fn check_port(port: &str) -> Result<(), SyntaxError> {
     }
 }
 
-/// An IP host as written: an IP-literal in brackets, or a host the url crate reads as an IPv4
-/// address and that is written in its RFC 3986 `IPv4address` form (dotted decimal without
-/// leading zeros: `192.0.2.10`, not `192.0.2.010` or `127.1`). Such a host has no DNS labels.
+/// An IP host as written: an IP-literal in brackets, or an RFC 3986 `IPv4address` (dotted
+/// decimal without leading zeros: `192.0.2.10`, not `192.0.2.010` or `127.1`), which WHATWG
+/// reads as that IPv4 address. Such a host has no DNS labels.
 pub fn is_ip_host(host: &str) -> bool {
-    host.starts_with('[') || matches!(Host::parse(host), Ok(Host::Ipv4(address)) if is_dotted(host, address))
+    host.starts_with('[') || is_dotted_decimal(host.as_bytes())
 }
 
-fn is_dotted(host: &str, address: Ipv4Addr) -> bool {
-    address.to_string() == host
+/// RFC 3986 `IPv4address`: four decimal numbers of at most 255 without leading zeros.
+fn is_dotted_decimal(host: &[u8]) -> bool {
+    let mut parts = 0;
+    for part in host.split(|&b| b == b'.') {
+        parts += 1;
+        let canonical = match part {
+            [] | [b'0', _, ..] => false,
+            _ => part.len() <= 3 && part.iter().all(u8::is_ascii_digit) && ipv4_number(part).is_some_and(|n| n <= 255),
+        };
+        if !canonical || parts > 4 {
+            return false;
+        }
+    }
+    parts == 4
 }
 
 #[cfg(test)]
@@ -445,7 +771,7 @@ mod tests {
     }
 
     #[test]
-    fn host_kinds_come_from_the_url_crate() {
+    fn host_kinds_follow_whatwg() {
         assert_eq!(ok("https://192.0.2.10/").host_kind(), Some(HostKind::Ipv4));
         assert_eq!(ok("http://[::1]:9/").host_kind(), Some(HostKind::Ipv6));
         assert_eq!(ok("http://[0:0:0:0:0:0:0:1]/").host(), Some("[0:0:0:0:0:0:0:1]"));
