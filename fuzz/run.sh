@@ -4,6 +4,8 @@
 # the address sanitizer and debug assertions, on the nightly toolchain of the machine image.
 #
 # FUZZ_RUNS=N also stops each target after N executions (whichever comes first).
+# FUZZ_MAX_LEN=N caps the input size (libFuzzer's -max_len; by default it grows to fit the
+# largest corpus file, and the metadata seeds include documents over the 64 KiB limit).
 # FUZZ_SANITIZER=none builds without the address sanitizer (debug assertions, so overflow checks,
 # stay on) into fuzz/target/sanitizer-none: two to four times the executions per second. Core
 # forbids unsafe code, so the sanitizer only watches the dependencies; CI keeps it on, the long
@@ -44,6 +46,7 @@ for target in "${targets[@]}"; do mkdir -p "corpus/$target"; done
 mkdir -p "$logs"
 libfuzzer_args=(-max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048)
 [ -n "${FUZZ_RUNS:-}" ] && libfuzzer_args+=(-runs="$FUZZ_RUNS")
+[ -n "${FUZZ_MAX_LEN:-}" ] && libfuzzer_args+=(-max_len="$FUZZ_MAX_LEN")
 
 failed=0; rows=()
 for target in "${targets[@]}"; do
