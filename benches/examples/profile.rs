@@ -7,7 +7,8 @@
 //! ```
 //!
 //! Cases: `decide/<name>` (the requests of `benches/decide.rs`), `endpoint_match/<name>`,
-//! `scope_parse/<name>` (parse and classify) and `scope_set/<name>` (parse, classify, token set).
+//! `scope_parse/<name>` (parse and classify), `scope_set/<name>` (parse, classify, token set) and
+//! `oauth2_types/<name>` (the peer's `Scope::from_str`, for an instruction-count ratio).
 
 use std::hint::black_box;
 
@@ -64,6 +65,12 @@ fn main() {
             for _ in 0..iterations {
                 let (parsed, tokens) = ScopeRef::parse_with_set(black_box(text), &spec.scope).expect("valid");
                 black_box((tokens, parsed.has_api(), parsed.device(), parsed.synapse_admin(), parsed.namespaces()));
+            }
+        }
+        "oauth2_types" => {
+            let text = scope(name);
+            for _ in 0..iterations {
+                black_box(<oauth2_types::scope::Scope as std::str::FromStr>::from_str(black_box(text)).expect("valid"));
             }
         }
         other => panic!("no group `{other}`"),
