@@ -107,7 +107,8 @@ fn percent_encode(out: &mut String, bytes: &[u8]) {
     }
 }
 
-/// Decodes `%XX` escapes in a raw path segment; a `%` not followed by two hex digits stays as is.
+/// Decodes `%XX` escapes in raw text (a path segment here and in `uia`, a host in `metadata::uri`); a
+/// `%` not followed by two hex digits stays as is.
 pub(crate) fn percent_decode(raw: &str) -> Vec<u8> {
     fn hex(b: u8) -> Option<u8> {
         char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok())

@@ -26,6 +26,8 @@
 //! Every accessor returns text borrowed from the input, as written: hosts and schemes are
 //! compared case-insensitively by the checks, everything else byte for byte.
 
+use crate::account::percent_decode;
+
 /// The components of a syntactically valid absolute URI, borrowed from the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Uri<'a> {
@@ -337,6 +339,7 @@ fn parse_special_host(input: &str) -> Result<WhatwgHost, HostFailure> {
         let inside = rest.strip_suffix(']').ok_or(HostFailure::Ipv6)?;
         return if is_ipv6(inside.as_bytes()) { Ok(WhatwgHost::Ipv6) } else { Err(HostFailure::Ipv6) };
     }
+    // `%` and two hex digits become that byte, anything else stays (WHATWG percent-decode).
     let domain = domain_to_ascii(&percent_decode(input)).ok_or(HostFailure::Other)?;
     if domain.is_empty() {
         return Err(HostFailure::Other);
@@ -358,34 +361,6 @@ fn parse_opaque_host(input: &str) -> Result<WhatwgHost, HostFailure> {
             || matches!(b, b'?' | b'@' | b'[' | b'\\' | b']' | b'^' | b'|')
     };
     if input.bytes().any(forbidden) { Err(HostFailure::Other) } else { Ok(WhatwgHost::Domain) }
-}
-
-/// Percent-decoding: `%` and two hex digits become that byte, anything else stays.
-fn percent_decode(input: &str) -> Vec<u8> {
-    let bytes = input.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut at = 0;
-    while let Some(&b) = bytes.get(at) {
-        let escaped = match (b, bytes.get(at + 1), bytes.get(at + 2)) {
-            (b'%', Some(&high), Some(&low)) => hex_value(high).zip(hex_value(low)).map(|(h, l)| h * 16 + l),
-            _ => None,
-        };
-        match escaped {
-            Some(byte) => {
-                out.push(byte);
-                at += 3;
-            }
-            None => {
-                out.push(b);
-                at += 1;
-            }
-        }
-    }
-    out
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok())
 }
 
 /// WHATWG "domain to ASCII" (UTS #46 `ToASCII` with `CheckHyphens`, `CheckBidi` and
