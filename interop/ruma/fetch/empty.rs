@@ -1,0 +1,1 @@
+// Empty: this package only exists to fetch ruma-client-api (see Cargo.toml).
