@@ -5,7 +5,7 @@
 set -uo pipefail  # no -e: a failing suite must not stop the others
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 
-ALL_SUITES=(rust wasm python kotlin swift fuzz bench examples)
+ALL_SUITES=(rust ruma wasm python kotlin swift fuzz bench examples)
 if [ $# -gt 0 ]; then suites=("$@"); else suites=("${ALL_SUITES[@]}"); fi
 
 passed=0; failed=0; rows=()

@@ -237,7 +237,7 @@ def main():
     if sys.argv[1:] == ["--check"]:
         old = OUT.read_text() if OUT.exists() else ""
         if old != new:
-            sys.stdout.writelines(difflib.unified_diff(old.splitlines(True), new.splitlines(True), str(OUT), "generated"))
+            sys.stdout.writelines(difflib.unified_diff(old.splitlines(True), new.splitlines(True), "checked in", "generated"))
             sys.exit(f"gen.py: {OUT.name} is out of date; run python3 interop/ruma/gen.py")
         return
     if sys.argv[1:]:
