@@ -37,12 +37,13 @@ HEADER = """\
 # paths: every path of the endpoint's history (or its single `path:`), in history order, joined
 # by one space; parameters keep ruma's syntax, `{{snake_case}}` (a `:param` would be written `{{param}}`).
 # versions: the history key of each path, same order (`unstable`, `unstable(<feature>)`, `1.0`,
-# `1.11|stable(<feature>)`, ...; `-` for a `path:` endpoint). deprecated: the version of a
-# `=> deprecated` entry, or -. features: the cargo cfg gating the endpoint's module (`any(a,b)`,
-# several nested ones joined by `+`), or -. file: the source file, relative to the crate.
+# `1.11|stable(<feature>)`, ...; `-` for a `path:` endpoint; an entry under its own `#[cfg(P)]`
+# is `cfg(P):<key>`). retired: the `deprecated <version>` and `removed <version>` entries, or -.
+# features: the cargo cfg gating the endpoint's module (`any(a,b)`, several nested ones joined
+# by `+`), or -. file: the source file, relative to the crate.
 # Sorted by the last path, then method, then file.
 """
-COLUMNS = ["method", "authentication", "paths", "versions", "deprecated", "features", "file"]
+COLUMNS = ["method", "authentication", "paths", "versions", "retired", "features", "file"]
 
 
 def crate_dir():
@@ -134,7 +135,7 @@ def closing(masked, open_at):
 
 
 ATTRS = r"((?:#\s*\[(?:[^\[\]]|\[[^\[\]]*\])*\]\s*)*)"
-MOD = re.compile(ATTRS + r"(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+(\w+)\s*([;{])")
+MOD = re.compile(ATTRS + r"(?<!\w)(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+(\w+)\s*([;{])")
 
 
 def cfgs(attrs):
@@ -154,7 +155,7 @@ def relevant(preds):
 
 
 def parse_block(block, masked, where):
-    """One `metadata!` body (comments removed; and masked, same offsets) -> method, authentication, paths, versions, deprecated."""
+    """One `metadata!` body (comments removed; and masked, same offsets) -> method, authentication, paths, versions, retired."""
     def field(name):
         m = re.search(rf"\b{name}\s*:\s*(\w+)", block)
         if not m:
@@ -162,7 +163,7 @@ def parse_block(block, masked, where):
         return m.group(1)
 
     method, auth = field("method"), field("authentication")
-    paths, versions, deprecated = [], [], "-"
+    paths, versions, retired = [], [], []
     if m := re.search(r'\bpath\s*:\s*"([^"]*)"', block):
         paths, versions = [m.group(1)], ["-"]
     else:
@@ -170,20 +171,21 @@ def parse_block(block, masked, where):
         if not m:
             raise ValueError(f"{where}: neither `path` nor `history`")
         body = block[m.end() : masked.index("}", m.end())]
-        for entry in re.finditer(r'([^,]+?)\s*=>\s*("([^"]*)"|\w+)\s*(?:,|$)', body):
-            label = re.sub(r'\s+|"', "", entry.group(1))
-            if entry.group(3) is not None:
-                paths.append(entry.group(3))
+        for entry in re.finditer(ATTRS + r'([^,#]+?)\s*=>\s*("([^"]*)"|\w+)\s*(?:,|$)', body):
+            gate = cfgs(entry.group(1))
+            label = "".join(f"cfg({g}):" for g in gate) + re.sub(r'\s+|"', "", entry.group(2))
+            if entry.group(4) is not None:
+                paths.append(entry.group(4))
                 versions.append(label)
-            elif entry.group(2) == "deprecated":
-                deprecated = label
+            elif entry.group(3) in ("deprecated", "removed"):
+                retired.append(f"{entry.group(3)} {label}")
             else:
                 raise ValueError(f"{where}: unknown history entry {entry.group(0)!r}")
     if not paths:
         raise ValueError(f"{where}: no path")
     # ruma writes `{param}`; an older `:param` spelling would be normalised here.
     paths = [re.sub(r"/:(\w+)", r"/{\1}", p) for p in paths]
-    return method, auth, paths, versions, deprecated
+    return method, auth, paths, versions, ", ".join(retired) or "-"
 
 
 def walk(root, path, gates, rows):
@@ -191,6 +193,10 @@ def walk(root, path, gates, rows):
     text = path.read_text()
     no_comments, masked = mask(text)
     rel = path.relative_to(root).as_posix()
+    inner = relevant(cfgs(" ".join(re.findall(r"#!\s*\[\s*cfg\s*\(.*?\)\s*\]", no_comments, re.S)).replace("#!", "#")))
+    if inner is None:
+        return
+    gates = gates + inner
     # Inline modules gated by a cfg: (start, end, preds).
     regions = []
     for m in MOD.finditer(masked):
@@ -216,9 +222,9 @@ def walk(root, path, gates, rows):
         if any(r[2] is None for r in inside):
             continue
         end = closing(masked, m.end() - 1)
-        method, auth, paths, versions, deprecated = parse_block(no_comments[m.end() : end], masked[m.end() : end], rel)
+        method, auth, paths, versions, retired = parse_block(no_comments[m.end() : end], masked[m.end() : end], rel)
         features = gates + [p for r in inside for p in r[2]]
-        rows.append([method, auth, " ".join(paths), " ".join(versions), deprecated, "+".join(features) or "-", rel])
+        rows.append([method, auth, " ".join(paths), " ".join(versions), retired, "+".join(features) or "-", rel])
 
 
 def table():
