@@ -155,7 +155,8 @@ def relevant(preds):
 
 
 def parse_block(block, masked, where):
-    """One `metadata!` body (comments removed; and masked, same offsets) -> method, authentication, paths, versions, retired."""
+    """One `metadata!` body, without comments (`block`) and masked (same offsets), ->
+    method, authentication, paths, versions, retired."""
     def field(name):
         m = re.search(rf"\b{name}\s*:\s*(\w+)", block)
         if not m:
@@ -217,13 +218,14 @@ def walk(root, path, gates, rows):
         if not child.exists():
             child = base / m.group(2) / "mod.rs"
         walk(root, child, gates + preds, rows)
-    for m in re.finditer(r"\bmetadata!\s*\{", masked):
+    for m in re.finditer(ATTRS + r"\bmetadata!\s*\{", masked):
         inside = [r for r in regions if r[0] <= m.start() < r[1]]
-        if any(r[2] is None for r in inside):
+        own = relevant(cfgs(no_comments[m.start(1) : m.end(1)]))
+        if own is None or any(r[2] is None for r in inside):
             continue
         end = closing(masked, m.end() - 1)
         method, auth, paths, versions, retired = parse_block(no_comments[m.end() : end], masked[m.end() : end], rel)
-        features = gates + [p for r in inside for p in r[2]]
+        features = gates + [p for r in inside for p in r[2]] + own
         rows.append([method, auth, " ".join(paths), " ".join(versions), retired, "+".join(features) or "-", rel])
 
 
