@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
-"""Writes core/src/endpoint/catalogue.rs from core/gen/endpoints.tsv (the spec's operations).
+"""Writes core/src/endpoint/catalogue.rs from core/gen/endpoints.tsv (the spec's operations),
+core/gen/endpoints-prose.tsv (the endpoints the spec defines in prose) and core/gen/spellings.tsv
+(the other spellings under which servers serve them, DECISIONS.md v4).
 
-Run from the repository root: python3 core/gen/catalogue.py
-The tsv is a copy of the stable spec's operation list (matrix-spec d0ba2aae, v1.19).
+Run from the repository root: python3 core/gen/catalogue.py [--check]
+(--check writes nothing and fails when the checked-in file differs from what it would write.)
+The tsv is the project's one copy of the stable spec's operation list (matrix-spec d0ba2aae,
+v1.19, with the v4 change its header notes).
 
 Besides the catalogue itself it writes the path-matching trie (`ROUTES`, see
 core/src/endpoint/matching.rs): one node per distinct template prefix, split on `/`, with its
@@ -13,23 +17,31 @@ and the catalogue entries whose template ends there. Everything is static data, 
 builds nothing at run time. The generator also checks the properties the matcher relies on and
 refuses to write a catalogue that breaks them:
 
-- no two templates of one method can match the same path (so the order in which the trie is
-  walked cannot change the answer: the first operation id is the one reported either way);
+- no two endpoints of one method can match the same path under any of their spellings (so neither
+  the order in which the trie is walked nor the order of the prefix spellings can change the
+  answer: the first operation id is the one reported either way);
 - `{stateKey}`, the one parameter that may be empty or left out, only ever ends a template;
 - no template has more than MAX_PARAMS parameters, and every segment is ASCII.
 
 It also writes the trie's entry points (`ENTRIES`): the prefixes `/a/b/c/` of four pieces that
 lead from the root through literals only, past nodes without a `{param}` child. A path that
 starts with one of them can only match below its node (the walk from the root has nowhere else
-to go), so the matcher starts there and skips the first levels. `CLIENT_V3` is the node of
-`/_matrix/client/v3/`, where `r0` paths start.
+to go), so the matcher starts there and skips the first levels.
+
+The prefix spellings (`ALIASES`): each names the node of its target prefix, where the rest of a
+path that starts with the spelling is matched. The explicit spellings are templates of the trie
+like the canonical ones, pointing at the same catalogue entry, and are listed in `SPELLINGS`.
 """
 import csv
+import difflib
 import pathlib
 import subprocess
+import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TSV = ROOT / "core/gen/endpoints.tsv"
+PROSE = ROOT / "core/gen/endpoints-prose.tsv"
+SPELLINGS = ROOT / "core/gen/spellings.tsv"
 OUT = ROOT / "core/src/endpoint/catalogue.rs"
 
 TOKEN = {"none": "None", "optional": "Optional", "required": "Required", "appservice": "Appservice"}
@@ -90,11 +102,17 @@ class Node:
         self.endpoints = []
 
 
-def build_trie(rows):
+def read_tsv(path):
+    lines = [l for l in path.read_text().splitlines() if l and not l.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+def build_trie(templates):
+    """templates: (path, endpoint index) pairs, canonical templates and explicit spellings."""
     nodes = [Node()]
-    for index, r in enumerate(rows):
+    for path, index in templates:
         node = nodes[0]
-        for s in r["path"].split("/"):
+        for s in path.split("/"):
             name = param_name(s)
             if name is None:
                 if s not in node.literals:
@@ -105,29 +123,48 @@ def build_trie(rows):
                 if node.param is None:
                     node.param = (name, Node())
                     nodes.append(node.param[1])
-                assert node.param[0] == name, f"two parameter names at one place: {r['path']}"
+                assert node.param[0] == name, f"two parameter names at one place: {path}"
                 node = node.param[1]
         node.endpoints.append(index)
     return nodes
 
 
-def check(rows):
-    for r in rows:
-        segments = r["path"].split("/")
-        assert r["path"].isascii(), r["path"]
-        assert sum(1 for s in segments if param_name(s)) <= MAX_PARAMS, r["path"]
+def spellings_of(templates, aliases):
+    """Every spelling of every trie template: itself, and for each prefix spelling whose target
+    starts it, the template with the prefix replaced (what the matcher's alias walk matches)."""
+    out = []
+    for path, index in templates:
+        out.append((path, index))
+        for spelling, target in aliases:
+            if path.startswith(target):
+                out.append((spelling + path[len(target):], index))
+    return out
+
+
+def check(rows, templates, aliases):
+    for path, index in templates:
+        segments = path.split("/")
+        assert path.isascii(), path
+        assert sum(1 for s in segments if param_name(s)) <= MAX_PARAMS, path
         for at, s in enumerate(segments):
-            assert param_name(s) != STATE_KEY or at == len(segments) - 1, r["path"]
-    for i, a in enumerate(rows):
-        for b in rows[i + 1:]:
-            if a["method"] != b["method"]:
+            assert param_name(s) != STATE_KEY or at == len(segments) - 1, path
+    for spelling, target in aliases:
+        assert spelling.endswith("/") and target.endswith("/"), (spelling, target)
+        assert all(not param_name(s) for s in target.split("/")), target
+    ids = [r["operation_id"] for r in rows]
+    assert len(set(ids)) == len(ids), "an operation id twice"
+    every = spellings_of(templates, aliases)
+    for i, (a, ia) in enumerate(every):
+        va = variants(a.split("/"))
+        for b, ib in every[i + 1:]:
+            if ia == ib or rows[ia]["method"] != rows[ib]["method"]:
                 continue
-            va, vb = variants(a["path"].split("/")), variants(b["path"].split("/"))
-            assert not any(overlap(x, y) for x in va for y in vb), f"ambiguous: {a['path']} {b['path']}"
+            vb = variants(b.split("/"))
+            assert not any(overlap(x, y) for x in va for y in vb), f"ambiguous: {a} {b}"
 
 
-def emit_trie(rows):
-    nodes = build_trie(rows)
+def emit_trie(templates, aliases):
+    nodes = build_trie(templates)
     ids = {id(n): i for i, n in enumerate(nodes)}
     entries = []
 
@@ -144,11 +181,15 @@ def emit_trie(rows):
         for k, child in n.literals.items():
             descend(child, pieces + [k])
 
+    def node_of(prefix):
+        n = nodes[0]
+        for piece in prefix.rstrip("/").split("/"):
+            n = n.literals[piece]
+        return n
+
     descend(nodes[0], [])
     entries.sort(key=lambda e: (-size(e[1]), e[0]))
-    v3 = [n for prefix, n in entries if prefix == "/_matrix/client/v3/"]
-    assert len(v3) == 1, "the r0 alias needs /_matrix/client/v3/ as an entry point"
-    longest = max(len(r["path"].split("/")) for r in rows)
+    longest = max(len(path.split("/")) for path, _ in templates)
     out = [
         "",
         "/// The most `/`-separated pieces of any template (the leading empty one included): the",
@@ -166,9 +207,12 @@ def emit_trie(rows):
     out += [
         "];",
         "",
-        "/// The node of `/_matrix/client/v3/`, where the pieces after `/_matrix/client/r0/` are matched.",
-        f"pub(super) static CLIENT_V3: &Node = &N{ids[id(v3[0])]};",
+        "/// The prefix spellings: a path that starts with the first string is matched, past it,",
+        "/// below the node of the second (the target prefix).",
+        f"pub(super) static ALIASES: [(&str, &str, &Node); {len(aliases)}] = [",
     ]
+    out += [f"    ({rust_str(a)}, {rust_str(t)}, &N{ids[id(node_of(t))]})," for a, t in aliases]
+    out += ["];"]
     for n in nodes:
         lits = ", ".join(
             f"(0x{key(k):016x}, {rust_str(k)}, &N{ids[id(v)]})"
@@ -186,20 +230,34 @@ def emit_trie(rows):
     return out
 
 
-def main():
-    lines = [l for l in TSV.read_text().splitlines() if l and not l.startswith("#")]
-    rows = list(csv.DictReader(lines, delimiter="\t"))
-    check(rows)
+def generate():
+    rows = read_tsv(TSV) + read_tsv(PROSE)
+    rows.sort(key=lambda r: r["path"])  # stable: the spec file's method order within one path
+    index = {r["operation_id"].split("+")[0]: i for i, r in enumerate(rows)}
+    aliases, explicit = [], []
+    for s in read_tsv(SPELLINGS):
+        assert s["source"].strip(), f"a spelling without its source: {s}"
+        if s["kind"] == "prefix":
+            aliases.append((s["spelling"], s["target"]))
+        else:
+            assert s["kind"] == "path", s
+            at = index[s["target"]]
+            assert rows[at]["method"] == s["method"], s
+            explicit.append((s["spelling"], at))
+    templates = [(r["path"], i) for i, r in enumerate(rows)] + explicit
+    check(rows, templates, aliases)
     assert len(rows) <= 256, "trie endpoint indices are u8"
     out = [
-        "// @generated by core/gen/catalogue.py from core/gen/endpoints.tsv: do not edit.",
-        "//! Every client-server operation of the stable spec (v1.19), one entry per method and path,",
-        "//! and the static trie that `matching` walks to find the entry a path names.",
+        "// @generated by core/gen/catalogue.py from core/gen/endpoints.tsv, endpoints-prose.tsv and",
+        "// spellings.tsv: do not edit.",
+        "//! Every client-server operation of the stable spec (v1.19) and the ones it defines in prose,",
+        "//! one entry per method and path, their other spellings, and the static trie that `matching`",
+        "//! walks to find the entry a path names.",
         "",
         "use super::matching::Node;",
         "use super::{Endpoint, Guest, Method, TokenRequirement};",
         "",
-        f"/// The {len(rows)} method-and-path templates of the spec, sorted by path then method.",
+        f"/// The {len(rows)} method-and-path templates, sorted by path.",
         "pub static ENDPOINTS: &[Endpoint] = &[",
     ]
     for r in rows:
@@ -212,17 +270,50 @@ def main():
             f"        token: TokenRequirement::{TOKEN[r['token']]},",
             f"        uia: {'true' if r['uia'] == 'yes' else 'false'},",
             f"        guest: Guest::{GUEST[r['guest']]},",
-            f"        since_r0: {'true' if r['added_in'] == '-' else 'false'},",
             f"        deprecated: {'true' if r['deprecated'] == 'yes' else 'false'},",
             "    },",
         ]
+    out += [
+        "];",
+        "",
+        "/// The prefix spellings, `(spelling, target)`: a path that starts with `spelling` names what",
+        "/// the same path with `target` instead names (core/gen/spellings.tsv has the source of each).",
+        f"pub static PREFIX_SPELLINGS: [(&str, &str); {len(aliases)}] = [",
+    ]
+    out += [f"    ({rust_str(a)}, {rust_str(t)})," for a, t in aliases]
+    out += [
+        "];",
+        "",
+        "/// The explicit spellings, `(template, index into ENDPOINTS)`: MSC-prefixed and other",
+        "/// unstable paths of an endpoint (core/gen/spellings.tsv has the source of each).",
+        f"pub static SPELLINGS: [(&str, u8); {len(explicit)}] = [",
+    ]
+    out += [f"    ({rust_str(t)}, {i})," for t, i in explicit]
     out += ["];"]
-    out += emit_trie(rows)
+    out += emit_trie(templates, aliases)
     out += [""]
-    OUT.write_text("\n".join(out))
     # The trie's long literal lists are laid out by rustfmt, so `cargo fmt --all -- --check`
     # passes on the file exactly as generated.
-    subprocess.run(["rustfmt", "--edition", "2024", "--config-path", str(ROOT / "rustfmt.toml"), str(OUT)], check=True)
+    formatted = subprocess.run(
+        ["rustfmt", "--edition", "2024", "--config-path", str(ROOT / "rustfmt.toml"), "--emit", "stdout"],
+        input="\n".join(out),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return rows, formatted
+
+
+def main():
+    rows, text = generate()
+    if "--check" in sys.argv[1:]:
+        old = OUT.read_text()
+        if old != text:
+            sys.stdout.writelines(difflib.unified_diff(old.splitlines(True), text.splitlines(True), str(OUT), "generated"))
+            sys.exit(f"{OUT.relative_to(ROOT)} is out of date: run python3 core/gen/catalogue.py")
+        print(f"{OUT.relative_to(ROOT)} is up to date ({len(rows)} endpoints)")
+        return
+    OUT.write_text(text)
     print(f"wrote {len(rows)} endpoints to {OUT.relative_to(ROOT)}")
 
 

@@ -18,7 +18,7 @@ use std::fmt;
 
 use crate::device::{self, DEFAULT_LENGTH};
 use crate::error::{DeviceIdError, Error};
-use crate::policy::{GrantRules, Policy};
+use crate::policy::{GrantRules, Policy, SERVER_ADMINISTRATION_SCOPES};
 use crate::scope::{self, Namespace, Namespaces, Scope, TokenKind};
 
 /// The OAuth 2.0 grant a token is requested through.
@@ -163,6 +163,8 @@ struct Survey<'a> {
     devices: Vec<(Namespace, &'a str)>,
     synapse_admin: bool,
     mas_admin: bool,
+    /// MSC4484's server administration scope, either spelling.
+    server_administration: bool,
 }
 
 impl<'a> Survey<'a> {
@@ -180,10 +182,16 @@ impl<'a> Survey<'a> {
                 TokenKind::MasAdmin => survey.mas_admin = true,
                 TokenKind::OpenId | TokenKind::Email | TokenKind::MasGraphql => {}
                 TokenKind::Unknown => {
-                    if !policy.extra_tokens.allows(token) {
+                    // MSC4484's scope is known under the spec's rules; MAS's default policy does
+                    // not list it, so there only `extra_tokens` lets it through (PRESETS.md v4).
+                    let server_administration = SERVER_ADMINISTRATION_SCOPES.contains(&token);
+                    let known = (server_administration && policy.grant == GrantRules::Default)
+                        || policy.extra_tokens.allows(token);
+                    if !known {
                         survey.unknown = true;
                         continue;
                     }
+                    survey.server_administration |= server_administration;
                 }
             }
             survey.known.push(token);
@@ -270,7 +278,9 @@ fn check_grant_type(survey: &Survey<'_>, request: &GrantRequest<'_>, violations:
         violations.push(Violation::ApiNotInteractive);
     }
     let user_admin = interactive && request.user_admin;
-    if survey.synapse_admin && !user_admin {
+    // MSC4484: "The server MUST only grant the scope to clients that are authorizing on behalf
+    // of a server administrator".
+    if (survey.synapse_admin || survey.server_administration) && !user_admin {
         violations.push(Violation::AdminNotAllowed);
     }
     let admin_client = request.grant_type == GrantType::ClientCredentials && request.client_admin;

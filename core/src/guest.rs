@@ -7,7 +7,7 @@
 //! may join a room only when its `m.room.guest_access` is `can_join`; a missing event counts as
 //! `forbidden` (spec `m.room.guest_access`, "Server behaviour").
 
-use crate::endpoint::{Endpoint, Guest, Params};
+use crate::endpoint::{Endpoint, Guest, Operation, Params};
 use crate::policy::Policy;
 
 /// The only profile field guests may set or delete.
@@ -36,15 +36,16 @@ impl GuestAccess {
     }
 }
 
-/// Whether a guest may call `endpoint` with these path parameters (`None`: an unknown or admin
-/// path, which guests never reach).
-pub fn may_call(endpoint: Option<&Endpoint>, params: &Params<'_>, policy: &Policy) -> bool {
-    let Some(endpoint) = endpoint else { return false };
+/// Whether a guest may call `operation` with these path parameters (`None`: an unknown or admin
+/// path, which guests never reach), by the guest list alone (the pipeline lets guests through to
+/// endpoints that answer anonymous callers before it asks).
+pub fn may_call(operation: Option<&Operation<'_>>, params: &Params<'_>, policy: &Policy) -> bool {
+    let Some(operation) = operation else { return false };
     // A policy addition names the whole operation, so it lifts the displayname-only limit too.
-    if endpoint.operation_ids.iter().any(|id| policy.guest_endpoints.iter().any(|g| g == id)) {
+    if policy.guest_endpoints.iter().any(|g| operation.is_named(g)) {
         return true;
     }
-    match endpoint.guest {
+    match operation.guest {
         Guest::Yes => true,
         Guest::DisplaynameOnly => params.get("keyName") == Some(DISPLAYNAME),
         Guest::No => false,
@@ -68,7 +69,7 @@ mod tests {
 
     fn allowed(method: &str, path: &str, policy: &Policy) -> bool {
         let found = lookup(method, path);
-        may_call(found.endpoint(), &found.params(), policy)
+        may_call(found.endpoint().map(Operation::builtin).as_ref(), &found.params(), policy)
     }
 
     #[test]

@@ -4,7 +4,10 @@
 //! host takes one and changes single settings, in Rust through the public fields or in JSON
 //! through a policy document (`{"preset": "mas", "approval": "single_use"}`, feature `serde`).
 
+use std::collections::BTreeMap;
+
 use crate::device::DeviceRules;
+use crate::endpoint::{self, DeclaredEndpoint, Operation, TokenRequirement};
 use crate::error::Error;
 use crate::pattern::Pattern;
 use crate::scope::{Grammar, ScopeLimits, ScopeRules};
@@ -76,6 +79,28 @@ pub enum UnknownEndpoints {
     Deny,
 }
 
+/// Whether the Server Administration endpoints need MSC4484's scope instead of the API scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ServerAdministrationScope {
+    /// They need the API scope, like every other endpoint.
+    Off,
+    /// They need `urn:matrix:client:api:server_administration` or its unstable twin (MSC4484).
+    Msc4484,
+}
+
+/// MSC4484's server administration scope: the stable token first (the one a challenge names),
+/// then its unstable twin.
+pub const SERVER_ADMINISTRATION_SCOPES: [&str; 2] =
+    ["urn:matrix:client:api:server_administration", "urn:matrix:client:cc.c10y.msc4484.server_administration"];
+
+/// The Server Administration endpoints MSC4484's scope guards (spec v1.18 "Server
+/// Administration": account locking and suspension (MSC4323), and `whois`).
+pub const SERVER_ADMINISTRATION_ENDPOINTS: [&str; 5] =
+    ["getAdminLockUser", "setAdminLockUser", "getAdminSuspendUser", "setAdminSuspendUser", "getWhoIs"];
+
+/// The most tokens `required_scopes` may list for one operation.
+pub const MAX_REQUIRED_SCOPES: usize = 16;
+
 /// One step-up rule (RFC 9470, MSC4363).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct StepUpRule {
@@ -134,6 +159,13 @@ pub struct Policy {
     pub unknown_endpoints: UnknownEndpoints,
     /// Tokens `grant.decide` also knows.
     pub extra_tokens: ExtraTokens,
+    /// Endpoints the host serves beyond the catalogue, and redeclarations of built-in ones.
+    pub endpoints: Vec<DeclaredEndpoint>,
+    /// Operation id to the scope tokens of which a token must carry at least one, instead of the
+    /// API scope.
+    pub required_scopes: BTreeMap<String, Vec<String>>,
+    /// Whether MSC4484's scope guards the Server Administration endpoints.
+    pub server_administration_scope: ServerAdministrationScope,
 }
 
 impl Policy {
@@ -150,6 +182,9 @@ impl Policy {
             legacy_endpoints: false,
             unknown_endpoints: UnknownEndpoints::Allow,
             extra_tokens: ExtraTokens::default(),
+            endpoints: Vec::new(),
+            required_scopes: BTreeMap::new(),
+            server_administration_scope: ServerAdministrationScope::Off,
         };
         match preset {
             Preset::Default => base,
@@ -192,14 +227,127 @@ impl Policy {
                 "`device_rules` needs 1 <= min_length <= max_length <= {MAX_DEVICE_LENGTH_CEILING}, not {min_length} and {max_length}"
             )));
         }
+        endpoint::declared::check(&self.endpoints)?;
         for rule in &self.step_up {
             if rule.max_age.is_none() && rule.acr_values.is_empty() {
                 return Err(Error::policy("a `step_up` rule needs `max_age` or `acr_values`"));
             }
-            check_operation_ids(&rule.endpoints, "step_up")?;
+            if rule.acr_values.iter().any(|v| !is_scope_token(v)) {
+                return Err(Error::policy(
+                    "each step-up `acr_values` entry is a non-empty string of scope-token characters (no space, quote, backslash or control character)",
+                ));
+            }
+            for id in &rule.endpoints {
+                if self.operation(id).ok_or_else(|| unknown_operation(id, "step_up"))?.token == TokenRequirement::None {
+                    return Err(Error::policy(format!(
+                        "`step_up` names `{id}`, which takes no token: its requests are always allowed (step 5)"
+                    )));
+                }
+            }
         }
-        check_operation_ids(&self.guest_endpoints, "guest_endpoints")
+        for id in &self.guest_endpoints {
+            self.operation(id).ok_or_else(|| unknown_operation(id, "guest_endpoints"))?;
+        }
+        for (id, tokens) in &self.required_scopes {
+            let operation = self.operation(id).ok_or_else(|| unknown_operation(id, "required_scopes"))?;
+            if tokens.is_empty() || tokens.len() > MAX_REQUIRED_SCOPES {
+                return Err(Error::policy(format!(
+                    "`required_scopes.{id}` lists 1 to {MAX_REQUIRED_SCOPES} scope tokens"
+                )));
+            }
+            if let Some(token) = tokens.iter().find(|t| !is_scope_token(t)) {
+                return Err(Error::policy(format!(
+                    "`required_scopes.{id}` lists `{token}`, which is not a scope token"
+                )));
+            }
+            if operation.token == TokenRequirement::None {
+                return Err(Error::policy(format!("`required_scopes` names `{id}`, which takes no token")));
+            }
+            if self.server_administration_scope == ServerAdministrationScope::Msc4484
+                && SERVER_ADMINISTRATION_ENDPOINTS.iter().any(|admin| operation.is_named(admin))
+            {
+                return Err(Error::policy(format!(
+                    "`required_scopes` names `{id}`, which `server_administration_scope: \"msc4484\"` already guards"
+                )));
+            }
+        }
+        Ok(())
     }
+
+    /// The operation `id` names under this policy: a built-in one (with its token as a
+    /// redeclaration set it) or a declared one.
+    pub fn operation(&self, id: &str) -> Option<Operation<'_>> {
+        let declared = |d: &&DeclaredEndpoint| d.operation_id.as_deref() == Some(id) && d.redeclares().is_none();
+        if let Some(d) = self.endpoints.iter().find(declared) {
+            return Some(Operation {
+                builtin: None,
+                operation_id: d.operation_id.as_deref().unwrap_or_default(),
+                token: d.token,
+                guest: if d.guest == Some(true) { endpoint::Guest::Yes } else { endpoint::Guest::No },
+                uia: false,
+            });
+        }
+        let builtin = endpoint::by_operation_id(id)?;
+        let mut operation = Operation::builtin(builtin);
+        if let Some(d) = self.endpoints.iter().find(|d| d.redeclares().is_some_and(|e| std::ptr::eq(e, builtin))) {
+            operation.token = d.token;
+        }
+        Some(operation)
+    }
+
+    /// The scope tokens `operation` needs instead of the API scope (at least one of them), if it
+    /// has its own: MSC4484's when the policy enables it, else the policy's `required_scopes`.
+    pub fn own_required_scopes(&self, operation: &Operation<'_>) -> Option<OwnScopes<'_>> {
+        let named = |id: &str| operation.is_named(id);
+        if self.server_administration_scope == ServerAdministrationScope::Msc4484
+            && operation.builtin.is_some()
+            && SERVER_ADMINISTRATION_ENDPOINTS.iter().any(|id| named(id))
+        {
+            return Some(OwnScopes::ServerAdministration);
+        }
+        let listed = match operation.builtin {
+            Some(builtin) => builtin.operation_ids.iter().find_map(|id| self.required_scopes.get(*id)),
+            None => self.required_scopes.get(operation.operation_id),
+        };
+        listed.map(|tokens| OwnScopes::Listed(tokens))
+    }
+}
+
+/// The scope tokens an operation needs instead of the API scope: a token must carry one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnScopes<'p> {
+    /// MSC4484's server administration scope, stable or unstable.
+    ServerAdministration,
+    /// The policy's `required_scopes` for the operation.
+    Listed(&'p [String]),
+}
+
+impl<'p> OwnScopes<'p> {
+    /// The tokens, the one a challenge names first.
+    pub fn tokens(self) -> impl Iterator<Item = &'p str> {
+        let (fixed, listed): (&[&str], &[String]) = match self {
+            Self::ServerAdministration => (&SERVER_ADMINISTRATION_SCOPES, &[]),
+            Self::Listed(tokens) => (&[], tokens),
+        };
+        fixed.iter().copied().chain(listed.iter().map(String::as_str))
+    }
+
+    /// The token the `insufficient_scope` challenge names (RFC 6750 section 3.1).
+    pub fn challenge(self) -> &'p str {
+        self.tokens().next().unwrap_or_default()
+    }
+}
+
+/// Whether `token` is one scope token: one or more characters of RFC 6749's NQCHAR except the
+/// space (0x21, 0x23-0x5B, 0x5D-0x7E).
+fn is_scope_token(token: &str) -> bool {
+    !token.is_empty() && token.bytes().all(|b| matches!(b, 0x21 | 0x23..=0x5B | 0x5D..=0x7E))
+}
+
+fn unknown_operation(id: &str, setting: &str) -> Error {
+    Error::policy(format!(
+        "`{setting}` names `{id}`, which is neither an operation id of the spec nor a declared endpoint"
+    ))
 }
 
 impl Default for Policy {
@@ -210,13 +358,6 @@ impl Default for Policy {
 
 /// The largest `device_rules.max_length` a policy may set.
 pub const MAX_DEVICE_LENGTH_CEILING: usize = 4096;
-
-fn check_operation_ids(ids: &[String], setting: &str) -> Result<(), Error> {
-    match ids.iter().find(|id| crate::endpoint::by_operation_id(id).is_none()) {
-        Some(id) => Err(Error::policy(format!("`{setting}` names `{id}`, which is not an operation id of the spec"))),
-        None => Ok(()),
-    }
-}
 
 #[cfg(test)]
 mod tests {

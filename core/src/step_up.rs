@@ -7,7 +7,7 @@
 //! answer is 401 `M_INSUFFICIENT_USER_AUTHENTICATION` with RFC 9470's
 //! `WWW-Authenticate: Bearer error="insufficient_user_authentication"` challenge.
 
-use crate::endpoint::Endpoint;
+use crate::endpoint::Operation;
 use crate::error::Error;
 use crate::policy::{Policy, StepUpRule};
 
@@ -25,13 +25,13 @@ pub struct Authentication<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Challenge<'a> {
     rules: &'a [StepUpRule],
-    endpoint: &'static Endpoint,
+    operation: Operation<'a>,
 }
 
 impl<'a> Challenge<'a> {
     fn covering(&self) -> impl Iterator<Item = &'a StepUpRule> + '_ {
-        let endpoint = self.endpoint;
-        self.rules.iter().filter(move |rule| names(rule, endpoint))
+        let operation = self.operation;
+        self.rules.iter().filter(move |rule| names(rule, &operation))
     }
 
     /// The smallest `max_age` of the rules naming the endpoint.
@@ -71,26 +71,26 @@ impl<'a> Challenge<'a> {
     }
 }
 
-/// Whether `rule` names `endpoint` by any of its operation ids.
-fn names(rule: &StepUpRule, endpoint: &Endpoint) -> bool {
-    rule.endpoints.iter().any(|id| endpoint.operation_ids.contains(&id.as_str()))
+/// Whether `rule` names `operation` by any of its operation ids.
+fn names(rule: &StepUpRule, operation: &Operation<'_>) -> bool {
+    rule.endpoints.iter().any(|id| operation.is_named(id))
 }
 
-/// Checks the policy's rules for `endpoint`: `Ok(None)` when every rule naming it passes.
+/// Checks the policy's rules for `operation`: `Ok(None)` when every rule naming it passes.
 ///
 /// `now` is needed only to compare with an `auth_time`; when such a comparison is due and `now`
 /// is absent, the answer is `input.invalid`.
 pub fn check<'a>(
-    endpoint: &'static Endpoint,
+    operation: Operation<'a>,
     auth: Authentication<'_>,
     now: Option<i64>,
     policy: &'a Policy,
 ) -> Result<Option<Challenge<'a>>, Error> {
     let mut failed = false;
-    for rule in policy.step_up.iter().filter(|rule| names(rule, endpoint)) {
+    for rule in policy.step_up.iter().filter(|rule| names(rule, &operation)) {
         failed |= !passes(rule, auth, now)?;
     }
-    Ok(failed.then_some(Challenge { rules: &policy.step_up, endpoint }))
+    Ok(failed.then_some(Challenge { rules: &policy.step_up, operation }))
 }
 
 fn passes(rule: &StepUpRule, auth: Authentication<'_>, now: Option<i64>) -> Result<bool, Error> {
@@ -113,6 +113,11 @@ mod tests {
     use super::*;
     use crate::endpoint::by_operation_id;
 
+    fn op(id: &str) -> Operation<'static> {
+        let Some(endpoint) = by_operation_id(id) else { unreachable!() };
+        Operation::builtin(endpoint)
+    }
+
     fn rule(endpoints: &[&str], max_age: Option<u64>, acr: &[&str]) -> StepUpRule {
         StepUpRule {
             endpoints: endpoints.iter().map(|s| (*s).to_owned()).collect(),
@@ -127,7 +132,7 @@ mod tests {
 
     #[test]
     fn max_age_and_acr() {
-        let Some(create) = by_operation_id("createRoom") else { unreachable!() };
+        let create = op("createRoom");
         let p = policy(vec![rule(&["createRoom"], Some(300), &[]), rule(&["createRoom", "sync"], None, &["b", "a"])]);
         let fresh = Authentication { auth_time: Some(1000), acr: Some("a") };
         assert_eq!(check(create, fresh, Some(1300), &p).map(|c| c.is_some()), Ok(false));
@@ -148,7 +153,7 @@ mod tests {
 
     #[test]
     fn union_without_repeats() {
-        let Some(sync) = by_operation_id("sync") else { unreachable!() };
+        let sync = op("sync");
         let p = policy(vec![
             rule(&["sync"], Some(60), &["x", "y"]),
             rule(&["createRoom"], Some(1), &["z"]),

@@ -30,7 +30,7 @@ pub const SESSION_LENGTH: usize = 24;
 pub const APPSERVICE_LOGIN: &str = "m.login.application_service";
 
 /// The operations no OAuth client may use (DECISIONS.md step 2).
-const LEGACY_ONLY: [&str; 13] = [
+const LEGACY_ONLY: [&str; 14] = [
     "getLoginFlows",
     "login",
     "redirectToSSO",
@@ -44,6 +44,7 @@ const LEGACY_ONLY: [&str; 13] = [
     "deactivateAccount",
     "add3PID",
     "generateLoginToken",
+    "getLoginFallbackPage",
 ];
 
 /// Whether `endpoint` belongs to the legacy API only.

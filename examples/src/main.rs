@@ -14,7 +14,7 @@ const HELP: &str = "\
 matrix-authz: answers Matrix next-gen auth (OAuth 2.0) policy questions
 
 USAGE:
-    matrix-authz [--policy PRESET|FILE] <COMMAND> [ARGS]
+    matrix-authz [--policy PRESET|JSON|FILE] <COMMAND> [ARGS]
 
 COMMANDS:
     scope \"<scope string>\"     Parse and classify a scope; prints JSON (exit 1 and the error
@@ -34,13 +34,15 @@ COMMANDS:
                                $MATRIX_AUTHZ_VECTORS); prints failures and `N passed, N failed`
 
 OPTIONS:
-    --policy PRESET|FILE       `default` (the Matrix spec, the default), `mas`, `synapse`, or a
-                               JSON policy document such as {\"preset\": \"mas\", \"approval\": \"single_use\"}
+    --policy PRESET|JSON|FILE  `default` (the Matrix spec, the default), `mas`, `synapse`, an inline
+                               JSON policy document such as {\"preset\": \"mas\", \"approval\": \"single_use\"},
+                               or a file holding one
     -h, --help                 Show this help
 
 EXAMPLES:
     matrix-authz scope \"openid urn:matrix:client:api:* urn:matrix:client:device:AAbbCCdd01\"
     matrix-authz --policy synapse scope \"urn:matrix:client:api:*  openid\"
+    matrix-authz --policy '{\"preset\": \"mas\"}' scope openid
     matrix-authz eval device.generate '{\"entropy\": \"00112233445566778899\"}'
     matrix-authz decide '{\"method\": \"GET\", \"path\": \"/_matrix/client/v3/sync\"}'
 ";
@@ -97,10 +99,13 @@ fn run(args: &[String]) -> Result<ExitCode, Usage> {
     }
 }
 
-/// A preset name, or a file holding a policy document; checked now so mistakes show early.
+/// A preset name, an inline policy document (text starting with `{`), or a file holding one;
+/// checked now so mistakes show early.
 fn load_policy(value: &str) -> Result<Value, Usage> {
     let policy = if matrix_authz::Preset::from_name(value).is_ok() {
         Value::from(value)
+    } else if value.trim_start().starts_with('{') {
+        read_json(value).map_err(|Usage(e)| Usage(format!("`--policy`: {e}")))?
     } else {
         let text = std::fs::read_to_string(value).map_err(|e| {
             Usage(format!("`{value}` is neither a preset (default, mas, synapse) nor a readable file: {e}"))

@@ -1,7 +1,8 @@
 //! The answer of [`decide`](super::decide): an exhaustive enum that knows its HTTP status, Matrix
 //! errcode, headers and body, and renders them as a separate step (only rendering allocates).
 
-use crate::endpoint::Endpoint;
+use std::borrow::Cow;
+
 use crate::policy::MissingApiScope;
 use crate::step_up;
 use crate::uia::{self, AccountLink, RegistrationRefusal};
@@ -12,24 +13,25 @@ pub const INSUFFICIENT_SCOPE: &str = "Bearer error=\"insufficient_scope\", scope
 /// What the decision is about: the endpoint and who called it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Subject<'a> {
-    /// The endpoint, or `None` for an unknown or admin path.
-    pub endpoint: Option<&'static Endpoint>,
+    /// The operation id of the endpoint (the first of merged ids), or `None` for an unknown or
+    /// admin path and for a CORS preflight.
+    pub operation_id: Option<&'a str>,
     /// The device of the request, once the token has been read.
     pub device: Option<&'a str>,
     /// Whether the token carries `urn:synapse:admin:*`.
     pub synapse_admin: bool,
 }
 
-impl Subject<'_> {
+impl<'a> Subject<'a> {
     /// The operation id results report (the first of merged ids).
-    pub fn operation_id(&self) -> Option<&'static str> {
-        self.endpoint.map(Endpoint::operation_id)
+    pub fn operation_id(&self) -> Option<&'a str> {
+        self.operation_id
     }
 }
 
 /// Why a request is denied; each reason has one status and errcode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Denial {
+pub enum Denial<'a> {
     /// Step 1: `POST /login` as an appservice on an OAuth server (MSC4190).
     AppserviceLogin,
     /// Step 2: an endpoint of the legacy API only.
@@ -46,6 +48,9 @@ pub enum Denial {
     MalformedToken,
     /// Step 10: no client-server API scope.
     MissingApiScope(MissingApiScope),
+    /// Step 10: none of the operation's own required scopes (MSC4484's, or the policy's
+    /// `required_scopes`); the challenge names this token.
+    MissingRequiredScope(&'a str),
     /// Step 11: an admin path without `urn:synapse:admin:*`.
     AdminScopeMissing,
     /// Step 12: an endpoint guests may not call.
@@ -58,7 +63,7 @@ pub enum Denial {
     UnknownEndpoint,
 }
 
-impl Denial {
+impl<'a> Denial<'a> {
     /// The HTTP status.
     pub fn status(self) -> u16 {
         match self {
@@ -71,6 +76,7 @@ impl Denial {
             Self::Registration(_)
             | Self::AppserviceOnly
             | Self::MissingApiScope(MissingApiScope::Forbidden)
+            | Self::MissingRequiredScope(_)
             | Self::AdminScopeMissing
             | Self::GuestEndpoint
             | Self::GuestJoin => 403,
@@ -92,6 +98,7 @@ impl Denial {
             Self::Registration(_)
             | Self::AppserviceOnly
             | Self::MissingApiScope(MissingApiScope::Forbidden)
+            | Self::MissingRequiredScope(_)
             | Self::AdminScopeMissing => "M_FORBIDDEN",
             Self::GuestEndpoint | Self::GuestJoin => "M_GUEST_ACCESS_FORBIDDEN",
             Self::LegacyOnly | Self::DeviceDeletion | Self::UnknownEndpoint => "M_UNRECOGNIZED",
@@ -120,6 +127,7 @@ impl Denial {
             Self::AppserviceOnly => "Only appservices may use this endpoint",
             Self::MalformedToken => "The access token's scope or device is invalid",
             Self::MissingApiScope(_) => "The access token does not grant access to the client-server API",
+            Self::MissingRequiredScope(_) => "The access token lacks the scope this endpoint requires",
             Self::AdminScopeMissing => "The access token does not grant access to the admin API",
             Self::GuestEndpoint => "Guest access is not allowed for this endpoint",
             Self::GuestJoin => "The room does not permit guests to join",
@@ -129,9 +137,13 @@ impl Denial {
     }
 
     /// The `WWW-Authenticate` challenge this denial carries, if any.
-    pub fn www_authenticate(self) -> Option<&'static str> {
+    pub fn www_authenticate(self) -> Option<Cow<'a, str>> {
         match self {
-            Self::MissingApiScope(MissingApiScope::Forbidden) => Some(INSUFFICIENT_SCOPE),
+            Self::MissingApiScope(MissingApiScope::Forbidden) => Some(Cow::Borrowed(INSUFFICIENT_SCOPE)),
+            // A scope token has no quote or backslash, so it goes into the quoted string as is.
+            Self::MissingRequiredScope(scope) => {
+                Some(Cow::Owned(format!("Bearer error=\"insufficient_scope\", scope=\"{scope}\"")))
+            }
             _ => None,
         }
     }
@@ -152,7 +164,7 @@ pub enum Decision<'a> {
         /// What it is about.
         subject: Subject<'a>,
         /// Why.
-        reason: Denial,
+        reason: Denial<'a>,
         /// Where the user can do this instead (steps 2 and 14).
         account: Option<AccountLink<'a>>,
     },
@@ -247,7 +259,7 @@ impl<'a> Decision<'a> {
     /// The headers to send (lower-case names).
     pub fn headers(&self) -> Vec<(String, String)> {
         let www_authenticate = match self {
-            Self::Deny { reason, .. } => reason.www_authenticate().map(str::to_owned),
+            Self::Deny { reason, .. } => reason.www_authenticate().map(Cow::into_owned),
             Self::StepUp { challenge, .. } => Some(challenge.www_authenticate()),
             Self::Allow { .. } | Self::Uia { .. } => None,
         };
@@ -270,7 +282,7 @@ impl<'a> Decision<'a> {
     }
 }
 
-fn deny_body(reason: Denial) -> String {
+fn deny_body(reason: Denial<'_>) -> String {
     let mut out = String::from("{\"errcode\":");
     push_json_string(&mut out, reason.errcode());
     out.push_str(",\"error\":");

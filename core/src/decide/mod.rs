@@ -2,11 +2,15 @@
 //!
 //! Everything the decision needs arrives in the [`Request`]: the engine reads no clock, random
 //! source or database, so the same request gives the same answer in every runtime. The steps run
-//! in the contract's order and the first that answers ends the pipeline: (1) appservice
-//! `POST /login` (MSC4190), (2) legacy-only endpoints, (3) `POST /register`, (4, 5) no token,
-//! (6) inactive token, (7) appservice token, (8) appservice-only endpoint, (9) scope and device
-//! rules, (10) the client-server API scope, (11) the Synapse admin scope, (12, 13) guests,
-//! (14) device deletion, (15) cross-signing, (16) unknown paths, (17) step-up, (18) allow.
+//! in the contract's order and the first that answers ends the pipeline: (0) a CORS preflight,
+//! (1) appservice `POST /login` (MSC4190), (2) legacy-only endpoints, (3) `POST /register`,
+//! (4, 5) no token, or an endpoint that takes none, (6) inactive token, (7) appservice token,
+//! (8) appservice-only endpoint, (9) scope and device rules, (10) the client-server API scope or
+//! the operation's own required scope, (11) the Synapse admin scope, (12, 13) guests, (14) device
+//! deletion, (15) cross-signing, (16) unknown paths, (17) step-up, (18) allow.
+//!
+//! The endpoint is found with [`endpoint::route`], which consults the policy's declared
+//! endpoints after the catalogue; `HEAD` is decided as `GET`.
 //!
 //! Allow and deny answers borrow from the request, the policy and the catalogue and allocate
 //! nothing; [`Decision::render`] writes the HTTP answer.
@@ -15,11 +19,11 @@ mod decision;
 
 pub use decision::{Decision, Denial, HttpAnswer, INSUFFICIENT_SCOPE, Subject};
 
-use crate::endpoint::{self, Endpoint, Lookup, Params, TokenRequirement};
+use crate::endpoint::{self, Operation, Params, Route, TokenRequirement};
 use crate::error::Error;
 use crate::guest::{self, GuestAccess};
 use crate::policy::{Policy, UnknownEndpoints};
-use crate::scope::ScopeRef;
+use crate::scope::{self, ScopeRef};
 use crate::step_up::{self, Authentication};
 use crate::uia::{self, CrossSigning, CrossSigningInput, CrossSigningOutcome, Registration};
 
@@ -132,33 +136,41 @@ pub fn decide<'a>(request: &Request<'a>, policy: &'a Policy) -> Result<Decision<
             return Err(Error::input("`token.scope` is required unless `token.appservice`"));
         }
     }
-    let found = endpoint::lookup(request.method, request.path);
-    // The lookup is kept where it was written: the steps borrow its parameters, no copy.
-    let endpoint = found.endpoint();
-    let pipeline = Pipeline { request, policy, found: &found, endpoint };
+    // Step 0: a CORS preflight carries no credentials, whatever the path.
+    if request.method == "OPTIONS" {
+        return Ok(Decision::Allow { subject: Subject::default(), consumes_approval: None });
+    }
+    let found = endpoint::route(&policy.endpoints, request.method, request.path);
+    // The route is kept where it was written: the steps borrow its parameters, no copy.
+    let operation = found.operation();
+    let pipeline = Pipeline { request, policy, found: &found, operation };
     pipeline.run()
 }
 
 struct Pipeline<'r, 'a> {
     request: &'r Request<'a>,
     policy: &'a Policy,
-    found: &'r Lookup<'a>,
-    endpoint: Option<&'static Endpoint>,
+    found: &'r Route<'a>,
+    operation: Option<Operation<'a>>,
 }
 
 impl<'a> Pipeline<'_, 'a> {
     fn params(&self) -> &Params<'a> {
         match self.found {
-            Lookup::Known(_, params) => params,
+            Route::Known(_, params) => params,
             _ => &Params::EMPTY,
         }
     }
 
     fn subject(&self) -> Subject<'a> {
-        Subject { endpoint: self.endpoint, device: None, synapse_admin: false }
+        Subject { operation_id: self.operation.map(|o| o.operation_id), device: None, synapse_admin: false }
     }
 
-    fn deny(&self, subject: Subject<'a>, reason: Denial) -> Decision<'a> {
+    fn token_requirement(&self) -> Option<TokenRequirement> {
+        self.operation.map(|o| o.token)
+    }
+
+    fn deny(&self, subject: Subject<'a>, reason: Denial<'a>) -> Decision<'a> {
         Decision::Deny { subject, reason, account: None }
     }
 
@@ -171,6 +183,10 @@ impl<'a> Pipeline<'_, 'a> {
             return Ok(answer);
         }
         let Some(token) = self.request.token else { return Ok(self.without_token()) };
+        // Step 5 (v4): a token sent to an endpoint that takes none is ignored.
+        if self.token_requirement() == Some(TokenRequirement::None) {
+            return Ok(Self::allow(self.subject()));
+        }
         // Step 6.
         if !token.active {
             return Ok(self.deny(self.subject(), Denial::InactiveToken));
@@ -180,7 +196,7 @@ impl<'a> Pipeline<'_, 'a> {
             return Ok(Self::allow(Subject { device: token.device_id, ..self.subject() }));
         }
         // Step 8.
-        if self.endpoint.is_some_and(|e| e.token == TokenRequirement::Appservice) {
+        if self.token_requirement() == Some(TokenRequirement::Appservice) {
             return Ok(self.deny(self.subject(), Denial::AppserviceOnly));
         }
         // Step 9.
@@ -188,16 +204,21 @@ impl<'a> Pipeline<'_, 'a> {
             return Ok(self.deny(self.subject(), Denial::MalformedToken));
         };
         let subject = Subject {
-            endpoint: self.endpoint,
             device: token.device_id.or(scope.device()),
             synapse_admin: scope.synapse_admin(),
+            ..self.subject()
         };
-        // Step 10.
-        if !scope.has_api() {
+        // Step 10: the operation's own required scope, or else the API scope.
+        let own = self.operation.and_then(|o| self.policy.own_required_scopes(&o));
+        if let Some(own) = own {
+            if !own.tokens().any(|required| scope::covers(scope.tokens(), required)) {
+                return Ok(self.deny(subject, Denial::MissingRequiredScope(own.challenge())));
+            }
+        } else if !scope.has_api() {
             return Ok(self.deny(subject, Denial::MissingApiScope(self.policy.missing_api_scope)));
         }
         // Step 11.
-        if *self.found == Lookup::Admin && !scope.synapse_admin() {
+        if *self.found == Route::Admin && !scope.synapse_admin() {
             return Ok(self.deny(subject, Denial::AdminScopeMissing));
         }
         if token.guest {
@@ -210,7 +231,7 @@ impl<'a> Pipeline<'_, 'a> {
 
     /// Steps 1 to 3, which a server that also offers the legacy API skips (step 14 too).
     fn legacy_steps(&self) -> Option<Decision<'a>> {
-        let endpoint = self.endpoint?;
+        let endpoint = self.operation?.builtin?;
         if self.policy.legacy_endpoints {
             return None;
         }
@@ -241,10 +262,8 @@ impl<'a> Pipeline<'_, 'a> {
 
     /// Steps 4 and 5.
     fn without_token(&self) -> Decision<'a> {
-        match self.endpoint {
-            Some(e) if matches!(e.token, TokenRequirement::None | TokenRequirement::Optional) => {
-                Self::allow(self.subject())
-            }
+        match self.token_requirement() {
+            Some(TokenRequirement::None | TokenRequirement::Optional) => Self::allow(self.subject()),
             _ => self.deny(self.subject(), Denial::MissingToken),
         }
     }
@@ -259,34 +278,37 @@ impl<'a> Pipeline<'_, 'a> {
     }
 
     /// Steps 12 and 13.
-    fn guest_steps(&self) -> Option<Denial> {
-        if !guest::may_call(self.endpoint, self.params(), self.policy) {
+    fn guest_steps(&self) -> Option<Denial<'a>> {
+        // Step 12 (v4): only where a token is needed; unknown and admin paths count as such.
+        let anonymous = self.operation.is_some_and(|o| o.answers_anonymous());
+        if !anonymous && !guest::may_call(self.operation.as_ref(), self.params(), self.policy) {
             return Some(Denial::GuestEndpoint);
         }
-        let joining = self.endpoint.is_some_and(guest::is_join);
+        let joining = self.operation.and_then(|o| o.builtin).is_some_and(guest::is_join);
         (joining && !guest::may_join(self.request.context.room_guest_access)).then_some(Denial::GuestJoin)
     }
 
     /// Steps 14 to 18.
     fn endpoint_steps(&self, subject: Subject<'a>, token: &Token<'a>) -> Result<Decision<'a>, Error> {
-        let Some(endpoint) = self.endpoint else {
+        let Some(operation) = self.operation else {
             // Step 16 (an admin path is not an unknown one); neither kind meets step-up rules,
             // which name operation ids.
             let deny_unknown = self.policy.unknown_endpoints == UnknownEndpoints::Deny;
-            return Ok(if deny_unknown && *self.found == Lookup::Unknown {
+            return Ok(if deny_unknown && *self.found == Route::Unknown {
                 self.deny(subject, Denial::UnknownEndpoint)
             } else {
                 Self::allow(subject)
             });
         };
         let request = self.request;
+        let builtin = operation.builtin;
         // Step 14.
-        if !self.policy.legacy_endpoints && uia::is_device_deletion(endpoint) {
+        if let Some(endpoint) = builtin.filter(|e| !self.policy.legacy_endpoints && uia::is_device_deletion(e)) {
             let account = uia::account_link(endpoint, self.params(), request.context.account_management_uri);
             return Ok(Decision::Deny { subject, reason: Denial::DeviceDeletion, account });
         }
         // Step 15.
-        if uia::is_cross_signing_upload(endpoint) {
+        if builtin.is_some_and(uia::is_cross_signing_upload) {
             let outcome = uia::cross_signing(CrossSigningInput {
                 state: request.context.cross_signing,
                 now: request.now,
@@ -304,7 +326,7 @@ impl<'a> Pipeline<'_, 'a> {
         }
         // Step 17.
         let auth = Authentication { auth_time: token.auth_time, acr: token.acr };
-        if let Some(challenge) = step_up::check(endpoint, auth, request.now, self.policy)? {
+        if let Some(challenge) = step_up::check(operation, auth, request.now, self.policy)? {
             return Ok(Decision::StepUp { subject, challenge });
         }
         // Step 18.

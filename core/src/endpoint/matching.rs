@@ -1,37 +1,41 @@
 //! Path matching: which catalogue entry a request line names (DECISIONS.md "Path matching").
 //!
 //! Paths are compared segment by segment on the raw, still percent-encoded text, so `%2F` never
-//! splits a segment. A `{param}` is exactly one non-empty segment. `/_matrix/client/r0/X` is the
-//! pre-v1.1 spelling of `/_matrix/client/v3/X`, served only for endpoints that existed then. The
-//! one optional trailing segment is an empty `{stateKey}` (`.../state/{eventType}` and
-//! `.../state/{eventType}/` both name the state-key template); any other trailing slash makes
-//! the path unknown. Paths under `/_synapse/admin/` are admin paths.
+//! splits a segment. A `{param}` is exactly one non-empty segment. The one optional trailing
+//! segment is an empty `{stateKey}` (`.../state/{eventType}` and `.../state/{eventType}/` both
+//! name the state-key template); any other trailing slash makes the path unknown. Paths under
+//! `/_synapse/admin/` are admin paths, recognised before any template. `HEAD` names what `GET`
+//! names (servers run the GET handler for it).
+//!
+//! Every spelling a server serves is the same endpoint (v4). The spellings are data
+//! (`core/gen/spellings.tsv`, with the source of each): prefix spellings such as
+//! `/_matrix/client/r0/` for `/_matrix/client/v3/` ([`ALIASES`]), and explicit MSC-prefixed
+//! templates, which sit in the trie beside the canonical ones and lead to the same entry.
 //!
 //! This runs on every request, so it allocates nothing and builds nothing at run time. The path
 //! is read one piece at a time as the walk goes down, each `/` found a word (8 bytes) at a time;
 //! a path with more pieces than the trie is deep runs out of nodes and matches nothing. Most
 //! paths start with one of a few prefixes (`/_matrix/client/v3/`, ...) that lead through
 //! literals only: the generator lists them ([`ENTRIES`]) with their nodes, and the walk starts
-//! there. A path under `/_matrix/client/r0/` starts at the `v3` node ([`CLIENT_V3`]), where only
-//! `since_r0` entries may match. The pieces walk a trie that `core/gen/catalogue.py` generates as
-//! static data
+//! there. When that walk finds nothing and the path starts with a prefix spelling, the rest of the
+//! path is walked again from the node of the prefix it stands for. The pieces walk a trie that
+//! `core/gen/catalogue.py` generates as static data
 //! ([`ROUTES`]): each node holds its literal children ordered by length, then bytes (found by binary
 //! search on the length and the first eight bytes read as one number, [`key`], which the split
 //! has in hand already: longer pieces compare their other bytes only on a tie), its
 //! `{param}` child, and the catalogue entries whose template ends there. A literal child is tried
 //! before the `{param}` child; a dead end backs off to the parameter (templates of other methods
-//! can share a prefix). The generator proves that no two templates of one method match a common
-//! path, so the walk's order cannot change which entry, and which first operation id, is found.
+//! can share a prefix). The generator proves that no two entries of one method match a common
+//! path under any of their spellings, so neither the walk's order nor the order of the prefix
+//! spellings can change which entry, and which first operation id, is found.
 //! The walk is as deep as the path has pieces, at most as deep as the trie, and each step costs
 //! one binary search over a few dozen short strings at most.
 
-use super::catalogue::{CLIENT_V3, ENTRIES, MAX_SEGMENTS, ROUTES};
+use super::catalogue::{ALIASES, ENTRIES, MAX_SEGMENTS, ROUTES};
 use super::{ENDPOINTS, Endpoint, Method};
 
-/// The pre-v1.1 spelling of `/_matrix/client/v3/`.
-const CLIENT_R0: &str = "/_matrix/client/r0/";
 /// Synapse's admin API.
-const SYNAPSE_ADMIN: &str = "/_synapse/admin/";
+pub(crate) const SYNAPSE_ADMIN: &str = "/_synapse/admin/";
 /// The most `{param}` segments any template has.
 pub const MAX_PARAMS: usize = 4;
 /// The one parameter that may be empty or left out at the end of a path.
@@ -49,12 +53,9 @@ pub(super) struct Node {
 }
 
 impl Node {
-    /// The entry ending here for `method` (an `r0` path takes only `since_r0` entries).
-    fn endpoint(&self, method: Method, r0: bool) -> Option<&'static Endpoint> {
-        self.endpoints
-            .iter()
-            .filter_map(|&i| ENDPOINTS.get(usize::from(i)))
-            .find(|e| e.method == method && (!r0 || e.since_r0))
+    /// The entry ending here for `method`.
+    fn endpoint(&self, method: Method) -> Option<&'static Endpoint> {
+        self.endpoints.iter().filter_map(|&i| ENDPOINTS.get(usize::from(i))).find(|e| e.method == method)
     }
 
     /// The child for the literal piece `piece`, whose [`key`] is `key`.
@@ -173,30 +174,38 @@ impl<'a> Params<'a> {
     }
 }
 
-/// Finds the endpoint `method` and the raw `path` (without query string) name.
+/// Finds the built-in endpoint `method` and the raw `path` (without query string) name, under
+/// any of its spellings. `HEAD` is looked up as `GET`.
 pub fn lookup<'a>(method: &str, path: &'a str) -> Lookup<'a> {
-    if let Some(method) = Method::from_name(method) {
-        let (node, rest, r0) = start(path);
-        let mut params = Params::EMPTY;
-        if let Some(endpoint) = walk(node, Some(rest), method, r0, &mut params) {
-            return Lookup::Known(endpoint, params);
+    if path.starts_with(SYNAPSE_ADMIN) {
+        return Lookup::Admin;
+    }
+    let Some(method) = Method::for_lookup(method) else { return Lookup::Unknown };
+    let (node, rest) = start(path);
+    let mut params = Params::EMPTY;
+    if let Some(endpoint) = walk(node, Some(rest), method, &mut params) {
+        return Lookup::Known(endpoint, params);
+    }
+    for (spelling, _, target) in &ALIASES {
+        if let Some(rest) = path.strip_prefix(spelling) {
+            params = Params::EMPTY;
+            if let Some(endpoint) = walk(target, Some(rest), method, &mut params) {
+                return Lookup::Known(endpoint, params);
+            }
         }
     }
-    if path.starts_with(SYNAPSE_ADMIN) { Lookup::Admin } else { Lookup::Unknown }
+    Lookup::Unknown
 }
 
 /// Where the walk starts: the node of an entry prefix of `path` and the rest of the path after
-/// it, or the root and the whole path; and whether the path uses the `r0` alias.
-fn start(path: &str) -> (&'static Node, &str, bool) {
+/// it, or the root and the whole path.
+fn start(path: &str) -> (&'static Node, &str) {
     for (prefix, node) in &ENTRIES {
         if let Some(rest) = path.strip_prefix(prefix) {
-            return (node, rest, false);
+            return (node, rest);
         }
     }
-    match path.strip_prefix(CLIENT_R0) {
-        Some(rest) => (CLIENT_V3, rest, true),
-        None => (ROUTES, path, false),
-    }
+    (ROUTES, path)
 }
 
 /// Splits off the first piece of `pieces` (up to the first `/`), with its [`key`], and the
@@ -248,7 +257,6 @@ fn walk<'a>(
     mut node: &'static Node,
     mut pieces: Option<&'a str>,
     method: Method,
-    r0: bool,
     params: &mut Params<'a>,
 ) -> Option<&'static Endpoint> {
     let mut branches: [Option<Branch<'a>>; MAX_SEGMENTS] = [None; MAX_SEGMENTS];
@@ -257,12 +265,12 @@ fn walk<'a>(
         // Take the next step down, or fall through to back off.
         match pieces {
             None => {
-                if let Some(found) = node.endpoint(method, r0) {
+                if let Some(found) = node.endpoint(method) {
                     return Some(found);
                 }
                 // `.../{eventType}`: the state-key piece left out (it only ever ends a template).
                 if let Some((name, child)) = node.param.as_ref().filter(|(name, _)| *name == STATE_KEY) {
-                    if let Some(found) = child.endpoint(method, r0) {
+                    if let Some(found) = child.endpoint(method) {
                         if params.push(name, "") {
                             return Some(found);
                         }
@@ -320,6 +328,7 @@ fn take_param<'a>(
 
 #[cfg(test)]
 mod tests {
+    use super::super::PREFIX_SPELLINGS;
     use super::*;
 
     fn op(method: &str, path: &str) -> Option<&'static str> {
@@ -329,25 +338,31 @@ mod tests {
     const CLIENT_V3: &str = "/_matrix/client/v3";
     const CLIENT_R0: &str = "/_matrix/client/r0";
 
-    /// The plain reading of DECISIONS.md "Path matching", for comparison with the trie: every
-    /// catalogue entry in order, template against path, segment by segment.
-    fn reference<'a>(method: &str, path: &'a str) -> Lookup<'a> {
-        let (path, r0) = match path.strip_prefix(CLIENT_R0) {
-            Some(rest) if rest.starts_with('/') => (rest, true),
-            _ => (path, false),
-        };
-        let found = ENDPOINTS.iter().filter(|e| Some(e.method) == Method::from_name(method)).find_map(|e| {
-            let template = if r0 { e.path.strip_prefix(CLIENT_V3).filter(|_| e.since_r0)? } else { e.path };
-            reference_segments(template, path).map(|params| (e, params))
-        });
+    /// The plain reading of DECISIONS.md "Path matching", for comparison with the trie: admin
+    /// paths first, then every spelling of every catalogue entry in order, template against
+    /// path, segment by segment.
+    fn reference<'a>(spellings: &[(&'static str, &'static Endpoint)], method: &str, path: &'a str) -> Lookup<'a> {
+        if path.starts_with(SYNAPSE_ADMIN) {
+            return Lookup::Admin;
+        }
+        let method = if method == "HEAD" { "GET" } else { method };
+        let found = spellings
+            .iter()
+            .filter(|(_, e)| Some(e.method) == Method::from_name(method))
+            .find_map(|(template, e)| reference_segments(template, path).map(|p| (*e, p)));
         match found {
             Some((e, params)) => Lookup::Known(e, params),
-            None if path.starts_with(SYNAPSE_ADMIN) && !r0 => Lookup::Admin,
             None => Lookup::Unknown,
         }
     }
 
     fn reference_segments<'a>(template: &'static str, path: &'a str) -> Option<Params<'a>> {
+        // A quick count first (the reading below allocates): the state key may be left out.
+        let slashes = |s: &str| s.bytes().filter(|&b| b == b'/').count();
+        let (t, p) = (slashes(template), slashes(path));
+        if t != p && !(t == p + 1 && template.ends_with("/{stateKey}")) {
+            return None;
+        }
         let wanted: Vec<&'static str> = template.split('/').collect();
         let mut given: Vec<&'a str> = path.split('/').collect();
         let state_key = wanted.last().is_some_and(|s| *s == "{stateKey}");
@@ -398,17 +413,23 @@ mod tests {
                     filled.get(..filled.len() - 1).unwrap_or_default().join("/"),
                     format!("/_synapse/admin{path}"),
                 ] {
-                    if let Some(rest) = variant.strip_prefix(CLIENT_V3) {
-                        paths.push(format!("{CLIENT_R0}{rest}"));
-                        paths.push(format!("/_matrix/client/r0x{rest}"));
+                    for (spelling, target) in PREFIX_SPELLINGS {
+                        if let Some(rest) = variant.strip_prefix(target) {
+                            paths.push(format!("{spelling}{rest}"));
+                            paths.push(format!("{}x/{rest}", spelling.trim_end_matches('/')));
+                        }
                     }
                     paths.push(variant);
                 }
             }
         }
+        let spellings: Vec<(&'static str, &'static Endpoint)> = super::super::spellings()
+            .into_iter()
+            .map(|(template, e)| (&*Box::leak(template.into_boxed_str()), e))
+            .collect();
         for path in &paths {
-            for method in ["GET", "PUT", "POST", "DELETE", "PATCH"] {
-                assert_eq!(lookup(method, path), reference(method, path), "{method} {path}");
+            for method in ["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH", "OPTIONS"] {
+                assert_eq!(lookup(method, path), reference(&spellings, method, path), "{method} {path}");
             }
         }
     }
@@ -421,9 +442,11 @@ mod tests {
             let found = lookup(e.method.name(), &filled);
             assert_eq!(found.endpoint().map(|f| f.operation_id()), Some(e.operation_id()), "{filled}");
             if let Some(rest) = filled.strip_prefix(CLIENT_V3) {
-                let r0 = format!("{CLIENT_R0}{rest}");
-                let expected = e.since_r0.then(|| e.operation_id());
-                assert_eq!(op(e.method.name(), &r0), expected, "{r0}");
+                // Every v3 endpoint under r0 and unstable, whenever it was added (v4).
+                for prefix in [CLIENT_R0, "/_matrix/client/unstable"] {
+                    let alias = format!("{prefix}{rest}");
+                    assert_eq!(op(e.method.name(), &alias), Some(e.operation_id()), "{alias}");
+                }
             }
         }
     }
@@ -462,6 +485,22 @@ mod tests {
         assert_eq!(op("GET", "/_matrix/client/r0/pushrules/"), Some("getPushRules"));
         assert_eq!(op("GET", "/_matrix/client/r0sync"), None);
         assert_eq!(op("GET", "/_matrix/client/r0/media/config"), None);
+        assert_eq!(op("GET", "/_matrix/client/unstable/room_summary/x"), Some("getRoomSummary"));
+        assert_eq!(op("GET", "/_matrix/client/r0/room_summary/x"), None);
+        assert_eq!(op("GET", "/_matrix/media/r0/config"), Some("getConfig"));
+        assert_eq!(op("GET", "/_matrix/media/v1/config"), Some("getConfig"));
+        assert_eq!(op("POST", "/_matrix/media/v1/create"), Some("createContent"));
+        assert_eq!(op("GET", "/_matrix/media/unstable/config"), None);
+        assert_eq!(op("GET", "/_matrix/client/v2/sync"), None);
+        assert_eq!(op("GET", "/_matrix/client/unstable/v3/sync"), None);
+        assert_eq!(op("HEAD", "/_matrix/client/v3/sync"), Some("sync"));
+        assert_eq!(op("HEAD", "/_matrix/client/v3/createRoom"), None);
+        assert_eq!(op("OPTIONS", "/_matrix/client/v3/sync"), None);
+        assert_eq!(op("GET", "/_matrix/client/unstable/org.matrix.msc2965/auth_metadata"), Some("getAuthMetadata"));
+        assert_eq!(op("GET", "/_matrix/client/unstable/org.matrix.msc2965/auth_issuer"), Some("getAuthIssuer"));
+        assert_eq!(op("GET", "/_matrix/client/v1/auth_issuer"), None);
+        assert_eq!(op("POST", "/_matrix/client/unstable/keys/device_signing/upload"), Some("uploadCrossSigningKeys"));
+        assert_eq!(op("POST", "/_matrix/client/r0/keys/device_signing/upload"), Some("uploadCrossSigningKeys"));
         assert_eq!(op("GET", "//_matrix/client/v3/sync"), None);
         assert_eq!(op("GET", "/_matrix/client/v3//sync"), None);
         assert_eq!(op("GET", "/_matrix/client/versions"), Some("getVersions"));
@@ -505,6 +544,19 @@ mod tests {
     }
 
     #[test]
+    fn aliases_lead_to_their_target() {
+        for (spelling, target, node) in &ALIASES {
+            assert!(PREFIX_SPELLINGS.contains(&(*spelling, *target)));
+            let pieces: Vec<&str> = target.trim_end_matches('/').split('/').collect();
+            let mut at = ROUTES;
+            for piece in pieces {
+                at = at.literal(piece, key(piece.as_bytes())).unwrap_or_else(|| panic!("{target}"));
+            }
+            assert!(std::ptr::eq(at, *node), "{target}");
+        }
+    }
+
+    #[test]
     fn entry_points_lead_through_literals_only() {
         for (prefix, node) in &ENTRIES {
             let mut at = ROUTES;
@@ -515,16 +567,12 @@ mod tests {
             }
             assert!(std::ptr::eq(at, *node), "{prefix}");
         }
-        assert!(
-            ENTRIES
-                .iter()
-                .any(|(prefix, node)| *prefix == "/_matrix/client/v3/" && std::ptr::eq(*node, super::CLIENT_V3))
-        );
     }
 
     #[test]
     fn admin_paths() {
         assert_eq!(lookup("GET", "/_synapse/admin/v2/users/x"), Lookup::Admin);
+        assert_eq!(lookup("OPTIONS", "/_synapse/admin/v2/users/x"), Lookup::Admin);
         assert_eq!(lookup("PATCH", "/_synapse/admin/"), Lookup::Admin);
         assert_eq!(lookup("GET", "/_synapse/admin"), Lookup::Unknown);
         assert_eq!(lookup("GET", "/_synapse/client/pick_idp"), Lookup::Unknown);

@@ -1,11 +1,14 @@
-//! The catalogue of Matrix client-server endpoints (stable spec v1.19) and their attributes:
-//! the token they need, whether they take User-Interactive Authentication, whether guests may
-//! call them; and [`lookup`], which finds the endpoint a request line names.
+//! The catalogue of Matrix client-server endpoints (stable spec v1.19, plus the endpoints it
+//! defines in prose) and their attributes: the token they need, whether they take
+//! User-Interactive Authentication, whether guests may call them; the other spellings under
+//! which servers serve them; and [`lookup`], which finds the endpoint a request line names.
 
 mod catalogue;
+pub mod declared;
 mod matching;
 
-pub use catalogue::ENDPOINTS;
+pub use catalogue::{ENDPOINTS, PREFIX_SPELLINGS, SPELLINGS};
+pub use declared::{DeclaredEndpoint, Operation, Route, route};
 pub use matching::{Lookup, MAX_PARAMS, Params, lookup};
 
 /// An HTTP method used by the client-server API.
@@ -31,6 +34,12 @@ impl Method {
             "DELETE" => Some(Self::Delete),
             _ => None,
         }
+    }
+
+    /// The method a request line's method is decided as: `HEAD` as `GET` (DECISIONS.md v4), the
+    /// others as themselves.
+    pub fn for_lookup(name: &str) -> Option<Self> {
+        if name == "HEAD" { Some(Self::Get) } else { Self::from_name(name) }
     }
 
     /// The upper-case name.
@@ -83,8 +92,6 @@ pub struct Endpoint {
     pub uia: bool,
     /// Whether guests may call it.
     pub guest: Guest,
-    /// Whether it existed before v1.1, so that its `r0` spelling is still served.
-    pub since_r0: bool,
     /// Whether every operation on it is deprecated.
     pub deprecated: bool,
 }
@@ -94,6 +101,24 @@ impl Endpoint {
     pub fn operation_id(&self) -> &'static str {
         self.operation_ids.first().copied().unwrap_or("")
     }
+}
+
+/// Every template under which a built-in endpoint is served, with the endpoint: its own, its
+/// explicit spellings, and what the prefix spellings make of both ([`PREFIX_SPELLINGS`]). For
+/// checks and tests: it allocates, and request matching never calls it.
+pub fn spellings() -> Vec<(String, &'static Endpoint)> {
+    let own = ENDPOINTS.iter().map(|e| (e.path, e));
+    let explicit = SPELLINGS.iter().filter_map(|(t, i)| Some((*t, ENDPOINTS.get(usize::from(*i))?)));
+    let mut all = Vec::new();
+    for (template, endpoint) in own.chain(explicit) {
+        all.push((template.to_owned(), endpoint));
+        for (spelling, target) in &PREFIX_SPELLINGS {
+            if let Some(rest) = template.strip_prefix(target) {
+                all.push((format!("{spelling}{rest}"), endpoint));
+            }
+        }
+    }
+    all
 }
 
 /// The endpoint that carries `operation_id`.
@@ -107,7 +132,7 @@ mod tests {
 
     #[test]
     fn catalogue_has_the_spec_operations() {
-        assert_eq!(ENDPOINTS.len(), 164);
+        assert_eq!(ENDPOINTS.len(), 168);
         assert_eq!(ENDPOINTS.iter().filter(|e| e.uia).count(), 8);
         assert_eq!(by_operation_id("peekEvents").map(|e| e.operation_id()), Some("getEvents"));
         assert!(by_operation_id("noSuchOperation").is_none());

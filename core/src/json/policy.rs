@@ -6,8 +6,11 @@
 use serde_json::{Map, Value};
 
 use crate::device::Alphabet;
+use crate::endpoint::{DeclaredEndpoint, TokenRequirement};
 use crate::error::Error;
-use crate::policy::{Approval, GrantRules, MissingApiScope, Policy, Preset, StepUpRule, UnknownEndpoints};
+use crate::policy::{
+    Approval, GrantRules, MissingApiScope, Policy, Preset, ServerAdministrationScope, StepUpRule, UnknownEndpoints,
+};
 use crate::scope::Grammar;
 
 /// The policy an op input names: absent is `default`, a string a preset, an object a document.
@@ -109,9 +112,59 @@ fn apply(policy: &mut Policy, key: &str, value: &Value) -> Result<(), Error> {
                 }
             }
         }
+        "endpoints" => {
+            policy.endpoints = Vec::new();
+            for entry in array(key, value)? {
+                policy.endpoints.push(declared_endpoint(entry)?);
+            }
+        }
+        "required_scopes" => {
+            policy.required_scopes.clear();
+            for (id, tokens) in object(key, value)? {
+                policy.required_scopes.insert(id.clone(), strings(&format!("required_scopes.{id}"), tokens)?);
+            }
+        }
+        "server_administration_scope" => {
+            policy.server_administration_scope = choice(
+                key,
+                value,
+                &[("off", ServerAdministrationScope::Off), ("msc4484", ServerAdministrationScope::Msc4484)],
+            )?;
+        }
         _ => return Err(unknown(key)),
     }
     Ok(())
+}
+
+/// One entry of `endpoints`: `{"method", "path", "operation_id"?, "token", "guest"?}`.
+fn declared_endpoint(value: &Value) -> Result<DeclaredEndpoint, Error> {
+    let fields = object("endpoints", value)?;
+    for k in fields.keys() {
+        if !["method", "path", "operation_id", "token", "guest"].contains(&k.as_str()) {
+            return Err(unknown(&format!("endpoints.{k}")));
+        }
+    }
+    let required = |k: &str| fields.get(k).ok_or_else(|| Error::policy(format!("an `endpoints` entry needs `{k}`")));
+    Ok(DeclaredEndpoint {
+        method: string("endpoints.method", required("method")?)?.to_owned(),
+        path: string("endpoints.path", required("path")?)?.to_owned(),
+        operation_id: fields
+            .get("operation_id")
+            .map(|v| string("endpoints.operation_id", v))
+            .transpose()?
+            .map(str::to_owned),
+        token: choice(
+            "endpoints.token",
+            required("token")?,
+            &[
+                ("none", TokenRequirement::None),
+                ("optional", TokenRequirement::Optional),
+                ("required", TokenRequirement::Required),
+                ("appservice", TokenRequirement::Appservice),
+            ],
+        )?,
+        guest: fields.get("guest").map(|v| boolean("endpoints.guest", v)).transpose()?,
+    })
 }
 
 fn set_patterns(policy: &mut Policy, patterns: &[String]) -> Result<(), Error> {
