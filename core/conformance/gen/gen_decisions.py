@@ -3,7 +3,9 @@
 
 Every expected answer below is written from the shared docs (DECISIONS.md, FORMAT.md, PRESETS.md,
 the spec notes) or from a choice listed in ../CHOICES-decisions.md; nothing here runs or links the
-engine. The endpoint catalogue is read from the copy beside this script (endpoints.tsv).
+engine. The endpoint catalogue is read from the repository's one copy, core/gen/endpoints.tsv (the
+spec's operations; v4: getRoomSummary optional); the endpoints the spec defines in prose are
+listed by hand below (PROSE).
 
 Run from anywhere: `python3 core/conformance/gen/gen_decisions.py`. The output is deterministic:
 running it again rewrites the same bytes.
@@ -17,6 +19,7 @@ from urllib.parse import unquote
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.dirname(HERE)
+TSV = os.path.join(os.path.dirname(OUT), "gen", "endpoints.tsv")
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary
@@ -78,7 +81,7 @@ USER = SAMPLE["userId"]
 
 def load_endpoints():
     rows = []
-    with open(os.path.join(HERE, "endpoints.tsv"), encoding="utf-8") as f:
+    with open(TSV, encoding="utf-8") as f:
         header = None
         for line in f:
             line = line.rstrip("\n")
@@ -303,13 +306,10 @@ def suite_catalogue():
         if not e["path"].startswith(C + "/"):
             continue
         path = "/_matrix/client/r0/" + fill(e["path"])[len(C) + 1:]
-        if e["added_in"] == "-":
-            pattern, source = no_token_expect(e)
-            source = "DECISIONS.md path matching (r0 alias, added_in -); " + source
-        else:
-            pattern = deny(401, "M_MISSING_TOKEN", None)
-            source = ("DECISIONS.md path matching (no r0 alias: added_in " + e["added_in"]
-                      + "); step 4 (unknown path)")
+        # v4: the r0 spelling of every v3 template is the endpoint, whatever its added_in
+        pattern, source = no_token_expect(e)
+        source = ("DECISIONS.md path matching (v4: r0 spelling, added_in " + e["added_in"] + "); "
+                  + source)
         s.decide(e["method"], path, pattern, source)
     for e in ENDPOINTS:
         op = first_op(e)
@@ -325,6 +325,9 @@ def suite_catalogue():
         elif op == "uploadCrossSigningKeys":
             context = {"cross_signing": {"master_key_exists": False}}
             pattern, source = allow(op), "DECISIONS.md step 15; MSC3967"
+        elif e["token"] == "none":
+            pattern = allow(op, device=None, synapse_admin=False)
+            source = "DECISIONS.md step 5 (v4: a token sent to a token-none endpoint is ignored)"
         else:
             pattern = allow(op, device=DID, synapse_admin=False)
             source = "DECISIONS.md step 18"
@@ -359,12 +362,29 @@ def suite_paths():
     known("GET", f"/_matrix/client/r0/rooms/{ROOM}/state/m.room.name/", "getRoomStateWithKey",
           "r0 alias with the empty state key")
     known("GET", "/_matrix/client/r0/pushrules/", "getPushRules", "r0 alias of a template ending in /")
-    unknown("POST", f"/_matrix/client/r0/knock/{ROOM}", "knockRoom was added in v1.1: no r0 alias")
-    unknown("POST", "/_matrix/client/r0/keys/device_signing/upload",
-            "uploadCrossSigningKeys was added in v1.1: no r0 alias, so no UIA step")
-    unknown("GET", "/_matrix/client/r0/room_keys/version", "added in v1.1: no r0 alias")
+    # v4: every spelling is the endpoint, whatever its added_in (each pair keeps the two ids the
+    # v3 "unknown" pair had: without and with unknown_endpoints deny)
+    V4S = "v4: every spelling is the endpoint"
+    known("POST", f"/_matrix/client/r0/knock/{ROOM}", "knockRoom", f"{V4S}: r0 of a v1.1 endpoint")
+    s.decide("POST", f"/_matrix/client/r0/knock/{ROOM}", allow("knockRoom", device=DID),
+             f"{PM} ({V4S}: r0 of a v1.1 endpoint); step 18 (unknown_endpoints is not read)",
+             token=full, policy=deny_unknown)
+    s.decide("POST", "/_matrix/client/r0/keys/device_signing/upload", uia(XS_URL, "sess-1"),
+             f"{PM} ({V4S}: r0 of uploadCrossSigningKeys); step 15 (a master key exists)",
+             token=full, context=xs_context())
+    s.decide("POST", "/_matrix/client/r0/keys/device_signing/upload", uia(XS_URL, "sess-1"),
+             f"{PM} ({V4S}: r0 of uploadCrossSigningKeys); step 15 (a master key exists)",
+             token=full, context=xs_context(), policy=deny_unknown)
+    known("GET", "/_matrix/client/r0/room_keys/version", "getRoomKeysVersionCurrent",
+          f"{V4S}: r0 of a v1.1 endpoint")
+    s.decide("GET", "/_matrix/client/r0/room_keys/version", allow("getRoomKeysVersionCurrent", device=DID),
+             f"{PM} ({V4S}: r0 of a v1.1 endpoint); step 18 (unknown_endpoints is not read)",
+             token=full, policy=deny_unknown)
     unknown("GET", "/_matrix/client/r0/media/config", "r0 maps to v3 only, and v3 has no media/config")
-    unknown("POST", "/_matrix/media/r0/upload", "only /_matrix/client/r0 is an alias")
+    known("POST", "/_matrix/media/r0/upload", "uploadContent", f"{V4S}: media r0 of a media v3 template")
+    s.decide("POST", "/_matrix/media/r0/upload", allow("uploadContent", device=DID),
+             f"{PM} ({V4S}: media r0); step 18 (unknown_endpoints is not read)",
+             token=full, policy=deny_unknown)
     unknown("GET", "/_matrix/client/v1/sync", "v1 is not an alias of v3")
     unknown("GET", "/_matrix/client/v3/mutual_rooms", "getMutualRooms is a v1 endpoint")
     # trailing slashes
@@ -406,7 +426,8 @@ def suite_paths():
           "%2F inside {userId}")
     unknown("GET", f"{C}/devices/AB/CD", "a raw / splits the segment")
     known("GET", f"{C}/rooms/!room:example.org/messages", "getRoomEvents", "raw ! and : in {roomId}")
-    known("GET", f"{C}/profile/@alice:example.org/displayname", "getProfileField", "raw @ and :")
+    s.decide("GET", f"{C}/profile/@alice:example.org/displayname", allow("getProfileField", device=None),
+             f"{PM} (raw @ and :); step 5 (v4: token none, the token is ignored)", token=full)
     known("GET", f"{C}/rooms/{ROOM}/event/$event1", "getOneRoomEvent", "raw $ in {eventId}")
     # double slashes and other malformed paths
     unknown("GET", f"{C}//sync", "double slash: an empty segment")
@@ -508,6 +529,10 @@ def suite_tokens():
     for method, path, op in (("GET", sync, "sync"), ("GET", "/_matrix/client/versions", "getVersions"),
                              ("GET", f"{C}/publicRooms", "getPublicRooms"),
                              ("GET", f"{C}/nonexistent", None)):
+        if op == "getPublicRooms":
+            s.decide(method, path, allow(op, device=None, synapse_admin=False),
+                     "DECISIONS.md step 5 (v4: token none: an inactive token is ignored)", token=inactive)
+            continue
         s.decide(method, path, deny(401, "M_UNKNOWN_TOKEN", op),
                  "DECISIONS.md step 6 (a token was presented)", token=inactive)
     s.decide("GET", sync, deny(401, "M_UNKNOWN_TOKEN", "sync"), "DECISIONS.md step 6 before step 7",
@@ -627,8 +652,8 @@ def suite_tokens():
             s.decide("GET", sync, no_api(preset, "sync"),
                      f"DECISIONS.md step 10 ({preset}); PRESETS.md {preset}; RFC 6750 section 3.1",
                      token=tok(scope), policy=preset)
-    s.decide("GET", f"{C}/publicRooms", no_api("default", "getPublicRooms"),
-             "DECISIONS.md step 10 (a presented token is checked even where none is needed)",
+    s.decide("GET", f"{C}/publicRooms", allow("getPublicRooms", device=None, synapse_admin=False),
+             "DECISIONS.md step 5 (v4: token none: a token without the API scope is ignored)",
              token=tok("openid"))
     s.decide("GET", "/_matrix/client/versions", no_api("synapse", "getVersions"),
              "DECISIONS.md step 10 (synapse)", token=tok("openid"), policy="synapse")
@@ -705,7 +730,10 @@ def suite_guests():
              G12 + "; DECISIONS.md path matching", token=GUEST)
     # a sample of endpoints guests may not use (every 7th required, non-guest row, plus notable ones)
     sample = []
-    plain = [e for e in ENDPOINTS if e["guest"] == "no" and e["token"] == "required"
+    # (the sample was drawn when getRoomSummary was still `required`; v4 made it `optional`, and
+    # it stays in the draw so that the ids of the other cases do not move)
+    plain = [e for e in ENDPOINTS if e["guest"] == "no"
+             and (e["token"] == "required" or e["operation_id"] == "getRoomSummary")
              and e["operation_id"] not in STEP2]
     sample.extend(plain[::7])
     for op in ("createRoom", "getJoinedRooms", "getCapabilities", "getKeysChanges",
@@ -715,6 +743,12 @@ def suite_guests():
         if BY_OP[op] not in sample:
             sample.append(BY_OP[op])
     for e in sample:
+        if first_op(e) == "getRoomSummary":
+            # v4: token optional and no UIA, so step 12 does not apply (DECISIONS.md step 12)
+            s.decide(e["method"], fill(e["path"]), allow("getRoomSummary", device=DID),
+                     "DECISIONS.md step 12 (v4: token optional, no UIA: answers anonymous callers); "
+                     "step 18", token=GUEST)
+            continue
         s.decide(e["method"], fill(e["path"]), deny(403, "M_GUEST_ACCESS_FORBIDDEN", first_op(e)),
                  G12 + " (not on the guest list)", token=GUEST)
     # profile fields: displayname only
@@ -901,9 +935,9 @@ def suite_uia():
             s.decide(m, path, allow(op), "DECISIONS.md step 3; MSC4190 (appservice)",
                      token=APPSERVICE, context={"body": AS_BODY})
             s.decide(m, path, deny(403, "M_FORBIDDEN", op), "DECISIONS.md step 3 (no token)")
-            s.decide(m, path, allow(op, device=DID),
-                     "DECISIONS.md notes (legacy_endpoints skips step 3); step 18", token=tok(),
-                     policy=legacy)
+            s.decide(m, path, allow(op, device=None, synapse_admin=False),
+                     "DECISIONS.md notes (legacy_endpoints skips step 3); step 5 (v4: token none, "
+                     "the token is ignored)", token=tok(), policy=legacy)
             s.decide(m, path, allow(op), "DECISIONS.md notes (legacy_endpoints skips step 3); step 5",
                      policy=legacy)
         else:
@@ -954,7 +988,8 @@ def suite_uia():
              token=APPSERVICE, context={"body": {"type": "m.login.application_service"}}, policy="synapse")
     s.decide("POST", REG, allow("register"), "DECISIONS.md notes (legacy_endpoints skips step 3); step 5",
              query={"kind": "guest"}, policy=legacy)
-    s.decide("POST", REG, allow("register"), "DECISIONS.md notes (legacy_endpoints skips step 3); step 7",
+    s.decide("POST", REG, allow("register"), "DECISIONS.md notes (legacy_endpoints skips step 3); step 5 "
+             "(v4: token none, even an appservice token is ignored)",
              token=APPSERVICE, context={"body": {"type": "m.login.application_service"}}, policy=legacy)
     s.decide("GET", f"{C}/register/available", allow("checkUsernameAvailability"),
              "DECISIONS.md step 5 (only POST /register is step 3)")
@@ -1348,7 +1383,8 @@ def suite_stepup():
              token=tok("openid", auth_time=NOW - 61), now=NOW, policy=dict(dev_rule, preset="synapse"))
     s.decide("POST", CR, deny(401, "M_MISSING_TOKEN", "createRoom"), "DECISIONS.md step 4 before step 17",
              now=NOW, policy=dev_rule)
-    s.decide("POST", f"{C}/login", deny(404, "M_UNRECOGNIZED", "login"), "DECISIONS.md step 2 before step 17",
+    s.decide("POST", f"{C}/login", error="policy.invalid",
+             source="FORMAT.md Policy documents (v4: step_up naming login, a token-none endpoint)",
              token=t(auth_time=NOW - 61), now=NOW,
              policy={"step_up": [{"endpoints": ["login"], "max_age": 60}]})
     # policy errors
