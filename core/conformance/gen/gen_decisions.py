@@ -2240,7 +2240,7 @@ def suite_spellings():
              f"{V4P}: media v1); step 5 (token none, the token is ignored)", token=full)
     s.decide("GET", f"{UNSTABLE}/sync", deny(401, "M_MISSING_TOKEN", "sync"), f"{V4P}); step 4")
     for preset in ("default", "mas", "synapse"):
-        s.decide("GET", f"{R0}/rooms/{ROOM}/hierarchy".replace(R0, UNSTABLE), no_api(preset, "getSpaceHierarchy"),
+        s.decide("GET", f"{UNSTABLE}/rooms/{ROOM}/hierarchy", no_api(preset, "getSpaceHierarchy"),
                  f"{V4P}: unstable of v1); step 10 ({preset})", token=tok("openid"), policy=preset)
     # -- MSC2965 and MSC4323 spellings
     AM = f"{UNSTABLE}/org.matrix.msc2965/auth_metadata"
@@ -2580,7 +2580,7 @@ def suite_methods():
     for method, path, why in (("HEAD", f"{C}/createRoom", "POST only"),
                               ("HEAD", f"{C}/keys/device_signing/upload", "POST only"),
                               ("HEAD", f"{C}/logout", "POST only"),
-                              ("HEAD", f"{C}/nonexistent", "unknown")):
+                              ("HEAD", f"{C}/nonexistent", "not in the catalogue")):
         s.decide(method, path, allow(None, device=DID), f"{H}: {why}, so unknown; step 18", token=full)
         s.decide(method, path, deny(404, "M_UNRECOGNIZED", None), f"{H}: {why}, so unknown; step 16",
                  token=full, policy={"unknown_endpoints": "deny"})
@@ -3092,6 +3092,13 @@ def suite_msc4484():
     s.decide("GET", f"{C}/admin/whois/{USER}", allow("getWhoIs", device=None),
              f"{RS} (one of MSC4484's five while the setting is off)", token=tok("urn:example:whois"),
              policy={"required_scopes": {"getWhoIs": ["urn:example:whois"]}})
+    s.decide("GET", f"{C}/admin/whois/{USER}", allow("getWhoIs", device=None),
+             f"{RS} (MSC4484's stable token listed by hand, setting off)", token=tok(SA),
+             policy={"required_scopes": {"getWhoIs": [SA]}})
+    s.decide("GET", f"{C}/admin/whois/{USER}", deny(403, "M_FORBIDDEN", "getWhoIs", scope_challenge(SA)),
+             f"{RS}; FORMAT.md scope.satisfies (only the API and device twins cover each other: MSC4484's "
+             "unstable token does not cover the stable one in required_scopes)", token=tok(SA_U),
+             policy={"required_scopes": {"getWhoIs": [SA]}})
     # -- required_scopes: policy.invalid
     for value, why in (({"createRoomX": ["a"]}, "an unknown operation id"),
                        ({"createRoom": []}, "an empty array"),
