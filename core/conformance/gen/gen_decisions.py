@@ -3005,7 +3005,7 @@ def suite_declared():
         bad([ep(e["method"], e["path"], token)],
             f"a redeclaration of {op}, which a rule of steps 1-3, 8 or 13-15 names")
     bad([ep("GET", "/_matrix/static/client/login/", "required")],
-        "a redeclaration of getLoginFallbackPage (step 2; also outside the allowed starts)")
+        "a redeclaration of getLoginFallbackPage, which step 2 names")
     bad([ok1], "guest_endpoints naming an id that no endpoint, built-in or declared, has",
         guest_endpoints=["getY"])
     return s
