@@ -13,7 +13,7 @@ import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 VECTORS = ROOT / "core" / "conformance"
-ENDPOINTS_TSV = VECTORS / "gen" / "endpoints.tsv"
+ENDPOINTS_TSV = ROOT / "core" / "gen" / "endpoints.tsv"
 CORPUS = ROOT / "fuzz" / "corpus"
 
 # The device target's header: alphabet pick (0 scope_token, 1 unreserved, 2 mas), minimum

@@ -3,7 +3,9 @@
 
 Every expected answer below is written from the shared docs (DECISIONS.md, FORMAT.md, PRESETS.md,
 the spec notes) or from a choice listed in ../CHOICES-decisions.md; nothing here runs or links the
-engine. The endpoint catalogue is read from the copy beside this script (endpoints.tsv).
+engine. The endpoint catalogue is read from the repository's one copy, core/gen/endpoints.tsv (the
+spec's operations; v4: getRoomSummary optional); the endpoints the spec defines in prose are
+listed by hand below (PROSE).
 
 Run from anywhere: `python3 core/conformance/gen/gen_decisions.py`. The output is deterministic:
 running it again rewrites the same bytes.
@@ -17,6 +19,7 @@ from urllib.parse import unquote
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.dirname(HERE)
+TSV = os.path.join(os.path.dirname(OUT), "gen", "endpoints.tsv")
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary
@@ -78,7 +81,7 @@ USER = SAMPLE["userId"]
 
 def load_endpoints():
     rows = []
-    with open(os.path.join(HERE, "endpoints.tsv"), encoding="utf-8") as f:
+    with open(TSV, encoding="utf-8") as f:
         header = None
         for line in f:
             line = line.rstrip("\n")
@@ -94,6 +97,77 @@ def load_endpoints():
 
 ENDPOINTS = load_endpoints()
 BY_OP = {e["operation_id"]: e for e in ENDPOINTS}
+
+# v4: the endpoints the spec defines in prose (DECISIONS.md "Path matching"), in the tsv's shape.
+PROSE = [
+    {"method": "GET", "path": "/_matrix/client/v3/auth/{authType}/fallback/web",
+     "operation_id": "getUiaFallbackPage", "token": "none", "uia": "no", "guest": "no"},
+    {"method": "POST", "path": "/_matrix/client/v3/auth/{authType}/fallback/web",
+     "operation_id": "postUiaFallbackPage", "token": "none", "uia": "no", "guest": "no"},
+    {"method": "GET", "path": "/_matrix/static/client/login/",
+     "operation_id": "getLoginFallbackPage", "token": "none", "uia": "no", "guest": "no"},
+    {"method": "GET", "path": "/_matrix/client/unstable/org.matrix.msc2965/auth_issuer",
+     "operation_id": "getAuthIssuer", "token": "none", "uia": "no", "guest": "no"},
+]
+for _e in PROSE:
+    BY_OP[_e["operation_id"]] = _e
+# v4: the MSC-prefixed spellings DECISIONS.md names (MSC2965, MSC4323), template -> operation id
+MSC_SPELLINGS = [
+    ("GET", "/_matrix/client/unstable/org.matrix.msc2965/auth_metadata", "getAuthMetadata"),
+    ("GET", "/_matrix/client/unstable/uk.timedout.msc4323/admin/lock/{userId}", "getAdminLockUser"),
+    ("PUT", "/_matrix/client/unstable/uk.timedout.msc4323/admin/lock/{userId}", "setAdminLockUser"),
+    ("GET", "/_matrix/client/unstable/uk.timedout.msc4323/admin/suspend/{userId}", "getAdminSuspendUser"),
+    ("PUT", "/_matrix/client/unstable/uk.timedout.msc4323/admin/suspend/{userId}", "setAdminSuspendUser"),
+]
+# v4: MSC4484's scope and its unstable twin; the five Server Administration endpoints
+SA = "urn:matrix:client:api:server_administration"
+SA_U = "urn:matrix:client:cc.c10y.msc4484.server_administration"
+MSC4484_OPS = ["getAdminLockUser", "setAdminLockUser", "getAdminSuspendUser", "setAdminSuspendUser",
+               "getWhoIs"]
+
+
+def spellings(template):
+    """DECISIONS.md path matching (v4): every template a stable template is also reached by."""
+    out = [template]
+    for stable, others in (("/_matrix/client/v3/", ("/_matrix/client/r0/", "/_matrix/client/unstable/")),
+                           ("/_matrix/client/v1/", ("/_matrix/client/unstable/",)),
+                           ("/_matrix/media/v3/", ("/_matrix/media/r0/", "/_matrix/media/v1/"))):
+        if template.startswith(stable):
+            out.extend(o + template[len(stable):] for o in others)
+    return out
+
+
+def template_matches(template, path):
+    ts, ps = template.split("/"), path.split("/")
+    if ts[-1] == "{stateKey}" and len(ps) == len(ts) - 1:
+        ps = ps + [""]
+    if len(ts) != len(ps):
+        return False
+    for t, p in zip(ts, ps):
+        if t.startswith("{"):
+            if p == "" and t != "{stateKey}":
+                return False
+        elif t != p:
+            return False
+    return True
+
+
+def resolve(method, path):
+    """The operation id a request reaches under v4 with no declared endpoints (an independent
+    cross-check of the expected `endpoint` of every case); None when unknown or admin."""
+    if method == "OPTIONS" or path.startswith("/_synapse/admin/"):
+        return None
+    if method == "HEAD":
+        method = "GET"
+    found = set()
+    for e in ENDPOINTS + PROSE:
+        if e["method"] == method and any(template_matches(t, path) for t in spellings(e["path"])):
+            found.add(first_op(e))
+    for m, t, op in MSC_SPELLINGS:
+        if m == method and template_matches(t, path):
+            found.add(op)
+    assert len(found) <= 1, (method, path, found)
+    return found.pop() if found else None
 
 
 def first_op(e):
@@ -229,6 +303,11 @@ class Suite:
 
     def add(self, op, inp, expect, source):
         assert isinstance(source, str) and source
+        # cross-check: the expected endpoint is the one the v4 matching rules give
+        if (op == "request.decide" and "ok" in expect and "endpoint" in expect["ok"]
+                and not (isinstance(inp.get("policy"), dict) and "endpoints" in inp["policy"])):
+            got = resolve(inp["method"], inp["path"])
+            assert expect["ok"]["endpoint"] == got, (self.name, inp["method"], inp["path"], got)
         self.cases.append({
             "id": f"{self.name}-{len(self.cases) + 1:03d}",
             "op": op,
@@ -303,13 +382,10 @@ def suite_catalogue():
         if not e["path"].startswith(C + "/"):
             continue
         path = "/_matrix/client/r0/" + fill(e["path"])[len(C) + 1:]
-        if e["added_in"] == "-":
-            pattern, source = no_token_expect(e)
-            source = "DECISIONS.md path matching (r0 alias, added_in -); " + source
-        else:
-            pattern = deny(401, "M_MISSING_TOKEN", None)
-            source = ("DECISIONS.md path matching (no r0 alias: added_in " + e["added_in"]
-                      + "); step 4 (unknown path)")
+        # v4: the r0 spelling of every v3 template is the endpoint, whatever its added_in
+        pattern, source = no_token_expect(e)
+        source = ("DECISIONS.md path matching (v4: r0 spelling, added_in " + e["added_in"] + "); "
+                  + source)
         s.decide(e["method"], path, pattern, source)
     for e in ENDPOINTS:
         op = first_op(e)
@@ -325,6 +401,9 @@ def suite_catalogue():
         elif op == "uploadCrossSigningKeys":
             context = {"cross_signing": {"master_key_exists": False}}
             pattern, source = allow(op), "DECISIONS.md step 15; MSC3967"
+        elif e["token"] == "none":
+            pattern = allow(op, device=None, synapse_admin=False)
+            source = "DECISIONS.md step 5 (v4: a token sent to a token-none endpoint is ignored)"
         else:
             pattern = allow(op, device=DID, synapse_admin=False)
             source = "DECISIONS.md step 18"
@@ -359,12 +438,29 @@ def suite_paths():
     known("GET", f"/_matrix/client/r0/rooms/{ROOM}/state/m.room.name/", "getRoomStateWithKey",
           "r0 alias with the empty state key")
     known("GET", "/_matrix/client/r0/pushrules/", "getPushRules", "r0 alias of a template ending in /")
-    unknown("POST", f"/_matrix/client/r0/knock/{ROOM}", "knockRoom was added in v1.1: no r0 alias")
-    unknown("POST", "/_matrix/client/r0/keys/device_signing/upload",
-            "uploadCrossSigningKeys was added in v1.1: no r0 alias, so no UIA step")
-    unknown("GET", "/_matrix/client/r0/room_keys/version", "added in v1.1: no r0 alias")
+    # v4: every spelling is the endpoint, whatever its added_in (each pair keeps the two ids the
+    # v3 "unknown" pair had: without and with unknown_endpoints deny)
+    V4S = "v4: every spelling is the endpoint"
+    known("POST", f"/_matrix/client/r0/knock/{ROOM}", "knockRoom", f"{V4S}: r0 of a v1.1 endpoint")
+    s.decide("POST", f"/_matrix/client/r0/knock/{ROOM}", allow("knockRoom", device=DID),
+             f"{PM} ({V4S}: r0 of a v1.1 endpoint); step 18 (unknown_endpoints is not read)",
+             token=full, policy=deny_unknown)
+    s.decide("POST", "/_matrix/client/r0/keys/device_signing/upload", uia(XS_URL, "sess-1"),
+             f"{PM} ({V4S}: r0 of uploadCrossSigningKeys); step 15 (a master key exists)",
+             token=full, context=xs_context())
+    s.decide("POST", "/_matrix/client/r0/keys/device_signing/upload", uia(XS_URL, "sess-1"),
+             f"{PM} ({V4S}: r0 of uploadCrossSigningKeys); step 15 (a master key exists)",
+             token=full, context=xs_context(), policy=deny_unknown)
+    known("GET", "/_matrix/client/r0/room_keys/version", "getRoomKeysVersionCurrent",
+          f"{V4S}: r0 of a v1.1 endpoint")
+    s.decide("GET", "/_matrix/client/r0/room_keys/version", allow("getRoomKeysVersionCurrent", device=DID),
+             f"{PM} ({V4S}: r0 of a v1.1 endpoint); step 18 (unknown_endpoints is not read)",
+             token=full, policy=deny_unknown)
     unknown("GET", "/_matrix/client/r0/media/config", "r0 maps to v3 only, and v3 has no media/config")
-    unknown("POST", "/_matrix/media/r0/upload", "only /_matrix/client/r0 is an alias")
+    known("POST", "/_matrix/media/r0/upload", "uploadContent", f"{V4S}: media r0 of a media v3 template")
+    s.decide("POST", "/_matrix/media/r0/upload", allow("uploadContent", device=DID),
+             f"{PM} ({V4S}: media r0); step 18 (unknown_endpoints is not read)",
+             token=full, policy=deny_unknown)
     unknown("GET", "/_matrix/client/v1/sync", "v1 is not an alias of v3")
     unknown("GET", "/_matrix/client/v3/mutual_rooms", "getMutualRooms is a v1 endpoint")
     # trailing slashes
@@ -406,7 +502,8 @@ def suite_paths():
           "%2F inside {userId}")
     unknown("GET", f"{C}/devices/AB/CD", "a raw / splits the segment")
     known("GET", f"{C}/rooms/!room:example.org/messages", "getRoomEvents", "raw ! and : in {roomId}")
-    known("GET", f"{C}/profile/@alice:example.org/displayname", "getProfileField", "raw @ and :")
+    s.decide("GET", f"{C}/profile/@alice:example.org/displayname", allow("getProfileField", device=None),
+             f"{PM} (raw @ and :); step 5 (v4: token none, the token is ignored)", token=full)
     known("GET", f"{C}/rooms/{ROOM}/event/$event1", "getOneRoomEvent", "raw $ in {eventId}")
     # double slashes and other malformed paths
     unknown("GET", f"{C}//sync", "double slash: an empty segment")
@@ -508,6 +605,10 @@ def suite_tokens():
     for method, path, op in (("GET", sync, "sync"), ("GET", "/_matrix/client/versions", "getVersions"),
                              ("GET", f"{C}/publicRooms", "getPublicRooms"),
                              ("GET", f"{C}/nonexistent", None)):
+        if op == "getPublicRooms":
+            s.decide(method, path, allow(op, device=None, synapse_admin=False),
+                     "DECISIONS.md step 5 (v4: token none: an inactive token is ignored)", token=inactive)
+            continue
         s.decide(method, path, deny(401, "M_UNKNOWN_TOKEN", op),
                  "DECISIONS.md step 6 (a token was presented)", token=inactive)
     s.decide("GET", sync, deny(401, "M_UNKNOWN_TOKEN", "sync"), "DECISIONS.md step 6 before step 7",
@@ -627,8 +728,8 @@ def suite_tokens():
             s.decide("GET", sync, no_api(preset, "sync"),
                      f"DECISIONS.md step 10 ({preset}); PRESETS.md {preset}; RFC 6750 section 3.1",
                      token=tok(scope), policy=preset)
-    s.decide("GET", f"{C}/publicRooms", no_api("default", "getPublicRooms"),
-             "DECISIONS.md step 10 (a presented token is checked even where none is needed)",
+    s.decide("GET", f"{C}/publicRooms", allow("getPublicRooms", device=None, synapse_admin=False),
+             "DECISIONS.md step 5 (v4: token none: a token without the API scope is ignored)",
              token=tok("openid"))
     s.decide("GET", "/_matrix/client/versions", no_api("synapse", "getVersions"),
              "DECISIONS.md step 10 (synapse)", token=tok("openid"), policy="synapse")
@@ -705,7 +806,10 @@ def suite_guests():
              G12 + "; DECISIONS.md path matching", token=GUEST)
     # a sample of endpoints guests may not use (every 7th required, non-guest row, plus notable ones)
     sample = []
-    plain = [e for e in ENDPOINTS if e["guest"] == "no" and e["token"] == "required"
+    # (the sample was drawn when getRoomSummary was still `required`; v4 made it `optional`, and
+    # it stays in the draw so that the ids of the other cases do not move)
+    plain = [e for e in ENDPOINTS if e["guest"] == "no"
+             and (e["token"] == "required" or e["operation_id"] == "getRoomSummary")
              and e["operation_id"] not in STEP2]
     sample.extend(plain[::7])
     for op in ("createRoom", "getJoinedRooms", "getCapabilities", "getKeysChanges",
@@ -715,6 +819,12 @@ def suite_guests():
         if BY_OP[op] not in sample:
             sample.append(BY_OP[op])
     for e in sample:
+        if first_op(e) == "getRoomSummary":
+            # v4: token optional and no UIA, so step 12 does not apply (DECISIONS.md step 12)
+            s.decide(e["method"], fill(e["path"]), allow("getRoomSummary", device=DID),
+                     "DECISIONS.md step 12 (v4: token optional, no UIA: answers anonymous callers); "
+                     "step 18", token=GUEST)
+            continue
         s.decide(e["method"], fill(e["path"]), deny(403, "M_GUEST_ACCESS_FORBIDDEN", first_op(e)),
                  G12 + " (not on the guest list)", token=GUEST)
     # profile fields: displayname only
@@ -901,9 +1011,9 @@ def suite_uia():
             s.decide(m, path, allow(op), "DECISIONS.md step 3; MSC4190 (appservice)",
                      token=APPSERVICE, context={"body": AS_BODY})
             s.decide(m, path, deny(403, "M_FORBIDDEN", op), "DECISIONS.md step 3 (no token)")
-            s.decide(m, path, allow(op, device=DID),
-                     "DECISIONS.md notes (legacy_endpoints skips step 3); step 18", token=tok(),
-                     policy=legacy)
+            s.decide(m, path, allow(op, device=None, synapse_admin=False),
+                     "DECISIONS.md notes (legacy_endpoints skips step 3); step 5 (v4: token none, "
+                     "the token is ignored)", token=tok(), policy=legacy)
             s.decide(m, path, allow(op), "DECISIONS.md notes (legacy_endpoints skips step 3); step 5",
                      policy=legacy)
         else:
@@ -954,7 +1064,8 @@ def suite_uia():
              token=APPSERVICE, context={"body": {"type": "m.login.application_service"}}, policy="synapse")
     s.decide("POST", REG, allow("register"), "DECISIONS.md notes (legacy_endpoints skips step 3); step 5",
              query={"kind": "guest"}, policy=legacy)
-    s.decide("POST", REG, allow("register"), "DECISIONS.md notes (legacy_endpoints skips step 3); step 7",
+    s.decide("POST", REG, allow("register"), "DECISIONS.md notes (legacy_endpoints skips step 3); step 5 "
+             "(v4: token none, even an appservice token is ignored)",
              token=APPSERVICE, context={"body": {"type": "m.login.application_service"}}, policy=legacy)
     s.decide("GET", f"{C}/register/available", allow("checkUsernameAvailability"),
              "DECISIONS.md step 5 (only POST /register is step 3)")
@@ -1348,7 +1459,8 @@ def suite_stepup():
              token=tok("openid", auth_time=NOW - 61), now=NOW, policy=dict(dev_rule, preset="synapse"))
     s.decide("POST", CR, deny(401, "M_MISSING_TOKEN", "createRoom"), "DECISIONS.md step 4 before step 17",
              now=NOW, policy=dev_rule)
-    s.decide("POST", f"{C}/login", deny(404, "M_UNRECOGNIZED", "login"), "DECISIONS.md step 2 before step 17",
+    s.decide("POST", f"{C}/login", error="policy.invalid",
+             source="FORMAT.md Policy documents (v4: step_up naming login, a token-none endpoint)",
              token=t(auth_time=NOW - 61), now=NOW,
              policy={"step_up": [{"endpoints": ["login"], "max_age": 60}]})
     # policy errors
@@ -1363,6 +1475,7 @@ def suite_stepup():
                  token=t(auth_time=NOW), now=NOW, policy={"step_up": [rule]})
     s.decide("POST", CR, error="policy.invalid", source=f"{P} (step_up wrong type)",
              token=t(auth_time=NOW), now=NOW, policy={"step_up": {"endpoints": ["createRoom"], "max_age": 60}})
+    stepup_v4(s)
     return s
 
 
@@ -2054,12 +2167,1093 @@ def suite_account():
     return s
 
 
+
+
+# ---------------------------------------------------------------------------------------------
+# v4 suites. Every expected answer is written from DECISIONS.md, FORMAT.md and PRESETS.md
+# version 4, and from the interpretations the README fixes where those leave a choice
+# (`policy` in the source).
+
+SAMPLE["authType"] = "m.login.recaptcha"
+R0 = "/_matrix/client/r0"
+UNSTABLE = "/_matrix/client/unstable"
+V4P = "DECISIONS.md path matching (v4: every spelling is the endpoint"
+
+
+def respell(template, prefix_from, prefix_to, **override):
+    assert template.startswith(prefix_from), template
+    return prefix_to + fill(template, **override)[len(prefix_from):]
+
+
+def suite_spellings():
+    s = Suite("decide-spellings",
+              "request.decide (v4): every spelling of an endpoint is that endpoint: r0 and unstable "
+              "spellings of v3 templates, unstable of v1, media r0 and v1 of media v3, the MSC2965 "
+              "and MSC4323 prefixes, the prose-defined endpoints, and the paths that stay unknown")
+    full = tok()
+    deny_unknown = {"unknown_endpoints": "deny"}
+    # -- every v3 template under unstable, every v1 template under unstable, every media v3
+    #    template under media r0 and media v1, without a token (the r0 forms of the v3 templates
+    #    are in decide-catalogue)
+    for e in ENDPOINTS:
+        pattern, source = no_token_expect(e)
+        if e["path"].startswith(C + "/"):
+            paths = [("unstable", respell(e["path"], C, UNSTABLE))]
+        elif e["path"].startswith("/_matrix/client/v1/"):
+            paths = [("unstable", respell(e["path"], "/_matrix/client/v1", UNSTABLE))]
+        elif e["path"].startswith("/_matrix/media/v3/"):
+            paths = [("media r0", respell(e["path"], "/_matrix/media/v3", "/_matrix/media/r0")),
+                     ("media v1", respell(e["path"], "/_matrix/media/v3", "/_matrix/media/v1"))]
+        else:
+            continue
+        for kind, path in paths:
+            s.decide(e["method"], path, pattern,
+                     f"{V4P}: {kind} spelling of {e['path']}, added_in {e['added_in']}); {source}")
+    # -- with a full token, old and new endpoints alike
+    for method, path, op in (
+            ("GET", f"{UNSTABLE}/sync", "sync"),
+            ("GET", f"{UNSTABLE}/account/whoami", "getTokenOwner"),
+            ("POST", f"{UNSTABLE}/knock/{ROOM}", "knockRoom"),
+            ("GET", f"{UNSTABLE}/room_keys/version", "getRoomKeysVersionCurrent"),
+            ("POST", f"{R0}/rooms/{ROOM}/report", "reportRoom"),
+            ("POST", f"{UNSTABLE}/users/{USER}/report", "reportUser"),
+            ("DELETE", f"{R0}/profile/{USER}/m.tz", "deleteProfileField"),
+            ("GET", f"{UNSTABLE}/rooms/{ROOM}/state/m.room.name/", "getRoomStateWithKey"),
+            ("GET", f"{UNSTABLE}/pushrules/", "getPushRules"),
+            ("GET", f"{UNSTABLE}/rooms/{ROOM}/hierarchy", "getSpaceHierarchy"),
+            ("GET", f"{UNSTABLE}/rooms/{ROOM}/threads", "getThreadRoots"),
+            ("GET", f"{UNSTABLE}/mutual_rooms", "getMutualRooms"),
+            ("GET", f"{UNSTABLE}/media/config", "getConfigAuthed"),
+            ("GET", f"{UNSTABLE}/room_summary/{SAMPLE['roomIdOrAlias']}", "getRoomSummary"),
+            ("GET", "/_matrix/media/r0/config", "getConfig"),
+            ("GET", "/_matrix/media/v1/config", "getConfig"),
+            ("GET", "/_matrix/media/v1/preview_url", "getUrlPreview"),
+            ("PUT", "/_matrix/media/r0/upload/example.org/abcMEDIA123", "uploadContentToMXC"),
+            ("GET", f"{R0}/admin/whois/{USER}", "getWhoIs"),
+            ("GET", f"{UNSTABLE}/admin/whois/{USER}", "getWhoIs")):
+        s.decide(method, path, allow(op, device=DID, synapse_admin=False),
+                 f"{V4P}; the result names the stable operation id); step 18", token=full)
+    s.decide("GET", f"{UNSTABLE}/sync", allow("sync", device=DID),
+             f"{V4P}); step 18 (unknown_endpoints is not read for a known path)", token=full,
+             policy=deny_unknown)
+    s.decide("GET", "/_matrix/media/v1/download/example.org/abcMEDIA123", allow("getContent", device=None),
+             f"{V4P}: media v1); step 5 (token none, the token is ignored)", token=full)
+    s.decide("GET", f"{UNSTABLE}/sync", deny(401, "M_MISSING_TOKEN", "sync"), f"{V4P}); step 4")
+    for preset in ("default", "mas", "synapse"):
+        s.decide("GET", f"{UNSTABLE}/rooms/{ROOM}/hierarchy", no_api(preset, "getSpaceHierarchy"),
+                 f"{V4P}: unstable of v1); step 10 ({preset})", token=tok("openid"), policy=preset)
+    # -- MSC2965 and MSC4323 spellings
+    AM = f"{UNSTABLE}/org.matrix.msc2965/auth_metadata"
+    M2965 = f"{V4P}: MSC2965 spelling); MSC2965"
+    s.decide("GET", AM, allow("getAuthMetadata", device=None), M2965 + "; step 5 (token none)")
+    s.decide("GET", AM, allow("getAuthMetadata", device=None, synapse_admin=False),
+             M2965 + "; step 5 (v4: token none, the token is ignored)", token=full)
+    s.decide("GET", AM, allow("getAuthMetadata", device=None), M2965 + "; step 5 (an inactive token is ignored)",
+             token=tok(FULL, active=False), policy="mas")
+    s.decide("POST", AM, deny(401, "M_MISSING_TOKEN", None), M2965 + " (GET only); step 4 (unknown path)")
+    M4323 = f"{V4P}: MSC4323 spelling); MSC4323"
+    for method, kind, op in (("GET", "lock", "getAdminLockUser"), ("PUT", "lock", "setAdminLockUser"),
+                             ("GET", "suspend", "getAdminSuspendUser"), ("PUT", "suspend", "setAdminSuspendUser")):
+        path = f"{UNSTABLE}/uk.timedout.msc4323/admin/{kind}/{USER}"
+        s.decide(method, path, allow(op, device=DID, synapse_admin=False), M4323 + "; step 18", token=full)
+        s.decide(method, path, deny(401, "M_MISSING_TOKEN", op), M4323 + "; step 4")
+        s.decide(method, path, deny(403, "M_GUEST_ACCESS_FORBIDDEN", op), M4323 + "; step 12", token=GUEST)
+        s.decide(method, path, no_api("synapse", op), M4323 + "; step 10 (synapse)", token=tok("openid"),
+                 policy="synapse")
+        s.decide(method, f"{UNSTABLE}/admin/{kind}/{USER}", allow(op, device=DID),
+                 f"{V4P}: unstable of v1); step 18", token=full)
+    # -- the security cases: an alias must not bypass a rule
+    XS = "keys/device_signing/upload"
+    X15 = "DECISIONS.md step 15 (Cross-signing)"
+    for prefix, kind in ((UNSTABLE, "unstable"), (R0, "r0")):
+        path = f"{prefix}/{XS}"
+        s.decide("POST", path, uia(XS_URL, "sess-1"), f"{V4P}: {kind}); {X15}; MSC4312 (a master key exists)",
+                 token=full, context=xs_context())
+        s.decide("POST", path, uia(XS_URL, "sess-1"), f"{V4P}: {kind}); {X15} (mas)",
+                 token=full, context=xs_context(), policy="mas")
+        s.decide("POST", path, allow("uploadCrossSigningKeys", consumes_approval=False),
+                 f"{V4P}: {kind}); {X15}; MSC3967 (no master key yet); policy (consumes_approval)",
+                 token=full, context=xs_context(master_key_exists=False))
+        s.decide("POST", path, error="input.invalid",
+                 source=f"{V4P}: {kind}); {X15} (a master key exists and no account_management_uri)",
+                 token=full)
+        s.decide("POST", path, uia(XS_URL, "sess-1"),
+                 f"{V4P}: {kind}); {X15}; DECISIONS.md notes (legacy_endpoints does not skip step 15)",
+                 token=full, context=xs_context(), policy={"legacy_endpoints": True})
+    gone = "DECISIONS.md step 2; spec 3.2"
+    for prefix, kind in ((R0, "r0"), (UNSTABLE, "unstable")):
+        for method, rest, op in (("POST", "login", "login"), ("GET", "login", "getLoginFlows"),
+                                 ("POST", "logout", "logout"), ("POST", "logout/all", "logout_all"),
+                                 ("POST", "refresh", "refresh"), ("POST", "account/password", "changePassword"),
+                                 ("POST", "account/3pid/add", "add3PID"),
+                                 ("GET", "login/sso/redirect", "redirectToSSO")):
+            s.decide(method, f"{prefix}/{rest}", deny(404, "M_UNRECOGNIZED", op, account_url=None),
+                     f"{V4P}: {kind}); {gone}", token=full)
+        s.decide("POST", f"{prefix}/account/deactivate",
+                 deny(404, "M_UNRECOGNIZED", "deactivateAccount",
+                      account_url=AMU + "?action=org.matrix.account_deactivate"),
+                 f"{V4P}: {kind}); {gone}; DECISIONS.md notes (account_url)", token=full,
+                 context={"account_management_uri": AMU})
+        s.decide("POST", f"{prefix}/login", deny(400, "M_APPSERVICE_LOGIN_UNSUPPORTED", "login"),
+                 f"{V4P}: {kind}); DECISIONS.md step 1; MSC4190",
+                 context={"body": {"type": "m.login.application_service"}})
+        s.decide("POST", f"{prefix}/delete_devices",
+                 deny(404, "M_UNRECOGNIZED", "deleteDevices", account_url=AMU + "?action=org.matrix.devices_list"),
+                 f"{V4P}: {kind}); DECISIONS.md step 14 and notes (account_url)", token=full,
+                 context={"account_management_uri": AMU})
+        s.decide("DELETE", f"{prefix}/devices/{DID}",
+                 deny(404, "M_UNRECOGNIZED", "deleteDevice",
+                      account_url=AMU + "?action=org.matrix.device_delete&device_id=" + DID),
+                 f"{V4P}: {kind}); DECISIONS.md step 14 and notes (account_url)", token=full,
+                 context={"account_management_uri": AMU})
+        s.decide("POST", f"{prefix}/register", deny(403, "M_FORBIDDEN", "register"),
+                 f"{V4P}: {kind}); DECISIONS.md step 3 (Registration); MSC4190 (not an appservice)",
+                 token=full, context={"body": AS_BODY})
+        s.decide("POST", f"{prefix}/register", deny(403, "M_FORBIDDEN", "register"),
+                 f"{V4P}: {kind}); DECISIONS.md step 3 (kind=guest)", query={"kind": "guest"})
+        s.decide("POST", f"{prefix}/register", allow("register"),
+                 f"{V4P}: {kind}); DECISIONS.md step 3; MSC4190 (appservice)", token=APPSERVICE,
+                 context={"body": AS_BODY})
+        s.decide("PUT", f"{prefix}/directory/list/appservice/irc/{ROOM}",
+                 deny(403, "M_FORBIDDEN", "updateAppserviceRoomDirectoryVisibility"),
+                 f"{V4P}: {kind}); DECISIONS.md step 8", token=full)
+        s.decide("POST", f"{prefix}/createRoom", deny(403, "M_GUEST_ACCESS_FORBIDDEN", "createRoom"),
+                 f"{V4P}: {kind}); DECISIONS.md step 12 (not on the guest list)", token=GUEST)
+        s.decide("GET", f"{prefix}/joined_rooms", deny(403, "M_GUEST_ACCESS_FORBIDDEN", "getJoinedRooms"),
+                 f"{V4P}: {kind}); DECISIONS.md step 12 (not on the guest list)", token=GUEST, policy="synapse")
+        s.decide("GET", f"{prefix}/sync", allow("sync", device=DID),
+                 f"{V4P}: {kind}); DECISIONS.md step 18 (a guest endpoint)", token=GUEST)
+        s.decide("POST", f"{prefix}/rooms/{ROOM}/join", deny(403, "M_GUEST_ACCESS_FORBIDDEN", "joinRoomById"),
+                 f"{V4P}: {kind}); DECISIONS.md step 13", token=GUEST,
+                 context={"room": {"guest_access": "forbidden"}})
+        s.decide("GET", f"{prefix}/sync", step_up("sync", max_age=60),
+                 f"{V4P}: {kind}); DECISIONS.md step 17 (a rule on the operation id)",
+                 token=tok(FULL, auth_time=NOW - 61), now=NOW,
+                 policy={"step_up": [{"endpoints": ["sync"], "max_age": 60}]})
+    s.decide("POST", f"{UNSTABLE}/login/get_token", deny(404, "M_UNRECOGNIZED", "generateLoginToken", account_url=None),
+             f"{V4P}: unstable of v1); {gone}", token=full)
+    s.decide("POST", f"{UNSTABLE}/appservice/bridge/ping", deny(403, "M_FORBIDDEN", "pingAppservice"),
+             f"{V4P}: unstable of v1); DECISIONS.md step 8", token=full)
+    s.decide("POST", f"{UNSTABLE}/appservice/bridge/ping", allow("pingAppservice"),
+             f"{V4P}: unstable of v1); DECISIONS.md step 7", token=APPSERVICE)
+    s.decide("POST", f"{R0}/login", allow("login"),
+             f"{V4P}: r0); DECISIONS.md notes (legacy_endpoints skips step 2); step 5",
+             policy={"legacy_endpoints": True})
+    # -- the endpoints defined in prose
+    P = "DECISIONS.md path matching (v4: endpoints defined in prose)"
+    for method, op in (("GET", "getUiaFallbackPage"), ("POST", "postUiaFallbackPage")):
+        for prefix, kind in ((C, "v3"), (R0, "r0"), (UNSTABLE, "unstable")):
+            path = f"{prefix}/auth/m.login.recaptcha/fallback/web"
+            s.decide(method, path, allow(op, device=None), f"{P}; {kind}; step 5 (token none)")
+            s.decide(method, path, allow(op, device=None, synapse_admin=False),
+                     f"{P}; {kind}; step 5 (v4: a token is ignored)", token=full)
+        s.decide(method, f"{C}/auth/m.login.terms/fallback/web", allow(op, device=None),
+                 f"{P}; step 5 (inactive token ignored)", token=tok(FULL, active=False))
+        s.decide(method, f"{C}/auth/m.login.recaptcha/fallback/web", allow(op, device=None),
+                 f"{P}; step 5 (a guest's token is ignored)", token=GUEST)
+        s.decide(method, f"{C}/auth/m.login.recaptcha/fallback/web", allow(op, device=None),
+                 f"{P}; step 5 (the session is in the query)", query={"session": "abc"})
+    s.decide("GET", f"{C}/auth/m.login.recaptcha/fallback/web/", deny(401, "M_MISSING_TOKEN", None),
+             f"{P}; a trailing slash makes the path unknown; step 4")
+    s.decide("GET", f"{C}/auth/m.login.recaptcha/fallback", deny(401, "M_MISSING_TOKEN", None),
+             f"{P}; unknown path; step 4")
+    s.decide("PUT", f"{C}/auth/m.login.recaptcha/fallback/web", deny(401, "M_MISSING_TOKEN", None),
+             f"{P}; GET and POST only; step 4")
+    LF = "/_matrix/static/client/login/"
+    s.decide("GET", LF, deny(404, "M_UNRECOGNIZED", "getLoginFallbackPage", account_url=None),
+             f"{P}; DECISIONS.md step 2 (the legacy login page)")
+    s.decide("GET", LF, deny(404, "M_UNRECOGNIZED", "getLoginFallbackPage", account_url=None),
+             f"{P}; DECISIONS.md step 2 (with a token)", token=full)
+    s.decide("GET", LF, deny(404, "M_UNRECOGNIZED", "getLoginFallbackPage", account_url=None),
+             f"{P}; DECISIONS.md step 2 (synapse)", token=tok(FULL, active=False), policy="synapse")
+    s.decide("GET", LF, allow("getLoginFallbackPage", device=None),
+             f"{P}; DECISIONS.md notes (legacy_endpoints skips step 2); step 5", policy={"legacy_endpoints": True})
+    s.decide("GET", LF, allow("getLoginFallbackPage", device=None, synapse_admin=False),
+             f"{P}; DECISIONS.md notes (legacy_endpoints); step 5 (a token is ignored)", token=full,
+             policy={"legacy_endpoints": True})
+    s.decide("GET", "/_matrix/static/client/login", deny(401, "M_MISSING_TOKEN", None),
+             f"{P}; the template ends with a slash; step 4 (unknown path)")
+    s.decide("POST", LF, deny(401, "M_MISSING_TOKEN", None), f"{P}; GET only; step 4 (unknown path)")
+    AI = f"{UNSTABLE}/org.matrix.msc2965/auth_issuer"
+    s.decide("GET", AI, allow("getAuthIssuer", device=None), f"{P}; MSC2965; step 5 (token none)")
+    s.decide("GET", AI, allow("getAuthIssuer", device=None, synapse_admin=False),
+             f"{P}; MSC2965; step 5 (a token is ignored)", token=full, policy="mas")
+    s.decide("GET", AI, allow("getAuthIssuer", device=None),
+             f"{P}; MSC2965; step 5 (an inactive token is ignored)", token=tok(FULL, active=False))
+    for path, why in (("/_matrix/client/v1/auth_issuer", "no stable twin"),
+                      (f"{C}/auth_issuer", "no stable twin"),
+                      (f"{UNSTABLE}/auth_issuer", "only the MSC2965 prefix")):
+        s.decide("GET", path, deny(401, "M_MISSING_TOKEN", None), f"{P}; getAuthIssuer has {why}; step 4 (unknown)")
+    # -- paths that stay unknown
+    def unknown(method, path, why):
+        src = f"DECISIONS.md path matching (v4: {why}: not a spelling)"
+        s.decide(method, path, allow(None, device=DID), src + "; step 18 (unknown_endpoints allow)", token=full)
+        s.decide(method, path, deny(404, "M_UNRECOGNIZED", None), src + "; step 16", token=full,
+                 policy=deny_unknown)
+        s.decide(method, path, deny(401, "M_MISSING_TOKEN", None), src + "; step 4")
+    unknown("GET", "/_matrix/client/r1/sync", "r1")
+    unknown("GET", "/_matrix/client/v2/sync", "v2")
+    unknown("GET", "/_matrix/client/unstable/v3/sync", "unstable/v3")
+    unknown("GET", "/_matrix/client/unstable/r0/sync", "unstable/r0")
+    unknown("GET", "/_matrix/client/R0/sync", "literal segments are compared exactly")
+    unknown("GET", "/_matrix/client/v1/sync", "v1 of a v3 template")
+    unknown("GET", "/_matrix/client/v3/mutual_rooms", "v3 of a v1 template")
+    unknown("GET", "/_matrix/client/r0/mutual_rooms", "r0 of a v1 template")
+    unknown("GET", "/_matrix/client/r0/media/config", "r0 of a v1 template")
+    unknown("GET", "/_matrix/media/unstable/config", "media unstable")
+    unknown("GET", "/_matrix/media/v1/media/config", "media v1 of a client v1 template")
+    unknown("GET", "/_matrix/client/v3/config", "client v3 of a media template")
+    unknown("POST", "/_matrix/media/v3/create", "media v3 of a media v1 template")
+    unknown("GET", "/_matrix/client/r0/versions", "r0 of /versions")
+    unknown("GET", "/_matrix/client/unstable/versions", "unstable of /versions")
+    unknown("POST", "/_matrix/client/unstable/keys/device_signing/upload/", "a trailing slash")
+    unknown("GET", f"{UNSTABLE}/org.matrix.msc2965/auth_metadata/", "a trailing slash")
+    unknown("GET", f"{UNSTABLE}/org.matrix.msc9999/auth_metadata", "another MSC prefix")
+    unknown("GET", f"{UNSTABLE}/uk.timedout.msc4323/admin/lock", "missing {userId}")
+    unknown("DELETE", f"{UNSTABLE}/uk.timedout.msc4323/admin/lock/{USER}", "no DELETE")
+    s.decide("GET", "/_matrix/client/r1/sync", deny(403, "M_GUEST_ACCESS_FORBIDDEN", None),
+             "DECISIONS.md path matching (v4: r1: not a spelling); step 12 (unknown paths are not guest-allowed)",
+             token=GUEST)
+    return s
+
+
+def suite_anonymous():
+    s = Suite("decide-anonymous",
+              "request.decide (v4): a token sent to a token-none endpoint is ignored at step 5 "
+              "(device null), whatever the token; guests on none, optional and required endpoints "
+              "(step 12 only where a token is required, or optional with UIA)")
+    S5 = "DECISIONS.md step 5 (v4: token none, the token is ignored: device null)"
+    tokens = [
+        (tok(), "an active full token"),
+        (tok(FULL, active=False), "an inactive token"),
+        (tok(f"{API}  {DEV}{DID}"), "a malformed scope"),
+        (tok(f"{API} {DEV}AAAAAAAAAA {DEV}BBBBBBBBBB"), "two devices"),
+        (tok("openid"), "no API scope"),
+        (tok(ADMIN), "only urn:synapse:admin:*"),
+        (tok(FULL, guest=True), "a guest's token"),
+        (tok(FULL, device_id="EXPLICIT1"), "an explicit device_id"),
+        (tok(FULL, device_id=""), "an empty explicit device_id"),
+        (APPSERVICE, "an appservice token"),
+        ({"appservice": True, "active": False}, "an inactive appservice token"),
+    ]
+    none_eps = ["getWellknown", "getWellknownSupport", "getAuthMetadata", "getPublicRooms",
+                "getProfileField", "getUserProfile", "getRoomIdByAlias", "registrationTokenValidity",
+                "checkUsernameAvailability", "requestTokenToRegisterEmail", "getContent",
+                "getContentThumbnail", "getUiaFallbackPage", "postUiaFallbackPage", "getAuthIssuer"]
+    for i, op in enumerate(none_eps):
+        e = BY_OP[op]
+        for j, (t, why) in enumerate(tokens):
+            # every endpoint with every token would be 165 cases; each endpoint takes every
+            # third token, in turn, and the first two endpoints take them all
+            if i >= 2 and (i + j) % 3:
+                continue
+            s.decide(e["method"], fill(e["path"]), allow(op, device=None, synapse_admin=False),
+                     f"{S5}: {why}", token=t)
+    for preset in ("mas", "synapse"):
+        for t, why in tokens[1:5]:
+            s.decide("GET", f"{C}/publicRooms", allow("getPublicRooms", device=None, synapse_admin=False),
+                     f"{S5}: {why}; PRESETS.md {preset}", token=t, policy=preset)
+    s.decide("GET", f"{C}/publicRooms", allow("getPublicRooms", device=None, synapse_admin=False),
+             f"{S5}; urn:synapse:admin:* is not reported either", token=tok(f"{FULL} {ADMIN}"))
+    s.decide("GET", f"{C}/publicRooms", allow("getPublicRooms", device=None),
+             f"{S5}; before step 16", token=tok("openid"), policy={"unknown_endpoints": "deny"})
+    s.decide("GET", f"{R0}/publicRooms", allow("getPublicRooms", device=None),
+             f"{S5}; DECISIONS.md path matching (r0)", token=tok(FULL, active=False))
+    # the earlier steps still answer first on token-none endpoints
+    s.decide("POST", f"{C}/login", deny(404, "M_UNRECOGNIZED", "login", account_url=None),
+             "DECISIONS.md step 2 before step 5 (login is token none)", token=tok(FULL, active=False))
+    s.decide("POST", f"{C}/refresh", deny(404, "M_UNRECOGNIZED", "refresh", account_url=None),
+             "DECISIONS.md step 2 before step 5 (refresh is token none)", token=tok())
+    s.decide("POST", f"{C}/register", deny(403, "M_FORBIDDEN", "register"),
+             "DECISIONS.md step 3 before step 5 (register is token none)", token=tok(),
+             context={"body": AS_BODY})
+    s.decide("POST", f"{C}/register", deny(401, "M_UNKNOWN_TOKEN", "register"),
+             "DECISIONS.md step 3 (Registration: an inactive appservice token) before step 5",
+             token={"appservice": True, "active": False}, context={"body": AS_BODY})
+    s.decide("POST", f"{C}/login", allow("login", device=None, synapse_admin=False),
+             "DECISIONS.md notes (legacy_endpoints skips step 2); step 5 (a token is ignored)",
+             token=tok(FULL, active=False), policy={"legacy_endpoints": True})
+    s.decide("POST", f"{C}/register", allow("register", device=None),
+             "DECISIONS.md notes (legacy_endpoints skips step 3); step 5 (a guest's token is ignored)",
+             token=GUEST, policy={"legacy_endpoints": True})
+    # optional endpoints still read the token
+    for op in ("getVersions", "getRoomSummary"):
+        e = BY_OP[op]
+        path = fill(e["path"])
+        s.decide(e["method"], path, allow(op, device=None), "DECISIONS.md step 5 (token optional, none sent)")
+        s.decide(e["method"], path, allow(op, device=DID), "DECISIONS.md step 18 (token optional, given)",
+                 token=tok())
+        s.decide(e["method"], path, deny(401, "M_UNKNOWN_TOKEN", op),
+                 "DECISIONS.md step 6 (token optional: a sent token is read)", token=tok(FULL, active=False))
+        s.decide(e["method"], path, deny(401, "M_UNKNOWN_TOKEN", op), "DECISIONS.md step 9 (token optional)",
+                 token=tok(f"{API}  {DEV}{DID}"))
+        for preset in ("default", "synapse"):
+            s.decide(e["method"], path, no_api(preset, op), f"DECISIONS.md step 10 (token optional; {preset})",
+                     token=tok("openid"), policy=preset)
+    # guests
+    G = "DECISIONS.md step 12 (v4: only where a token is required, or optional with UIA)"
+    for op in ("getVersions", "getRoomSummary"):
+        e = BY_OP[op]
+        for preset in ("default", "mas", "synapse"):
+            s.decide(e["method"], fill(e["path"]), allow(op, device=DID, synapse_admin=False),
+                     f"{G}: optional, no UIA; step 18 ({preset})", token=GUEST, policy=preset)
+    s.decide("GET", f"{UNSTABLE}/room_summary/{SAMPLE['roomIdOrAlias']}", allow("getRoomSummary", device=DID),
+             f"{G}: optional, no UIA; DECISIONS.md path matching (unstable)", token=GUEST)
+    s.decide("GET", "/_matrix/client/versions", deny(401, "M_UNKNOWN_TOKEN", "getVersions"),
+             "DECISIONS.md step 6 (an inactive guest token on an optional endpoint)",
+             token=tok(FULL, active=False, guest=True))
+    s.decide("GET", "/_matrix/client/versions", step_up("getVersions", max_age=60),
+             f"{G}; DECISIONS.md step 17 (a guest on an optional endpoint meets step-up rules)",
+             token=tok(FULL, guest=True, auth_time=NOW - 61), now=NOW,
+             policy={"step_up": [{"endpoints": ["getVersions"], "max_age": 60}]})
+    for op in ("getWellknown", "getPublicRooms", "getAuthMetadata", "getUiaFallbackPage"):
+        e = BY_OP[op]
+        s.decide(e["method"], fill(e["path"]), allow(op, device=None),
+                 f"{S5} (a guest's token on a token-none endpoint)", token=GUEST)
+    legacy = {"legacy_endpoints": True}
+    for op, path in (("changePassword", f"{C}/account/password"),
+                     ("deactivateAccount", f"{C}/account/deactivate")):
+        s.decide("POST", path, deny(403, "M_GUEST_ACCESS_FORBIDDEN", op),
+                 f"{G}: optional with UIA; DECISIONS.md notes (legacy_endpoints skips step 2)",
+                 token=GUEST, policy=legacy)
+        s.decide("POST", path, deny(403, "M_GUEST_ACCESS_FORBIDDEN", op),
+                 f"{G}: optional with UIA (synapse)", token=GUEST, policy=dict(legacy, preset="synapse"))
+        s.decide("POST", path, allow(op, device=DID),
+                 f"{G}; FORMAT.md guest_endpoints (listed); step 18", token=GUEST,
+                 policy=dict(legacy, guest_endpoints=[op]))
+        s.decide("POST", path, allow(op, device=None),
+                 "DECISIONS.md notes (legacy_endpoints); step 5 (token optional, none sent)", policy=legacy)
+        s.decide("POST", path, deny(404, "M_UNRECOGNIZED", op, account_url=None),
+                 "DECISIONS.md step 2 before step 12", token=GUEST)
+    for op in ("createRoom", "getJoinedRooms", "getWhoIs", "getConfigAuthed", "getUrlPreview"):
+        e = BY_OP[op]
+        s.decide(e["method"], fill(e["path"]), deny(403, "M_GUEST_ACCESS_FORBIDDEN", op),
+                 f"{G}: required, not on the guest list", token=GUEST)
+    for op in ("getTokenOwner", "getContentAuthed", "sync"):
+        e = BY_OP[op]
+        s.decide(e["method"], fill(e["path"]), allow(op, device=DID),
+                 f"{G}: required, on the spec's guest list; step 18", token=GUEST)
+    return s
+
+
+def suite_methods():
+    s = Suite("decide-methods",
+              "request.decide (v4): HEAD is decided exactly as GET; OPTIONS (a CORS preflight) is "
+              "allowed at step 0 on any path, whatever the token")
+    H = "DECISIONS.md path matching (v4: HEAD is decided as GET)"
+    full = tok()
+    s.decide("HEAD", f"{C}/sync", allow("sync", device=DID), H + "; step 18", token=full)
+    s.decide("HEAD", f"{C}/sync", deny(401, "M_MISSING_TOKEN", "sync"), H + "; step 4")
+    s.decide("HEAD", f"{R0}/sync", allow("sync", device=DID), H + "; r0 spelling; step 18", token=full)
+    s.decide("HEAD", f"{C}/sync", deny(401, "M_UNKNOWN_TOKEN", "sync"), H + "; step 6", token=tok(FULL, active=False))
+    s.decide("HEAD", f"{C}/sync", no_api("synapse", "sync"), H + "; step 10 (synapse)", token=tok("openid"),
+             policy="synapse")
+    s.decide("HEAD", f"{C}/sync", allow("sync", device=DID), H + "; step 18 (a guest endpoint)", token=GUEST)
+    s.decide("HEAD", f"{C}/joined_rooms", deny(403, "M_GUEST_ACCESS_FORBIDDEN", "getJoinedRooms"),
+             H + "; step 12", token=GUEST)
+    s.decide("HEAD", "/_matrix/client/versions", allow("getVersions", device=None), H + "; step 5 (optional)")
+    s.decide("HEAD", "/.well-known/matrix/client", allow("getWellknown", device=None),
+             H + "; step 5 (token none, a token is ignored)", token=tok(FULL, active=False))
+    s.decide("HEAD", f"{C}/rooms/{ROOM}/state/m.room.name/", allow("getRoomStateWithKey", device=DID),
+             H + "; the empty state key", token=full)
+    s.decide("HEAD", f"{C}/account/whoami", step_up("getTokenOwner", max_age=60),
+             H + "; step 17 (a step-up rule on the GET's operation id holds for HEAD)",
+             token=tok(FULL, auth_time=NOW - 61), now=NOW,
+             policy={"step_up": [{"endpoints": ["getTokenOwner"], "max_age": 60}]})
+    s.decide("HEAD", f"{C}/account/whoami", allow("getTokenOwner", device=DID), H + "; step 17 passes",
+             token=tok(FULL, auth_time=NOW - 60), now=NOW,
+             policy={"step_up": [{"endpoints": ["getTokenOwner"], "max_age": 60}]})
+    s.decide("HEAD", f"{C}/login", deny(404, "M_UNRECOGNIZED", "getLoginFlows", account_url=None),
+             H + "; step 2 (GET /login)")
+    s.decide("HEAD", "/_matrix/static/client/login/",
+             deny(404, "M_UNRECOGNIZED", "getLoginFallbackPage", account_url=None), H + "; step 2")
+    s.decide("HEAD", f"{C}/admin/whois/{USER}", no_api("default", "getWhoIs"), H + "; step 10",
+             token=tok("openid"))
+    s.decide("HEAD", "/_synapse/admin/v1/server_version", deny(403, "M_FORBIDDEN", None),
+             H + "; step 11 (admin path)", token=full)
+    s.decide("HEAD", "/_synapse/admin/v1/server_version", allow(None, device=DID, synapse_admin=True),
+             H + "; step 18 (admin path)", token=tok(f"{FULL} {ADMIN}"))
+    s.decide("HEAD", f"{UNSTABLE}/uk.timedout.msc4323/admin/suspend/{USER}",
+             allow("getAdminSuspendUser", device=DID), H + "; MSC4323 spelling", token=full)
+    s.decide("HEAD", f"{C}/auth/m.login.recaptcha/fallback/web", allow("getUiaFallbackPage", device=None),
+             H + "; a prose endpoint; step 5")
+    for method, path, why in (("HEAD", f"{C}/createRoom", "POST only"),
+                              ("HEAD", f"{C}/keys/device_signing/upload", "POST only"),
+                              ("HEAD", f"{C}/logout", "POST only"),
+                              ("HEAD", f"{C}/nonexistent", "not in the catalogue")):
+        s.decide(method, path, allow(None, device=DID), f"{H}: {why}, so unknown; step 18", token=full)
+        s.decide(method, path, deny(404, "M_UNRECOGNIZED", None), f"{H}: {why}, so unknown; step 16",
+                 token=full, policy={"unknown_endpoints": "deny"})
+        s.decide(method, path, deny(401, "M_MISSING_TOKEN", None), f"{H}: {why}, so unknown; step 4")
+    O = "DECISIONS.md step 0 (v4: OPTIONS, a CORS preflight)"
+    preflight = allow(None, device=None, synapse_admin=False)
+    tokens = [(None, "no token"), (full, "a full token"), (tok(FULL, active=False), "an inactive token"),
+              (GUEST, "a guest's token"), (tok("openid"), "no API scope"), (tok("a  b"), "a malformed scope"),
+              (APPSERVICE, "an appservice token"), (tok(f"{FULL} {ADMIN}"), "an admin token")]
+    paths = [f"{C}/sync", f"{C}/createRoom", f"{C}/login", f"{C}/register", f"{C}/logout",
+             f"{C}/keys/device_signing/upload", f"{C}/devices/{DID}", f"{C}/delete_devices",
+             f"{R0}/account/deactivate", "/_matrix/client/versions", "/.well-known/matrix/client",
+             "/_synapse/admin/v1/server_version", f"{C}/nonexistent", "/", "/_matrix/static/client/login/",
+             f"{UNSTABLE}/org.matrix.msc2965/auth_metadata", "/_matrix/client/v1/appservice/bridge/ping"]
+    for i, path in enumerate(paths):
+        for j, (t, why) in enumerate(tokens):
+            if (i + j) % 4:
+                continue
+            s.decide("OPTIONS", path, preflight, f"{O}: {why}", token=t)
+    s.decide("OPTIONS", f"{C}/nonexistent", preflight, f"{O}; before step 16",
+             token=tok(), policy={"unknown_endpoints": "deny"})
+    s.decide("OPTIONS", f"{C}/createRoom", preflight, f"{O}; before step 17",
+             token=tok(FULL, auth_time=NOW - 999), now=NOW,
+             policy={"step_up": [{"endpoints": ["createRoom"], "max_age": 60}]})
+    s.decide("OPTIONS", f"{C}/login", preflight, f"{O}; before step 1",
+             context={"body": {"type": "m.login.application_service"}})
+    s.decide("OPTIONS", f"{C}/keys/device_signing/upload", preflight,
+             f"{O}; before step 15 (no account_management_uri needed)", token=tok())
+    s.decide("OPTIONS", f"{C}/account/deactivate", preflight, f"{O}; no account_url",
+             token=tok(), context={"account_management_uri": AMU})
+    s.decide("OPTIONS", f"{C}/sync", preflight, f"{O} (mas)", token=tok(FULL, active=False), policy="mas")
+    s.decide("OPTIONS", f"{C}/sync", preflight, f"{O} (synapse)", token=tok("openid"), policy="synapse")
+    s.decide("OPTIONS", f"{C}/admin/whois/{USER}", preflight, f"{O}; before MSC4484's scope",
+             token=tok(), policy={"server_administration_scope": "msc4484"})
+    return s
+
+
+def stepup_v4(s):
+    """Appended to decide-stepup: the v4 rules on step-up policies (FORMAT.md step_up)."""
+    CR = f"{C}/createRoom"
+    P = "FORMAT.md Policy documents (v4: step_up)"
+    t = tok(FULL, auth_time=NOW, acr="x")
+    for value, why in (("", "an empty string"), ("urn:acr:a b", "a space"), ('urn:acr:"mfa"', 'a "'),
+                       ("urn:acr:a\\b", "a backslash"), ("urn:acr:\u0001", "a control character"),
+                       ("urn:acr:\u007f", "DEL"), ("urn:acr:caf\u00e9", "a non-ASCII character"),
+                       ("urn:acr:a\tb", "a tab")):
+        s.decide("POST", CR, error="policy.invalid",
+                 source=f"{P}: an acr_values entry outside NQCHAR ({why}); RFC 6749 appendix A",
+                 token=t, now=NOW, policy={"step_up": [{"endpoints": ["createRoom"], "acr_values": [value]}]})
+    s.decide("POST", CR, error="policy.invalid", source=f"{P}: one bad entry among good ones",
+             token=t, now=NOW,
+             policy={"step_up": [{"endpoints": ["createRoom"], "acr_values": ["urn:acr:mfa", "a b"]}]})
+    s.decide("POST", CR, error="policy.invalid", source=f"{P}: an acr_values entry that is not a string",
+             token=t, now=NOW, policy={"step_up": [{"endpoints": ["createRoom"], "acr_values": [2]}]})
+    nq = "!#$%&'()*+,-./:;<=>?@[]^_`{|}~"
+    s.decide("POST", CR, step_up("createRoom", acr=[nq, "urn:acr:mfa"]),
+             f"{P}: every NQCHAR is allowed; DECISIONS.md step 17", token=tok(FULL, acr="urn:acr:pwd"),
+             policy={"step_up": [{"endpoints": ["createRoom"], "acr_values": [nq, "urn:acr:mfa"]}]})
+    s.decide("POST", CR, allow("createRoom", device=DID), f"{P}: every NQCHAR is allowed; step 17 passes",
+             token=tok(FULL, acr=nq),
+             policy={"step_up": [{"endpoints": ["createRoom"], "acr_values": [nq, "urn:acr:mfa"]}]})
+    # a rule naming a token-none endpoint (its requests are always allowed at step 5)
+    for op in ("getWellknown", "login", "getAuthMetadata", "getPublicRooms", "refresh", "register",
+               "getUiaFallbackPage", "getLoginFallbackPage", "getAuthIssuer", "getContent"):
+        e = BY_OP[op]
+        s.decide(e["method"], fill(e["path"]), error="policy.invalid",
+                 source=f"{P}: a rule naming {op}, a token-none endpoint", token=tok(FULL, auth_time=NOW), now=NOW,
+                 policy={"step_up": [{"endpoints": ["createRoom", op], "max_age": 60}]})
+    s.decide("POST", CR, error="policy.invalid",
+             source=f"{P}: a token-none endpoint in any rule makes the policy invalid, whatever the request",
+             token=tok(FULL, auth_time=NOW), now=NOW,
+             policy={"step_up": [{"endpoints": ["createRoom"], "max_age": 60},
+                                 {"endpoints": ["getWellknown"], "acr_values": ["a"]}]})
+    # optional endpoints are fine: a step-up rule applies when a token is sent
+    rule = {"step_up": [{"endpoints": ["getVersions", "getRoomSummary", "changePassword"], "max_age": 60}]}
+    s.decide("GET", fill(BY_OP["getRoomSummary"]["path"]), step_up("getRoomSummary", max_age=60),
+             "DECISIONS.md step 17 (getRoomSummary is optional: a rule may name it)",
+             token=tok(FULL, auth_time=NOW - 61), now=NOW, policy=rule)
+    s.decide("GET", fill(BY_OP["getRoomSummary"]["path"]), allow("getRoomSummary", device=None),
+             "DECISIONS.md step 5 before step 17 (no token)", now=NOW, policy=rule)
+    s.decide("POST", f"{C}/account/password", step_up("changePassword", max_age=60),
+             "DECISIONS.md notes (legacy_endpoints skips step 2); step 17 (changePassword is optional)",
+             token=tok(FULL, auth_time=NOW - 61), now=NOW, policy=dict(rule, legacy_endpoints=True))
+
+
+def ep(method, path, token, operation_id=None, **extra):
+    e = {"method": method, "path": path}
+    if operation_id is not None:
+        e["operation_id"] = operation_id
+    e["token"] = token
+    e.update(extra)
+    return e
+
+
+def suite_declared():
+    s = Suite("decide-declared",
+              "request.decide (v4): host-declared endpoints (policy setting endpoints): new "
+              "endpoints under each allowed start and with each token kind, their spellings, "
+              "exact redeclarations of built-ins, and every malformed or overlapping declaration "
+              "(policy.invalid)")
+    D = "FORMAT.md Policy documents (v4: endpoints); DECISIONS.md path matching (declared endpoints)"
+    RD = D + " (an exact redeclaration)"
+    README = "policy (README: declared endpoints)"
+    full = tok()
+    W = f"{C}/org.example.widgets"
+    new = [ep("GET", W + "/{widgetId}", "required", "getExampleWidget"),
+           ep("PUT", W + "/{widgetId}", "required", "putExampleWidget", guest=True),
+           ep("GET", W, "optional", "listExampleWidgets"),
+           ep("GET", f"{C}/org.example.ping", "none", "exampleVersion"),
+           ep("POST", f"{C}/org.example.bridge/{{bridgeId}}/sync", "appservice", "exampleBridgeSync"),
+           ep("GET", "/_matrix/client/unstable/com.example.foo/items/{itemId}", "required", "getFooItem"),
+           ep("POST", "/_synapse/client/example/confirm", "required", "confirmExample"),
+           ep("GET", "/custom/health", "none", "getHealth", guest=False),
+           ep("GET", "/_matrix/client/v1/org.example.stats", "required", "getExampleStats"),
+           ep("GET", "/_matrix/media/v3/org.example.quota", "required", "getExampleQuota"),
+           ep("DELETE", f"{C}/joined_rooms", "required", "leaveAllRooms"),
+           ep("PROPFIND", "/dav/{a}/{b}/{c}/{d}", "required", "davPropfind.v2-x")]
+    pol = {"endpoints": new}
+    WID = W + "/w1"
+    # -- a new v3 endpoint, token required, under v3, r0 and unstable
+    for path, kind in ((WID, "v3"), (f"{R0}/org.example.widgets/w1", "r0"),
+                       (f"{UNSTABLE}/org.example.widgets/w1", "unstable")):
+        s.decide("GET", path, allow("getExampleWidget", device=DID, synapse_admin=False),
+                 f"{D}; {kind} spelling of a declared v3 template; step 18", token=full, policy=pol)
+        s.decide("GET", path, deny(401, "M_MISSING_TOKEN", "getExampleWidget"), f"{D}; {kind}; step 4",
+                 policy=pol)
+    s.decide("GET", WID, deny(401, "M_UNKNOWN_TOKEN", "getExampleWidget"), f"{D}; step 6",
+             token=tok(FULL, active=False), policy=pol)
+    for preset in ("default", "mas", "synapse"):
+        s.decide("GET", WID, no_api(preset, "getExampleWidget"), f"{D}; step 10 ({preset})",
+                 token=tok("openid"), policy=dict(pol, preset=preset))
+    s.decide("GET", WID, deny(403, "M_GUEST_ACCESS_FORBIDDEN", "getExampleWidget"),
+             f"{D}; step 12 (guest defaults to false)", token=GUEST, policy=pol)
+    s.decide("PUT", WID, allow("putExampleWidget", device=DID), f"{D}; step 12 (guest: true)", token=GUEST,
+             policy=pol)
+    s.decide("PUT", f"{R0}/org.example.widgets/w1", allow("putExampleWidget", device=DID),
+             f"{D}; step 12 (guest: true, r0 spelling)", token=GUEST, policy=pol)
+    s.decide("GET", WID, allow("getExampleWidget"), f"{D}; step 7", token=APPSERVICE, policy=pol)
+    s.decide("GET", W + "/w1/", allow(None, device=DID), f"{D}; a trailing slash: unknown; step 18",
+             token=full, policy=pol)
+    s.decide("POST", WID, deny(404, "M_UNRECOGNIZED", None), f"{D}; another method: unknown; step 16",
+             token=full, policy=dict(pol, unknown_endpoints="deny"))
+    s.decide("GET", WID, allow("getExampleWidget", device=DID),
+             f"{D}; a declared endpoint is known: step 16 does not apply", token=full,
+             policy=dict(pol, unknown_endpoints="deny"))
+    s.decide("HEAD", WID, allow("getExampleWidget", device=DID), f"{D}; DECISIONS.md (HEAD as GET)",
+             token=full, policy=pol)
+    s.decide("OPTIONS", WID, allow(None, device=None, synapse_admin=False), f"{D}; DECISIONS.md step 0",
+             policy=pol)
+    # -- token optional, none, appservice
+    s.decide("GET", W, allow("listExampleWidgets", device=None), f"{D}; step 5 (optional)", policy=pol)
+    s.decide("GET", f"{UNSTABLE}/org.example.widgets", allow("listExampleWidgets", device=DID),
+             f"{D}; step 18 (optional, given)", token=full, policy=pol)
+    s.decide("GET", W, deny(401, "M_UNKNOWN_TOKEN", "listExampleWidgets"), f"{D}; step 6 (optional)",
+             token=tok(FULL, active=False), policy=pol)
+    s.decide("GET", W, allow("listExampleWidgets", device=DID),
+             f"{D}; DECISIONS.md step 12 (optional and no UIA: guests pass); {README}", token=GUEST, policy=pol)
+    for t, why in ((None, "no token"), (full, "a token is ignored"), (tok(FULL, active=False), "inactive"),
+                   (GUEST, "a guest")):
+        s.decide("GET", f"{C}/org.example.ping", allow("exampleVersion", device=None, synapse_admin=False),
+                 f"{D}; step 5 (token none: {why})", token=t, policy=pol)
+    s.decide("GET", f"{R0}/org.example.ping", allow("exampleVersion", device=None),
+             f"{D}; r0; step 5 (token none)", policy=pol)
+    BR = f"{C}/org.example.bridge/irc/sync"
+    s.decide("POST", BR, deny(401, "M_MISSING_TOKEN", "exampleBridgeSync"), f"{D}; step 4 (appservice)",
+             policy=pol)
+    s.decide("POST", BR, deny(403, "M_FORBIDDEN", "exampleBridgeSync"), f"{D}; step 8", token=full, policy=pol)
+    s.decide("POST", f"{UNSTABLE}/org.example.bridge/irc/sync", allow("exampleBridgeSync"), f"{D}; step 7",
+             token=APPSERVICE, policy=pol)
+    # -- an MSC or vendor namespace under unstable: no other spelling
+    FOO = "/_matrix/client/unstable/com.example.foo/items/i1"
+    s.decide("GET", FOO, allow("getFooItem", device=DID), f"{D}; unstable/<namespace>; step 18", token=full,
+             policy=pol)
+    s.decide("GET", FOO, deny(401, "M_MISSING_TOKEN", "getFooItem"), f"{D}; step 4", policy=pol)
+    for path in ("/_matrix/client/r0/com.example.foo/items/i1", "/_matrix/client/v3/com.example.foo/items/i1",
+                 "/_matrix/client/v1/com.example.foo/items/i1"):
+        s.decide("GET", path, deny(404, "M_UNRECOGNIZED", None),
+                 f"{D}; an unstable namespace has no other spelling; step 16", token=full,
+                 policy=dict(pol, unknown_endpoints="deny"))
+    # -- outside /_matrix/
+    s.decide("POST", "/_synapse/client/example/confirm", allow("confirmExample", device=DID),
+             f"{D}; outside /_matrix/; step 18", token=full, policy=pol)
+    s.decide("POST", "/_synapse/client/example/confirm", deny(401, "M_MISSING_TOKEN", "confirmExample"),
+             f"{D}; outside /_matrix/; step 4", policy=pol)
+    s.decide("GET", "/custom/health", allow("getHealth", device=None), f"{D}; outside /_matrix/; step 5",
+             token=tok("openid"), policy=pol)
+    # -- v1 and media v3 templates get their spellings
+    for path, kind in (("/_matrix/client/v1/org.example.stats", "v1"),
+                       (f"{UNSTABLE}/org.example.stats", "unstable of v1")):
+        s.decide("GET", path, allow("getExampleStats", device=DID), f"{D}; {kind}; step 18", token=full,
+                 policy=pol)
+    s.decide("GET", f"{R0}/org.example.stats", allow(None, device=DID), f"{D}; r0 is no spelling of v1; step 18",
+             token=full, policy=pol)
+    for path, kind in (("/_matrix/media/v3/org.example.quota", "media v3"),
+                       ("/_matrix/media/r0/org.example.quota", "media r0"),
+                       ("/_matrix/media/v1/org.example.quota", "media v1")):
+        s.decide("GET", path, allow("getExampleQuota", device=DID), f"{D}; {kind}; step 18", token=full,
+                 policy=pol)
+    # -- another method on a built-in path is a new endpoint; long ids, four parameters, other methods
+    s.decide("DELETE", f"{C}/joined_rooms", allow("leaveAllRooms", device=DID),
+             f"{D}; a method the built-in path does not have", token=full, policy=pol)
+    s.decide("GET", f"{C}/joined_rooms", allow("getJoinedRooms", device=DID),
+             f"{D}; the built-in GET is untouched", token=full, policy=pol)
+    s.decide("PROPFIND", "/dav/a/b/c/d", allow("davPropfind.v2-x", device=DID),
+             f"{D}; {README} (method PROPFIND, four parameters, an id with . and -)", token=full, policy=pol)
+    # -- admin paths are decided before declared endpoints
+    s.decide("GET", "/_synapse/admin/v1/server_version", deny(403, "M_FORBIDDEN", None),
+             f"{D}; DECISIONS.md step 11 (admin paths first)", token=full, policy=pol)
+    # -- declared ids in step_up, guest_endpoints and required_scopes
+    s.decide("GET", WID, step_up("getExampleWidget", max_age=60),
+             f"{D}; FORMAT.md step_up (a declared operation id); step 17",
+             token=tok(FULL, auth_time=NOW - 61), now=NOW,
+             policy=dict(pol, step_up=[{"endpoints": ["getExampleWidget"], "max_age": 60}]))
+    s.decide("GET", f"{UNSTABLE}/org.example.widgets/w1", allow("getExampleWidget", device=DID),
+             f"{D}; FORMAT.md guest_endpoints (a declared operation id); step 12", token=GUEST,
+             policy=dict(pol, guest_endpoints=["getExampleWidget"]))
+    s.decide("GET", WID, allow("getExampleWidget", device=None),
+             f"{D}; FORMAT.md required_scopes (a declared operation id); step 10",
+             token=tok("urn:example:widgets"),
+             policy=dict(pol, required_scopes={"getExampleWidget": ["urn:example:widgets"]}))
+    s.decide("GET", WID, deny(403, "M_FORBIDDEN", "getExampleWidget",
+                              {"www-authenticate": 'Bearer error="insufficient_scope", scope="urn:example:widgets"'}),
+             f"{D}; FORMAT.md required_scopes; DECISIONS.md step 10 (403 under every preset)",
+             token=tok(FULL), policy=dict(pol, preset="synapse",
+                                          required_scopes={"getExampleWidget": ["urn:example:widgets"]}))
+    s.decide("GET", f"{C}/org.example.ping", error="policy.invalid",
+             source=f"{D}; FORMAT.md step_up (a declared token-none endpoint)", token=full,
+             policy=dict(pol, step_up=[{"endpoints": ["exampleVersion"], "max_age": 60}]))
+    s.decide("GET", f"{C}/org.example.ping", error="policy.invalid",
+             source=f"{D}; FORMAT.md required_scopes (a declared token-none endpoint)", token=full,
+             policy=dict(pol, required_scopes={"exampleVersion": ["urn:example:x"]}))
+    # -- exact redeclarations of built-ins
+    vers = {"endpoints": [ep("GET", "/_matrix/client/versions", "required")]}
+    s.decide("GET", "/_matrix/client/versions", deny(401, "M_MISSING_TOKEN", "getVersions"),
+             RD + ": getVersions optional -> required; step 4", policy=vers)
+    s.decide("GET", "/_matrix/client/versions", allow("getVersions", device=DID), RD + "; step 18",
+             token=full, policy=vers)
+    s.decide("GET", "/_matrix/client/versions", deny(403, "M_GUEST_ACCESS_FORBIDDEN", "getVersions"),
+             RD + "; step 12 (now required and not guest-listed)", token=GUEST, policy=vers)
+    s.decide("GET", "/_matrix/client/versions", allow("getVersions", device=DID),
+             RD + "; FORMAT.md guest_endpoints", token=GUEST, policy=dict(vers, guest_endpoints=["getVersions"]))
+    s.decide("HEAD", "/_matrix/client/versions", deny(401, "M_MISSING_TOKEN", "getVersions"),
+             RD + "; HEAD as GET; step 4", policy=vers)
+    wk = {"endpoints": [ep("GET", "/.well-known/matrix/client", "required", "getWellknown")]}
+    s.decide("GET", "/.well-known/matrix/client", deny(401, "M_MISSING_TOKEN", "getWellknown"),
+             RD + ": getWellknown none -> required (its own operation id); step 4", policy=wk)
+    s.decide("GET", "/.well-known/matrix/client", deny(401, "M_UNKNOWN_TOKEN", "getWellknown"),
+             RD + "; step 6 (no longer token none: the token is read)", token=tok(FULL, active=False), policy=wk)
+    s.decide("GET", "/.well-known/matrix/client", allow("getWellknown", device=DID), RD + "; step 18",
+             token=full, policy=wk)
+    s.decide("GET", "/.well-known/matrix/client", step_up("getWellknown", max_age=60),
+             RD + "; FORMAT.md step_up (no longer token none: a rule may name it); step 17",
+             token=tok(FULL, auth_time=NOW - 61), now=NOW,
+             policy=dict(wk, step_up=[{"endpoints": ["getWellknown"], "max_age": 60}]))
+    pr = {"endpoints": [ep("GET", "/_matrix/client/v3/publicRooms", "optional")]}
+    s.decide("GET", f"{C}/publicRooms", allow("getPublicRooms", device=None), RD + ": none -> optional; step 5",
+             policy=pr)
+    s.decide("GET", f"{R0}/publicRooms", deny(401, "M_UNKNOWN_TOKEN", "getPublicRooms"),
+             RD + "; r0 spelling; step 6 (optional reads a sent token)", token=tok(FULL, active=False), policy=pr)
+    s.decide("GET", f"{C}/publicRooms", allow("getPublicRooms", device=None),
+             RD + "; FORMAT.md required_scopes (no longer token none); step 10", token=tok("urn:example:dir"),
+             policy=dict(pr, required_scopes={"getPublicRooms": ["urn:example:dir"]}))
+    s.decide("GET", f"{C}/publicRooms", allow("getPublicRooms", device=DID),
+             RD + "; step 12 (optional, no UIA: a guest passes)", token=GUEST, policy=pr)
+    rs = {"endpoints": [ep("GET", "/_matrix/client/v1/room_summary/{room}", "required")]}
+    s.decide("GET", fill(BY_OP["getRoomSummary"]["path"]), deny(401, "M_MISSING_TOKEN", "getRoomSummary"),
+             RD + ": getRoomSummary optional -> required (parameter names do not matter); step 4", policy=rs)
+    s.decide("GET", f"{UNSTABLE}/room_summary/{SAMPLE['roomIdOrAlias']}",
+             deny(403, "M_GUEST_ACCESS_FORBIDDEN", "getRoomSummary"), RD + "; unstable; step 12", token=GUEST,
+             policy=rs)
+    mem = {"endpoints": [ep("GET", "/_matrix/client/v3/rooms/{x}/members", "required")]}
+    s.decide("GET", f"{C}/rooms/{ROOM}/members", allow("getMembersByRoom", device=DID),
+             RD + ": the same token (allowed); keeps its guest flag; step 18", token=GUEST, policy=mem)
+    s.decide("GET", f"{C}/rooms/{ROOM}/members", allow("getMembersByRoom", device=DID),
+             RD + ": operation_id the built-in's", token=full,
+             policy={"endpoints": [ep("GET", "/_matrix/client/v3/rooms/{roomId}/members", "required",
+                                      "getMembersByRoom")]})
+    s.decide("GET", f"{C}/events", allow("getEvents", device=DID),
+             RD + ": operation_id one of the built-in's ids (peekEvents); results report the first",
+             token=full, policy={"endpoints": [ep("GET", "/_matrix/client/v3/events", "required", "peekEvents")]})
+    s.decide("GET", f"{C}/rooms/{ROOM}/state/m.room.name", allow("getRoomStateWithKey", device=DID),
+             RD + ": the state-key template; the empty state key still matches", token=full,
+             policy={"endpoints": [ep("GET", "/_matrix/client/v3/rooms/{a}/state/{b}/{c}", "required")]})
+    s.decide("GET", "/_matrix/media/r0/download/example.org/abcMEDIA123", deny(401, "M_MISSING_TOKEN", "getContent"),
+             RD + ": getContent none -> required; media r0 spelling; step 4",
+             policy={"endpoints": [ep("GET", "/_matrix/media/v3/download/{serverName}/{mediaId}", "required")]})
+    s.decide("GET", f"{C}/auth/m.login.recaptcha/fallback/web", deny(401, "M_MISSING_TOKEN", "getUiaFallbackPage"),
+             RD + ": the prose getUiaFallbackPage none -> required; step 4",
+             policy={"endpoints": [ep("GET", "/_matrix/client/v3/auth/{t}/fallback/web", "required")]})
+    s.decide("GET", f"{C}/sync", allow("sync", device=DID), RD + " and a new endpoint in one list", token=full,
+             policy={"endpoints": [ep("GET", "/_matrix/client/v3/sync", "required"), new[0]]})
+
+    # -- policy.invalid
+    def bad(endpoints, why, source=D, **more):
+        policy = {"endpoints": endpoints}
+        policy.update(more)
+        s.decide("GET", f"{C}/sync", error="policy.invalid", source=f"{source}: {why}", token=full,
+                 policy=policy)
+
+    ok1 = ep("GET", "/_synapse/client/x", "required", "getX")
+    bad({"method": "GET", "path": "/x", "token": "none", "operation_id": "x"}, "endpoints is not an array")
+    bad("GET /x", "endpoints is not an array")
+    bad(["GET /x"], "an entry is not an object")
+    bad([ok1, None], "an entry is null")
+    bad([{"path": "/x", "token": "none", "operation_id": "x"}], "method missing")
+    bad([{"method": "GET", "token": "none", "operation_id": "x"}], "path missing")
+    bad([{"method": "GET", "path": "/x", "operation_id": "x"}], "token missing")
+    bad([dict(ok1, uia=True)], "an unknown key")
+    bad([dict(ok1, token="Required")], "token outside its set")
+    bad([dict(ok1, token="bearer")], "token outside its set")
+    bad([dict(ok1, token=None)], "token null")
+    bad([dict(ok1, guest="yes")], "guest not a bool")
+    bad([dict(ok1, method=1)], "method not a string")
+    bad([dict(ok1, path=["/x"])], "path not a string")
+    bad([dict(ok1, operation_id=7)], "operation_id not a string")
+    for method, why in (("HEAD", "HEAD (decided as GET)"), ("OPTIONS", "OPTIONS (step 0)"), ("get", "lower case"),
+                        ("Get", "mixed case"), ("", "empty"), ("GE T", "a space"), ("GET1", "a digit"),
+                        ("M-SEARCH", "a hyphen"), ("A" * 33, "33 letters")):
+        bad([dict(ok1, method=method)], f"method {why}; {README}")
+    s.decide("GET", "/_synapse/client/x", allow("getX", device=DID), f"{D}; {README} (a method of 32 letters)",
+             token=full, policy={"endpoints": [ok1, ep("A" * 32, "/_synapse/client/x", "none", "x32")]})
+    for op_id, why in (("", "empty"), ("a b", "a space"), ("a/b", "a slash"), ("caf\u00e9", "non-ASCII"),
+                       ("a" * 129, "129 characters")):
+        bad([dict(ok1, operation_id=op_id)], f"operation_id {why}; {README}")
+    s.decide("GET", "/_synapse/client/x", allow("a" * 128, device=DID), f"{D}; {README} (an id of 128 characters)",
+             token=full, policy={"endpoints": [dict(ok1, operation_id="a" * 128)]})
+    for path, why in (("x/y", "not starting with /"), ("", "empty"),
+                      ("/_matrix/client/r0/x", "under /_matrix/client/r0/"),
+                      ("/_matrix/client/unstable/nodot/x", "an unstable namespace without a dot"),
+                      ("/_matrix/client/unstable/{ns}/x", "an unstable namespace that is a parameter"),
+                      ("/_matrix/client/unstable/x", "unstable without a namespace segment"),
+                      ("/_matrix/client/versions2", "another path under /_matrix/client/"),
+                      ("/_matrix/client/v2/x", "/_matrix/client/v2/"),
+                      ("/_matrix/federation/v1/x", "/_matrix/federation/"),
+                      ("/_matrix/media/r0/x", "/_matrix/media/r0/"),
+                      ("/_matrix/media/v1/x", "/_matrix/media/v1/"),
+                      ("/_matrix/static/x", "/_matrix/static/"),
+                      ("/_matrix/x", "another path under /_matrix/"),
+                      ("/_synapse/admin/v1/x", "under /_synapse/admin/"),
+                      ("/_synapse/{x}/y", "_synapse then a parameter (could match an admin path)"),
+                      ("/{x}/y", "a first segment that is a parameter"),
+                      ("/x/a{b}", "a parameter that is not a whole segment"),
+                      ("/x/{b}c", "a parameter that is not a whole segment"),
+                      ("/x/{}", "an empty parameter name"),
+                      ("/x/{a-b}", "a parameter name with a hyphen"),
+                      ("/x/{a}/{b}/{c}/{d}/{e}", "five parameters"),
+                      ("/x//y", "an empty segment inside"),
+                      ("//x", "an empty first segment"),
+                      ("/x/%41", "a percent sign"),
+                      ("/x/a b", "a space"),
+                      ("/x/a?b", "a question mark"),
+                      ("/x/a#b", "a hash"),
+                      ("/x/caf\u00e9", "a non-ASCII character"),
+                      ("/x/" + "a" * 510, "513 bytes")):
+        bad([dict(ok1, path=path)], f"template {why}; {README}")
+    s.decide("GET", "/x/" + "a" * 509, allow("getX", device=DID), f"{D}; {README} (a template of 512 bytes)",
+             token=full, policy={"endpoints": [dict(ok1, path="/x/" + "a" * 509)]})
+    s.decide("GET", "/x/y/", allow("getX", device=DID), f"{D}; {README} (a trailing slash is allowed)",
+             token=full, policy={"endpoints": [dict(ok1, path="/x/y/")]})
+    s.decide("GET", "/x/A-z_0.9~!$&'()*+,;=:@", allow("getX", device=DID),
+             f"{D}; {README} (every pchar but %)", token=full,
+             policy={"endpoints": [dict(ok1, path="/x/A-z_0.9~!$&'()*+,;=:@")]})
+    s.decide("GET", "/.well-known/matrix/org.example", allow("getX", device=None),
+             f"{D}; a first segment other than _matrix; step 5", token=full,
+             policy={"endpoints": [ep("GET", "/.well-known/matrix/org.example", "none", "getX")]})
+    s.decide("GET", "/_synapse/client/a/b", allow("getX", device=DID),
+             f"{D}; {README} (_synapse then a literal, then a parameter)", token=full,
+             policy={"endpoints": [ep("GET", "/_synapse/client/{p}/b", "required", "getX")]})
+    many = [ep("GET", f"/ext/e{i}", "required", f"ext{i}") for i in range(256)]
+    s.decide("GET", "/ext/e255", allow("ext255", device=DID), f"{D}; {README} (256 declared endpoints)",
+             token=full, policy={"endpoints": many})
+    bad(many + [ep("GET", "/ext/e256", "required", "ext256")], f"257 declared endpoints; {README}")
+    bad([ep("GET", "/_synapse/client/x", "required")], "a new endpoint without operation_id")
+    for op_id in ("sync", "peekEvents", "getEvents", "getAuthIssuer", "getLoginFallbackPage"):
+        bad([dict(ok1, operation_id=op_id)], f"a new endpoint reusing the built-in id {op_id}")
+    bad([ok1, ep("POST", "/_synapse/client/x", "required", "getX")], "two declared endpoints with one id")
+    bad([ok1, dict(ok1)], "a duplicate")
+    bad([ok1, ep("GET", "/_synapse/client/{y}", "required", "getY")], "two declared templates overlap")
+    bad([ep("GET", "/a/{x}/c", "required", "a1"), ep("GET", "/a/b/{y}", "required", "a2")],
+        "two declared templates overlap (/a/b/c matches both)")
+    bad([ep("GET", f"{C}/x.y/{{a}}", "required", "a1"), ep("GET", f"{UNSTABLE}/x.y/{{b}}", "required", "a2")],
+        "two declared templates overlap through the unstable spelling")
+    s.decide("GET", "/a/b/c", allow("a2", device=DID), f"{D}; the same template, another method: no overlap",
+             token=full,
+             policy={"endpoints": [ep("POST", "/a/b/c", "required", "a1"), ep("GET", "/a/b/c", "required", "a2")]})
+    for decl, why in ((ep("GET", f"{C}/{{a}}", "required", "a1"), "/v3/{a} overlaps /v3/sync and others"),
+                      (ep("GET", f"{C}/{{a}}/joined_rooms", "required", "a1"),
+                       "/v3/{a}/joined_rooms overlaps /v3/devices/{deviceId} (/v3/devices/joined_rooms)"),
+                      (ep("GET", f"{C}/devices/special", "required", "a1"), "a literal where a built-in has a parameter"),
+                      (ep("GET", f"{C}/rooms/{{r}}/{{what}}", "required", "a1"), "/rooms/{r}/{what} overlaps /rooms/{roomId}/members"),
+                      (ep("GET", f"{C}/rooms/{{r}}/state/{{t}}", "required", "a1"),
+                       "overlaps the state-key template (the empty state key)"),
+                      (ep("GET", f"{C}/room_summary/{{x}}", "required", "a1"),
+                       "overlaps /_matrix/client/v1/room_summary/{roomIdOrAlias} through the unstable spelling"),
+                      (ep("GET", f"{UNSTABLE}/org.matrix.msc2965/auth_metadata", "required", "a1"),
+                       "overlaps getAuthMetadata's MSC2965 spelling"),
+                      (ep("PUT", f"{UNSTABLE}/uk.timedout.msc4323/admin/lock/{{u}}", "required", "a1"),
+                       "overlaps setAdminLockUser's MSC4323 spelling"),
+                      (ep("GET", f"{C}/auth/{{t}}/fallback/{{kind}}", "none", "a1"),
+                       "overlaps the prose getUiaFallbackPage"),
+                      (ep("GET", "/_matrix/media/v3/{a}", "required", "a1"), "/media/v3/{a} overlaps /media/v3/config")):
+        bad([decl], f"an overlap with a built-in of the same method: {why}")
+    bad([ep("GET", "/_matrix/client/versions", "optional"), ep("GET", "/_matrix/client/versions", "required")],
+        "the same built-in redeclared twice")
+    for decl, why in ((ep("GET", "/_matrix/client/versions", "none"), "getVersions optional -> none (looser)"),
+                      (ep("GET", f"{C}/admin/whois/{{u}}", "optional"), "getWhoIs required -> optional (looser)"),
+                      (ep("GET", f"{C}/sync", "none"), "sync required -> none (looser)"),
+                      (ep("GET", f"{C}/sync", "appservice"), "to appservice, of a non-appservice endpoint"),
+                      (ep("GET", "/.well-known/matrix/client", "appservice"),
+                       "to appservice, of a non-appservice endpoint"),
+                      (ep("GET", f"{C}/sync", "required", guest=True), "with guest given"),
+                      (ep("GET", "/_matrix/client/versions", "required", guest=False), "with guest given (false)"),
+                      (ep("GET", f"{C}/sync", "required", "mySync"), "with another operation_id"),
+                      (ep("GET", f"{C}/events", "required", "getOneEvent"), "with another built-in's operation_id")):
+        bad([decl], f"a redeclaration {why}")
+    for op in ("login", "getLoginFlows", "redirectToSSO", "refresh", "logout", "logout_all", "changePassword",
+               "deactivateAccount", "add3PID", "generateLoginToken", "register", "pingAppservice",
+               "updateAppserviceRoomDirectoryVisibility", "joinRoom", "joinRoomById", "deleteDevice",
+               "deleteDevices", "uploadCrossSigningKeys"):
+        e = BY_OP[op]
+        token = "appservice" if e["token"] == "appservice" else "required"
+        bad([ep(e["method"], e["path"], token)],
+            f"a redeclaration of {op}, which a rule of steps 1-3, 8 or 13-15 names")
+    bad([ep("GET", "/_matrix/static/client/login/", "required")],
+        "a redeclaration of getLoginFallbackPage, which step 2 names")
+    bad([ok1], "guest_endpoints naming an id that no endpoint, built-in or declared, has",
+        guest_endpoints=["getY"])
+    return s
+
+
+def scope_challenge(token):
+    return {"www-authenticate": f'Bearer error="insufficient_scope", scope="{token}"'}
+
+
+def suite_msc4484():
+    s = Suite("decide-msc4484",
+              "request.decide (v4): per-operation required scopes (policy setting required_scopes) "
+              "and MSC4484's server administration scope (server_administration_scope: msc4484): "
+              "met by one listed token instead of the API token; a missing one is 403 M_FORBIDDEN "
+              "with the insufficient_scope challenge under every preset")
+    RS = "FORMAT.md Policy documents (v4: required_scopes); DECISIONS.md step 10"
+    M = "MSC4484; DECISIONS.md path matching (MSC4484) and step 10"
+    PRESETS = ("default", "mas", "synapse")
+    CR = f"{C}/createRoom"
+    rs = {"required_scopes": {"createRoom": ["urn:example:rooms", "urn:example:admin"]}}
+    own = scope_challenge("urn:example:rooms")
+    # -- required_scopes
+    for preset in PRESETS:
+        pol = dict(rs, preset=preset)
+        s.decide("POST", CR, allow("createRoom", device=None), f"{RS} (the first listed token, no API token needed; {preset})",
+                 token=tok("urn:example:rooms"), policy=pol)
+        s.decide("POST", CR, deny(403, "M_FORBIDDEN", "createRoom", own),
+                 f"{RS} (the API token alone does not satisfy it: 403 and the first listed token, {preset})",
+                 token=tok(FULL), policy=pol)
+        s.decide("POST", CR, deny(403, "M_FORBIDDEN", "createRoom", own), f"{RS} (openid only; {preset})",
+                 token=tok("openid"), policy=pol)
+    s.decide("POST", CR, allow("createRoom", device=None), f"{RS} (the second listed token)",
+             token=tok("urn:example:admin"), policy=rs)
+    s.decide("POST", CR, allow("createRoom", device=DID), f"{RS} (with the API token and a device)",
+             token=tok(f"{FULL} urn:example:admin"), policy=rs)
+    s.decide("POST", CR, allow("createRoom", device=DID), f"{RS} (a device token without the API token)",
+             token=tok(f"urn:example:rooms {DEV}{DID}"), policy=rs)
+    s.decide("POST", CR, deny(403, "M_FORBIDDEN", "createRoom", own), f"{RS} (tokens match exactly)",
+             token=tok("URN:EXAMPLE:ROOMS urn:example:rooms:read urn:example"), policy=rs)
+    s.decide("POST", CR, deny(401, "M_MISSING_TOKEN", "createRoom"), "DECISIONS.md step 4", policy=rs)
+    s.decide("POST", CR, deny(401, "M_UNKNOWN_TOKEN", "createRoom"), "DECISIONS.md step 6 before step 10",
+             token=tok("urn:example:rooms", active=False), policy=rs)
+    s.decide("POST", CR, allow("createRoom"), "DECISIONS.md step 7 before step 10 (an appservice)",
+             token=APPSERVICE, policy=rs)
+    s.decide("POST", CR, deny(401, "M_UNKNOWN_TOKEN", "createRoom"), "DECISIONS.md step 9 before step 10",
+             token=tok("urn:example:rooms  openid"), policy=rs)
+    s.decide("POST", CR, deny(403, "M_GUEST_ACCESS_FORBIDDEN", "createRoom"),
+             f"{RS}; step 12 after step 10 (a guest with the scope)", token=tok("urn:example:rooms", guest=True),
+             policy=rs)
+    s.decide("POST", CR, deny(403, "M_FORBIDDEN", "createRoom", own), f"{RS} before step 12 (a guest without it)",
+             token=tok(FULL, guest=True), policy=rs)
+    s.decide("POST", f"{R0}/createRoom", deny(403, "M_FORBIDDEN", "createRoom", own),
+             f"{RS}; DECISIONS.md path matching (r0 spelling)", token=tok(FULL), policy=rs)
+    s.decide("POST", CR, step_up("createRoom", max_age=60), f"{RS}; step 17 after step 10",
+             token=tok("urn:example:rooms", auth_time=NOW - 61), now=NOW,
+             policy=dict(rs, step_up=[{"endpoints": ["createRoom"], "max_age": 60}]))
+    s.decide("GET", f"{C}/sync", no_api("synapse", "sync"), f"{RS} (other endpoints still need the API token)",
+             token=tok("urn:example:rooms"), policy=dict(rs, preset="synapse"))
+    # equivalence of the API and device twins (scope.satisfies)
+    api_rs = {"required_scopes": {"sync": [API]}}
+    s.decide("GET", f"{C}/sync", allow("sync", device=None), f"{RS}; FORMAT.md scope.satisfies (the unstable API twin)",
+             token=tok(API_U), policy=api_rs)
+    s.decide("GET", f"{C}/sync", deny(403, "M_FORBIDDEN", "sync", scope_challenge(API)),
+             f"{RS} (an own required scope: 403 even under synapse)", token=tok("openid"),
+             policy=dict(api_rs, preset="synapse"))
+    s.decide("GET", f"{C}/sync", allow("sync", device=None), f"{RS}; FORMAT.md scope.satisfies (the stable API twin)",
+             token=tok(API), policy={"required_scopes": {"sync": [API_U]}})
+    dev_rs = {"required_scopes": {"getDevices": [f"{DEV}{DID}", "urn:example:devices"]}}
+    s.decide("GET", f"{C}/devices", allow("getDevices", device=DID),
+             f"{RS}; FORMAT.md scope.satisfies (a device token's unstable twin, same id)",
+             token=tok(f"{DEV_U}{DID}"), policy=dev_rs)
+    s.decide("GET", f"{C}/devices", deny(403, "M_FORBIDDEN", "getDevices", scope_challenge(f"{DEV}{DID}")),
+             f"{RS}; FORMAT.md scope.satisfies (another device id)", token=tok(f"{API} {DEV}OTHERDEVICE"),
+             policy=dev_rs)
+    s.decide("GET", "/_matrix/client/versions", allow("getVersions", device=None),
+             f"{RS}; step 5 (an optional endpoint without a token)",
+             policy={"required_scopes": {"getVersions": ["urn:example:v"]}})
+    s.decide("GET", "/_matrix/client/versions", deny(403, "M_FORBIDDEN", "getVersions", scope_challenge("urn:example:v")),
+             f"{RS} (an optional endpoint with a token)", token=tok(FULL),
+             policy={"required_scopes": {"getVersions": ["urn:example:v"]}})
+    s.decide("GET", f"{C}/events", deny(403, "M_FORBIDDEN", "getEvents", scope_challenge("urn:example:e")),
+             f"{RS}; DECISIONS.md path matching (either merged id names it)", token=tok(FULL),
+             policy={"required_scopes": {"peekEvents": ["urn:example:e"]}})
+    s.decide("GET", f"{C}/admin/whois/{USER}", allow("getWhoIs", device=None),
+             f"{RS} (one of MSC4484's five while the setting is off)", token=tok("urn:example:whois"),
+             policy={"required_scopes": {"getWhoIs": ["urn:example:whois"]}})
+    s.decide("GET", f"{C}/admin/whois/{USER}", allow("getWhoIs", device=None),
+             f"{RS} (MSC4484's stable token listed by hand, setting off)", token=tok(SA),
+             policy={"required_scopes": {"getWhoIs": [SA]}})
+    s.decide("GET", f"{C}/admin/whois/{USER}", deny(403, "M_FORBIDDEN", "getWhoIs", scope_challenge(SA)),
+             f"{RS}; FORMAT.md scope.satisfies (only the API and device twins cover each other: MSC4484's "
+             "unstable token does not cover the stable one in required_scopes)", token=tok(SA_U),
+             policy={"required_scopes": {"getWhoIs": [SA]}})
+    # -- required_scopes: policy.invalid
+    for value, why in (({"createRoomX": ["a"]}, "an unknown operation id"),
+                       ({"createRoom": []}, "an empty array"),
+                       ({"createRoom": ["a b"]}, "a token with a space"),
+                       ({"createRoom": [""]}, "an empty token"),
+                       ({"createRoom": ["a\"b"]}, "a token with a quote"),
+                       ({"createRoom": ["caf\u00e9"]}, "a non-ASCII token"),
+                       ({"createRoom": [5]}, "a token that is not a string"),
+                       ({"createRoom": "urn:example:rooms"}, "a value that is not an array"),
+                       ([["createRoom", ["a"]]], "not an object"),
+                       ("createRoom", "not an object"),
+                       ({"getWellknown": ["a"]}, "an endpoint whose token is none"),
+                       ({"getPublicRooms": ["a"]}, "an endpoint whose token is none"),
+                       ({"login": ["a"]}, "an endpoint whose token is none"),
+                       ({"getAuthIssuer": ["a"]}, "an endpoint whose token is none (prose)")):
+        s.decide("POST", CR, error="policy.invalid", source=f"FORMAT.md Policy documents (v4: required_scopes: {why})",
+                 token=tok(), policy={"required_scopes": value})
+    for op in MSC4484_OPS:
+        s.decide("POST", CR, error="policy.invalid",
+                 source=f"FORMAT.md Policy documents (v4: required_scopes naming {op} while msc4484 is on)",
+                 token=tok(), policy={"server_administration_scope": "msc4484", "required_scopes": {op: ["a"]}})
+    for value in ("on", "MSC4484", "", True, None, "msc4484 "):
+        s.decide("POST", CR, error="policy.invalid",
+                 source="FORMAT.md Policy documents (v4: server_administration_scope outside its set)",
+                 token=tok(), policy={"server_administration_scope": value})
+    # -- MSC4484
+    on = {"server_administration_scope": "msc4484"}
+    sa_header = scope_challenge(SA)
+    where = []
+    for op in MSC4484_OPS:
+        e = BY_OP[op]
+        path = fill(e["path"])
+        if e["path"].startswith("/_matrix/client/v1/"):
+            alts = [respell(e["path"], "/_matrix/client/v1", UNSTABLE),
+                    respell(e["path"], "/_matrix/client/v1/admin", UNSTABLE + "/uk.timedout.msc4323/admin")]
+        else:
+            alts = [respell(e["path"], C, R0), respell(e["path"], C, UNSTABLE)]
+        where.append((e["method"], op, [path] + alts))
+    for method, op, paths in where:
+        for i, path in enumerate(paths):
+            kind = "the stable path" if i == 0 else "a spelling"
+            s.decide(method, path, allow(op, device=None, synapse_admin=False), f"{M} ({kind}: the stable scope alone)",
+                     token=tok(SA), policy=on)
+            s.decide(method, path, deny(403, "M_FORBIDDEN", op, sa_header),
+                     f"{M} ({kind}: the API token alone is not enough)", token=tok(FULL), policy=on)
+        path = paths[0]
+        s.decide(method, path, allow(op, device=None), f"{M} (the unstable scope)", token=tok(SA_U), policy=on)
+        s.decide(method, path, allow(op, device=DID, synapse_admin=True), f"{M} (with the API, a device and admin)",
+                 token=tok(f"{FULL} {SA_U} {ADMIN}"), policy=on)
+        s.decide(method, path, deny(401, "M_MISSING_TOKEN", op), f"{M}; step 4", policy=on)
+        for preset in ("mas", "synapse"):
+            s.decide(method, path, deny(403, "M_FORBIDDEN", op, sa_header), f"{M} (403 under {preset} too)",
+                     token=tok(f"{FULL} {ADMIN}"), policy=dict(on, preset=preset))
+            s.decide(method, path, allow(op, device=None), f"{M} ({preset})", token=tok(SA), policy=dict(on, preset=preset))
+        # the setting off: the API token rules as before
+        s.decide(method, path, allow(op, device=DID), f"{M}; FORMAT.md (setting off by default: the API token)",
+                 token=tok(FULL))
+        s.decide(method, path, no_api("default", op), f"{M}; FORMAT.md (setting off: the scope is not the API token)",
+                 token=tok(SA))
+        s.decide(method, path, no_api("synapse", op), f"{M}; FORMAT.md (setting off, synapse)", token=tok(SA_U),
+                 policy={"preset": "synapse", "server_administration_scope": "off"})
+    W = f"{C}/admin/whois/{USER}"
+    s.decide("GET", W, deny(403, "M_FORBIDDEN", "getWhoIs", sa_header), f"{M} (tokens match exactly)",
+             token=tok(f"{SA}:* urn:matrix:client:api:server_administration:read {SA.upper()}"), policy=on)
+    s.decide("GET", W, deny(401, "M_UNKNOWN_TOKEN", "getWhoIs"), f"{M}; step 6 before step 10",
+             token=tok(SA, active=False), policy=on)
+    s.decide("GET", W, allow("getWhoIs"), f"{M}; step 7 (an appservice)", token=APPSERVICE, policy=on)
+    s.decide("GET", W, deny(403, "M_GUEST_ACCESS_FORBIDDEN", "getWhoIs"), f"{M}; step 12 after step 10",
+             token=tok(SA, guest=True), policy=on)
+    s.decide("GET", W, step_up("getWhoIs", acr=["urn:acr:mfa"]), f"{M}; step 17 after step 10",
+             token=tok(SA, acr="urn:acr:pwd"), policy=dict(on, step_up=[{"endpoints": ["getWhoIs"],
+                                                                           "acr_values": ["urn:acr:mfa"]}]))
+    s.decide("GET", f"{C}/sync", no_api("default", "sync"), f"{M} (other endpoints: the scope is not the API token)",
+             token=tok(SA), policy=on)
+    s.decide("GET", f"{C}/sync", allow("sync", device=DID), f"{M} (other endpoints unchanged)", token=tok(FULL),
+             policy=on)
+    s.decide("GET", "/_synapse/admin/v1/server_version", no_api("default", None),
+             f"{M} (a Synapse admin path is not one of the five)", token=tok(f"{SA} {ADMIN}"), policy=on)
+    s.decide("GET", W, allow("getWhoIs", device=None), f"{M}; FORMAT.md (required_scopes of other endpoints still apply)",
+             token=tok(f"{SA}"), policy=dict(on, required_scopes={"createRoom": ["urn:example:rooms"]}))
+    return s
+
+
+def suite_grant_msc4484():
+    s = Suite("grant-msc4484",
+              "grant.decide (v4): MSC4484's server administration scope and its unstable twin: an "
+              "admin user on an interactive grant under default and synapse, never the API token; "
+              "unknown under mas unless extra_tokens names it")
+    G = "PRESETS.md (v4: MSC4484's server administration scope in grant.decide); MSC4484"
+    for policy in (None, "synapse", {"preset": "default", "server_administration_scope": "msc4484"}):
+        label = policy if isinstance(policy, str) else ("default" if policy is None else "default, setting on")
+        g = f"{G} ({label})"
+        for sa in (SA, SA_U):
+            grant_case(s, sa, AC, granted(scope=sa, device=None), g + " (admin user, authorization code)",
+                       policy=policy, user=ADMIN_USER)
+            grant_case(s, sa, DC, granted(scope=sa, device=None), g + " (admin user, device code)",
+                       policy=policy, user=ADMIN_USER)
+            grant_case(s, sa, AC, granted(["grant.admin_not_allowed"]), g + " (not an admin user)",
+                       policy=policy, user={"admin": False})
+            grant_case(s, sa, AC, granted(["grant.admin_not_allowed"]), g + " (user absent)", policy=policy)
+            grant_case(s, sa, CC, granted(["grant.admin_not_allowed"]), g + " (client_credentials, admin client)",
+                       policy=policy, client=ADMIN_CLIENT, user=ADMIN_USER)
+            grant_case(s, sa, AC, granted(["grant.admin_not_allowed"]),
+                       g + " (an admin client does not make the user an admin)", policy=policy, client=ADMIN_CLIENT)
+            grant_case(s, f"{sa} {DEV}{DID}", AC, granted(["grant.device_without_api"]),
+                       g + " (not the API token: no relief for a device token)", policy=policy, user=ADMIN_USER)
+            grant_case(s, f"openid {sa}", AC, granted(scope=canonical(["openid", sa]), device=None),
+                       g + " (not the API token: no device derived)", policy=policy, user=ADMIN_USER,
+                       entropy=GRANT_ENTROPY)
+        grant_case(s, f"{FULL} {SA}", AC, granted(scope=canonical([API, DEV + DID, SA]), device=DID),
+                   g + " (beside the API token)", policy=policy, user=ADMIN_USER)
+        grant_case(s, f"{FULL} {SA_U}", AC, granted(["grant.admin_not_allowed"]), g + " (beside the API token, not admin)",
+                   policy=policy)
+        grant_case(s, f"{SA} {SA_U} {FULL} {ADMIN}", AC,
+                   granted(scope=canonical([SA, SA_U, API, DEV + DID, ADMIN]), device=DID),
+                   g + " (both spellings and the Synapse admin scope)", policy=policy, user=ADMIN_USER)
+    dev = derive_id(GRANT_ENTROPY, 10)
+    grant_case(s, f"{API} {SA_U}", AC, granted(scope=canonical([API, SA_U, DEV + dev]), device=dev),
+               G + " (the unstable spelling adds no namespace: the device only in the API token's)",
+               user=ADMIN_USER, entropy=GRANT_ENTROPY)
+    grant_case(s, f"{API_U} {SA}", DC, granted(scope=canonical([API_U, SA, DEV_U + dev]), device=dev),
+               G + " (the stable spelling adds no namespace)", user=ADMIN_USER, entropy=GRANT_ENTROPY)
+    # mas: unknown, unless extra_tokens names it
+    for policy in ("mas", {"preset": "mas", "server_administration_scope": "msc4484"}):
+        for sa in (SA, SA_U):
+            grant_case(s, sa, AC, granted(["grant.token_not_allowed"]), G + " (mas: an unknown token)",
+                       policy=policy, user=ADMIN_USER)
+    grant_case(s, f"{FULL} {SA}", AC, granted(["grant.token_not_allowed"]), G + " (mas)", policy="mas",
+               user=ADMIN_USER)
+    for sa in (SA, SA_U):
+        x = extra_tokens_policy("mas", exact=[sa])
+        grant_case(s, sa, AC, granted(scope=sa, device=None), G + " (mas, extra_tokens names it: admin user)",
+                   policy=x, user=ADMIN_USER)
+        grant_case(s, sa, DC, granted(scope=sa, device=None), G + " (mas, extra_tokens: device code)",
+                   policy=x, user=ADMIN_USER)
+        grant_case(s, sa, AC, granted(["grant.admin_not_allowed"]), G + " (mas, extra_tokens: still admin-only)",
+                   policy=x, user={"admin": False})
+        grant_case(s, sa, CC, granted(["grant.admin_not_allowed"]), G + " (mas, extra_tokens: not on client_credentials)",
+                   policy=x, client=ADMIN_CLIENT)
+    grant_case(s, f"{API} {DEV}{DID} {SA_U}", AC, granted(scope=canonical([API, DEV + DID, SA_U]), device=DID),
+               G + " (mas: the unstable spelling has no namespace, so no grant.mixed_namespaces)",
+               policy=extra_tokens_policy("mas", exact=[SA_U]), user=ADMIN_USER)
+    grant_case(s, f"{API} {DEV}{DID} {SA}", AC, granted(["grant.token_not_allowed"]),
+               G + " (mas: extra_tokens names the other spelling only)",
+               policy=extra_tokens_policy("mas", exact=[SA_U]), user=ADMIN_USER)
+    return s
+
+
 # ---------------------------------------------------------------------------------------------
 
 def main():
     suites = [suite_catalogue(), suite_paths(), suite_tokens(), suite_guests(), suite_uia(),
               suite_legacy(), suite_stepup(), suite_admin(), suite_grant_default(), suite_grant_mas(),
-              suite_client(), suite_account()]
+              suite_client(), suite_account(), suite_spellings(), suite_anonymous(), suite_methods(),
+              suite_declared(), suite_msc4484(), suite_grant_msc4484()]
     total = 0
     for suite in suites:
         n = suite.write()

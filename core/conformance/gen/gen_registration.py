@@ -342,6 +342,9 @@ def model_client_metadata(md):
         out.add("token_endpoint_auth_method.invalid_type")
     elif grants is not None and "client_credentials" in grants and method == "none":
         out.add("token_endpoint_auth_method.none_not_allowed")
+    # v4: RFC 7591 section 2, "MUST NOT both be present"; presence only, whatever the types
+    if "jwks" in md and "jwks_uri" in md:
+        out.add("jwks.with_jwks_uri")
     return sorted(out)
 
 
@@ -916,6 +919,30 @@ def client_uris():
     c(with_(WEB, client_name__fr=None), ["client_name.invalid_type"], POLICY)
     c(with_(WEB, jwks_uri=5, contacts="admin@example.com", software_id=None, scope=["x"]),
       [], POLICY)
+    # v4: RFC 7591 section 2, `jwks` and `jwks_uri` MUST NOT both be present (a reversal of the
+    # choice that ignored both fields). Neither field is type-checked: only their presence counts.
+    J = "RFC 7591 section 2 (jwks and jwks_uri MUST NOT both be present); FORMAT.md Error codes (v4)"
+    JWKS = {"keys": [{"kty": "EC", "crv": "P-256", "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                      "y": "x_FEzRjmL3ygKwW0N9sD7sXu6Xu-GJN3HfQwkRJr2XM", "use": "sig", "kid": "1"}]}
+    JU = "https://example.com/jwks.json"
+    c(with_(WEB, jwks=JWKS), [], J + " (jwks alone)")
+    c(with_(WEB, jwks_uri=JU), [], J + " (jwks_uri alone)")
+    c(with_(WEB, jwks=JWKS, jwks_uri=JU), ["jwks.with_jwks_uri"], J)
+    c(with_(WEB, jwks=3, jwks_uri=JU), ["jwks.with_jwks_uri"],
+      J + "; policy (jwks is not type-checked: no other violation)")
+    c(with_(WEB, jwks=JWKS, jwks_uri=5), ["jwks.with_jwks_uri"], J + "; whatever the types")
+    c(with_(WEB, jwks=None, jwks_uri=None), ["jwks.with_jwks_uri"],
+      J + "; CHOICES-registration (null is present)")
+    c(with_(WEB, jwks={}, jwks_uri=""), ["jwks.with_jwks_uri"], J + "; whatever the values")
+    c(with_(WEB, jwks=JWKS, jwks_uri=JU, client_name=5, tos_uri="https://evil.com/tos"),
+      ["client_name.invalid_type", "jwks.with_jwks_uri", "tos_uri.host"],
+      J + "; FORMAT.md Operations (violations sorted by bytes)")
+    c({"client_uri": EX, "grant_types": ["client_credentials"], "jwks": JWKS, "jwks_uri": JU},
+      ["jwks.with_jwks_uri"], J + " (whatever the grant types)")
+    c({"jwks": JWKS, "jwks_uri": JU},
+      ["client_uri.missing", "grant_types.missing_refresh_token", "jwks.with_jwks_uri",
+       "redirect_uris.missing"], J + "; every violation is reported")
+    c(with_(WEB, **{"jwks#fr": JWKS, "jwks_uri": JU}), [], J + "; policy (jwks#fr is not jwks)")
     return s
 
 

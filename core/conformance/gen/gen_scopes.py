@@ -930,6 +930,31 @@ def suite_policy_documents():
     s.add("device.validate", inp("mas", device_id=X9), error="device_id.too_short", source=PD + "; " + P_MAS)
     s.add("client.login_scope", inp({"preset": "mas", "approval": "single_use"}, device_id=X9),
           error="device_id.too_short", source=PD + "; " + POLICY + " (choice 2)")
+    # v4 settings: every op reads them (their effect on request.decide is in decide-declared,
+    # decide-msc4484 and decide-stepup)
+    PD4 = PD + " (v4 settings)"
+    decl = {"method": "GET", "path": "/_synapse/client/x", "operation_id": "getX", "token": "required"}
+    for doc in [{"server_administration_scope": "msc4484"}, {"server_administration_scope": "off"},
+                {"required_scopes": {}}, {"required_scopes": {"createRoom": ["urn:example:rooms", "b"]}},
+                {"endpoints": []}, {"endpoints": [decl]},
+                {"endpoints": [decl], "guest_endpoints": ["getX"], "required_scopes": {"getX": ["a"]},
+                 "step_up": [{"endpoints": ["getX"], "max_age": 5}]},
+                {"step_up": [{"endpoints": ["createRoom"], "acr_values": ["!#$%&'()*+,-./:;<=>?@[]^_`{|}~"]}]}]:
+        s.parse(d9, doc, ok=r9, source=PD4 + " accepted")
+    for doc in [{"server_administration_scope": "on"}, {"server_administration_scope": True},
+                {"required_scopes": []}, {"required_scopes": {"createRoom": []}},
+                {"required_scopes": {"noSuchOperation": ["a"]}}, {"required_scopes": {"createRoom": ["a b"]}},
+                {"endpoints": {}}, {"endpoints": [dict(decl, method="HEAD")]},
+                {"endpoints": [dict(decl, token="bearer")]}, {"endpoints": [dict(decl, colour="red")]},
+                {"guest_endpoints": ["getX"]},
+                {"step_up": [{"endpoints": ["createRoom"], "acr_values": ["a b"]}]},
+                {"step_up": [{"endpoints": ["createRoom"], "acr_values": [""]}]}]:
+        s.parse("openid", doc, error="policy.invalid", source=PD4 + " rejected")
+    s.add("device.validate", inp({"endpoints": [dict(decl, method="OPTIONS")]}, device_id="ABCDEFGHIJ"),
+          error="policy.invalid", source=PD4 + " rejected")
+    s.add("client.login_scope", inp({"server_administration_scope": "msc4484"}, device_id="ABCDEFGHIJ"),
+          ok={"scope": "urn:matrix:client:api:* urn:matrix:client:device:ABCDEFGHIJ", "device_id": "ABCDEFGHIJ"},
+          source=PD4 + " accepted")
     return s
 
 
@@ -1093,11 +1118,32 @@ PRESET_SETTINGS = {
 KNOWN_OPERATIONS = {"createRoom", "getJoinedRooms", "sendMessage", "sync"}
 
 
-def check_op_ids(value):
-    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+DECLARED_KEYS = {"method", "path", "operation_id", "token", "guest"}
+
+
+def check_declared(value):
+    """The shape of the v4 `endpoints` setting only; its full rules (starts, overlaps,
+    redeclarations) are written out by hand in gen_decisions.py's decide-declared."""
+    if not isinstance(value, list):
         raise Err("policy.invalid")
-    if any(x not in KNOWN_OPERATIONS for x in value):
-        raise Err("policy.invalid")
+    ids = set()
+    for e in value:
+        if not isinstance(e, dict) or set(e) - DECLARED_KEYS or not {"method", "path", "token"} <= set(e):
+            raise Err("policy.invalid")
+        if not (isinstance(e["method"], str) and re.fullmatch(r"[A-Z]{1,32}", e["method"])
+                and e["method"] not in ("HEAD", "OPTIONS")):
+            raise Err("policy.invalid")
+        if e["token"] not in ("none", "optional", "required", "appservice") or not isinstance(e["token"], str):
+            raise Err("policy.invalid")
+        if not isinstance(e["path"], str) or not e["path"].startswith("/"):
+            raise Err("policy.invalid")
+        if "guest" in e and not isinstance(e["guest"], bool):
+            raise Err("policy.invalid")
+        op = e.get("operation_id")
+        if not (isinstance(op, str) and re.fullmatch(r"[A-Za-z0-9_.-]{1,128}", op)) or op in KNOWN_OPERATIONS:
+            raise Err("policy.invalid")  # the vectors here declare new endpoints only
+        ids.add(op)
+    return ids
 
 
 def resolve_policy(input_):
@@ -1116,8 +1162,33 @@ def resolve_policy(input_):
     if name not in PRESET_SETTINGS:
         raise Err("policy.unknown_preset")
     st = dict(PRESET_SETTINGS[name])
+    known = set(KNOWN_OPERATIONS)
+    if "endpoints" in p:
+        known |= check_declared(p["endpoints"])
+
+    def check_op_ids(value):
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            raise Err("policy.invalid")
+        if any(x not in known for x in value):
+            raise Err("policy.invalid")
+
     for key, value in p.items():
-        if key == "preset":
+        if key in ("preset", "endpoints"):
+            continue
+        if key == "server_administration_scope":
+            if not isinstance(value, str) or value not in ("off", "msc4484"):
+                raise Err("policy.invalid")
+            continue
+        if key == "required_scopes":
+            # none of KNOWN_OPERATIONS is token none or one of MSC4484's five
+            if not isinstance(value, dict):
+                raise Err("policy.invalid")
+            for op, tokens in value.items():
+                check_op_ids([op])
+                if not isinstance(tokens, list) or not tokens:
+                    raise Err("policy.invalid")
+                if not all(isinstance(t, str) and t and set(t) <= NQCHAR for t in tokens):
+                    raise Err("policy.invalid")
             continue
         if key == "approval":
             if value not in ("window", "single_use") or not isinstance(value, str):
@@ -1144,7 +1215,8 @@ def resolve_policy(input_):
                 if "max_age" in rule and not (is_int(rule["max_age"]) and rule["max_age"] >= 0):
                     raise Err("policy.invalid")
                 if "acr_values" in rule and not (isinstance(rule["acr_values"], list)
-                                                 and all(isinstance(a, str) for a in rule["acr_values"])):
+                                                 and all(isinstance(a, str) and a and set(a) <= NQCHAR
+                                                         for a in rule["acr_values"])):
                     raise Err("policy.invalid")
         elif key == "extra_tokens":
             if not isinstance(value, dict) or set(value) - {"exact", "patterns"}:

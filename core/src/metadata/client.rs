@@ -5,7 +5,8 @@
 //! `code` response type and at least one redirect URI; unknown grant and response types are
 //! ignored (the server MUST ignore them). A check that depends on an invalid field (the base, the
 //! application type, the grant types) is skipped: the document is already invalid through that
-//! field's own violation.
+//! field's own violation. `jwks` and `jwks_uri` must not both be present (RFC 7591 section 2);
+//! neither is otherwise checked.
 
 use serde_json::{Map, Value};
 
@@ -37,6 +38,7 @@ fn validate_fields(fields: &Map<String, Value>) -> Report {
     response_types(fields, code_grant == Some(true), &mut report);
     redirect_uris(fields, code_grant == Some(true), base.as_ref(), application_type, &mut report);
     token_endpoint_auth_method(fields, grant_types.as_deref(), &mut report);
+    jwks(fields, &mut report);
     report
 }
 
@@ -158,6 +160,14 @@ fn token_endpoint_auth_method(fields: &Map<String, Value>, grant_types: Option<&
     }
 }
 
+/// `jwks` and `jwks_uri`: RFC 7591 section 2, "MUST NOT both be present". Only their presence
+/// counts, whatever their JSON types (`null` included); neither is validated otherwise.
+fn jwks(fields: &Map<String, Value>, report: &mut Report) {
+    if fields.contains_key("jwks") && fields.contains_key("jwks_uri") {
+        report.add(Field::Jwks, Rule::WithJwksUri);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,5 +233,27 @@ mod tests {
             "token_endpoint_auth_method": "none",
         });
         assert_eq!(codes(metadata), ["token_endpoint_auth_method.none_not_allowed"]);
+    }
+
+    #[test]
+    fn jwks_and_jwks_uri_exclude_each_other() {
+        let base = json!({"client_uri": "https://example.com/", "grant_types": []});
+        let with = |extra: Value| {
+            let mut metadata = base.clone();
+            metadata.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            codes(metadata)
+        };
+        assert!(with(json!({"jwks": {"keys": []}})).is_empty());
+        assert!(with(json!({"jwks_uri": "https://example.com/jwks.json"})).is_empty());
+        assert_eq!(with(json!({"jwks": {"keys": []}, "jwks_uri": "https://example.com/jwks.json"})), ["jwks.with_jwks_uri"]);
+        // whatever the types, null included; neither field is type-checked
+        assert_eq!(with(json!({"jwks": 3, "jwks_uri": "https://example.com/jwks.json"})), ["jwks.with_jwks_uri"]);
+        assert_eq!(with(json!({"jwks": null, "jwks_uri": null})), ["jwks.with_jwks_uri"]);
+        // sorted among the other violations
+        assert_eq!(
+            with(json!({"jwks": {}, "jwks_uri": 5, "client_name": 5, "tos_uri": "https://evil.com/tos"})),
+            ["client_name.invalid_type", "jwks.with_jwks_uri", "tos_uri.host"]
+        );
+        assert!(with(json!({"jwks#fr": {}, "jwks_uri": "https://example.com/jwks.json"})).is_empty());
     }
 }

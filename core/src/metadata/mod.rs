@@ -42,6 +42,7 @@ pub enum Field {
     GrantTypes,
     TokenEndpointAuthMethod,
     ApplicationType,
+    Jwks,
     Issuer,
     AuthorizationEndpoint,
     TokenEndpoint,
@@ -104,6 +105,8 @@ pub enum Rule {
     MissingS256,
     /// The document is over [`MAX_DOCUMENT_BYTES`].
     TooLarge,
+    /// `jwks` beside `jwks_uri` (RFC 7591 section 2: they MUST NOT both be present).
+    WithJwksUri,
 }
 
 /// `FIELD.RULE` as a static string, for every pair (most pairs never occur).
@@ -131,6 +134,7 @@ macro_rules! rule_code {
             Rule::MissingFragment => concat!($field, ".missing_fragment"),
             Rule::MissingS256 => concat!($field, ".missing_s256"),
             Rule::TooLarge => concat!($field, ".too_large"),
+            Rule::WithJwksUri => concat!($field, ".with_jwks_uri"),
         }
     };
 }
@@ -163,6 +167,7 @@ fields! {
     GrantTypes => "grant_types",
     TokenEndpointAuthMethod => "token_endpoint_auth_method",
     ApplicationType => "application_type",
+    Jwks => "jwks",
     Issuer => "issuer",
     AuthorizationEndpoint => "authorization_endpoint",
     TokenEndpoint => "token_endpoint",
