@@ -3,6 +3,11 @@
 # shellcheck source=SCRIPTDIR/../lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
+log "generated files are up to date (catalogue, conformance vectors)"
+python3 core/gen/catalogue.py --check
+for gen in core/conformance/gen/gen_*.py; do python3 "$gen" >/dev/null; done
+git diff --exit-code --stat -- core/conformance core/src/endpoint/catalogue.rs
+python3 core/conformance/gen/check_vectors.py
 log "cargo fmt --check"
 cargo fmt --all -- --check
 log "cargo clippy (all targets, warnings are errors)"

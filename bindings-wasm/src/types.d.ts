@@ -42,6 +42,19 @@ export interface StepUpRule {
   acr_values?: string[];
 }
 
+/** An endpoint the host serves beyond the catalogue, or an exact redeclaration of a built-in one
+ * (DECISIONS.md "Path matching"; the README lists the rules). */
+export interface DeclaredEndpoint {
+  method: string;
+  /** A template; `{name}` is one segment. */
+  path: string;
+  /** Required for a new endpoint; absent or the built-in's for a redeclaration. */
+  operation_id?: string;
+  token: "none" | "optional" | "required" | "appservice";
+  /** New endpoints only (default false). */
+  guest?: boolean;
+}
+
 /** A policy document: a preset with some settings changed (FORMAT.md "Policy documents"). */
 export interface PolicyDocument {
   preset?: PresetName;
@@ -56,6 +69,11 @@ export interface PolicyDocument {
   legacy_endpoints?: boolean;
   unknown_endpoints?: "allow" | "deny";
   extra_tokens?: { exact?: string[]; patterns?: string[] };
+  endpoints?: DeclaredEndpoint[];
+  /** Operation id to scope tokens, at least one of which a token must carry instead of the API token. */
+  required_scopes?: Record<string, string[]>;
+  /** `msc4484`: the Server Administration endpoints need MSC4484's scope, not the API token. */
+  server_administration_scope?: "off" | "msc4484";
 }
 
 /** The `policy` field every op input may carry: absent = `default`. */

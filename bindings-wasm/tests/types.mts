@@ -77,6 +77,13 @@ const document: PolicyDocument = { preset: 'synapse', approval: 'single_use', st
 const fromDoc: Policy = Policy.fromDocument(document);
 // @ts-expect-error approval is a closed set
 Policy.fromDocument({ approval: 'twice' });
+const declaring: Policy = Policy.fromDocument({
+  endpoints: [{ method: 'GET', path: '/_matrix/client/v3/org.example.widgets/{id}', operation_id: 'getWidget', token: 'required' }],
+  required_scopes: { getWidget: ['urn:example:widgets'] },
+  server_administration_scope: 'msc4484',
+});
+// @ts-expect-error a declared endpoint's token is a closed set
+Policy.fromDocument({ endpoints: [{ method: 'GET', path: '/x', operation_id: 'x', token: 'sometimes' }] });
 const policyScope: Scope = policy.parseScope('openid');
 const policySat: SatisfiesResult = policy.satisfies('openid', 'openid');
 const policyNorm: string = policy.normalize('openid', 'stable');
@@ -186,6 +193,7 @@ try {
 scope.free();
 normalized.free();
 fromDoc.free();
+declaring.free();
 policyScope.free();
 policy.free();
 

@@ -1,17 +1,19 @@
-//! Path matching against a naive oracle: a linear scan of the catalogue that follows
-//! DECISIONS.md "Path matching" literally.
+//! Path matching against a naive oracle: a linear scan of every spelling of every catalogue
+//! entry (`endpoint::spellings`) that follows DECISIONS.md "Path matching" literally.
 //!
 //! Input layout: the method, a space, then the raw path.
 //!
-//! Invariant: `endpoint::lookup` finds exactly the template the oracle finds (the catalogue has
-//! no two templates of one method that can match one path), captures each `{param}` as the raw
-//! segment at its place, and calls a path admin exactly when it is unmatched and under
-//! `/_synapse/admin/`.
+//! Invariant: `endpoint::lookup` finds exactly the entry the oracle finds (no two entries of one
+//! method match one path under any spelling), captures each `{param}` as the raw segment at its
+//! place, calls a path admin exactly when it is under `/_synapse/admin/`, and decides `HEAD` as
+//! `GET`.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use matrix_authz::endpoint::{ENDPOINTS, Endpoint, Lookup, lookup};
+use std::sync::OnceLock;
+
+use matrix_authz::endpoint::{Endpoint, Lookup, lookup, spellings};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -34,41 +36,49 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
-/// Every template that matches, which must be at most one, with its captures.
+/// Every spelling of every entry, computed once.
+fn all_spellings() -> &'static [(String, &'static Endpoint)] {
+    static ALL: OnceLock<Vec<(String, &'static Endpoint)>> = OnceLock::new();
+    ALL.get_or_init(spellings)
+}
+
+/// The entry that matches, which must be at most one, with its captures.
 fn oracle<'p>(method: &str, path: &'p str) -> Option<(&'static Endpoint, Vec<(&'static str, &'p str)>)> {
-    let (path_for_templates, r0) = match path.strip_prefix("/_matrix/client/r0/") {
-        Some(rest) => (format!("/_matrix/client/v3/{rest}"), true),
-        None => (path.to_owned(), false),
-    };
-    // The captures come from the caller's path: `r0` and `v3` sit at the same place, so the
-    // segment positions agree.
+    if path.starts_with("/_synapse/admin/") {
+        return None;
+    }
+    let method = if method == "HEAD" { "GET" } else { method };
     let given: Vec<&'p str> = path.split('/').collect();
-    let rewritten: Vec<&str> = path_for_templates.split('/').collect();
-    let mut matches = ENDPOINTS.iter().filter(|e| e.method.name() == method && (!r0 || e.since_r0)).filter_map(|e| {
-        let mut wanted: Vec<&'static str> = e.path.split('/').collect();
-        let mut segments = rewritten.clone();
+    let mut matches = all_spellings().iter().filter(|(_, e)| e.method.name() == method).filter_map(|(template, e)| {
+        let wanted: Vec<&str> = template.split('/').collect();
         let mut raw = given.clone();
         // `.../{eventType}` with the state key left out: the same as an empty last segment.
-        if wanted.last() == Some(&"{stateKey}") && segments.len() + 1 == wanted.len() {
-            segments.push("");
+        if wanted.last() == Some(&"{stateKey}") && raw.len() + 1 == wanted.len() {
             raw.push("");
         }
-        if wanted.len() != segments.len() {
+        if wanted.len() != raw.len() {
             return None;
         }
         let mut captures = Vec::new();
-        for (i, (t, p)) in wanted.drain(..).zip(&segments).enumerate() {
+        for (i, (t, p)) in wanted.iter().zip(&raw).enumerate() {
             match t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
-                Some("stateKey") if p.is_empty() && i + 1 == segments.len() => captures.push(("stateKey", raw[i])),
-                Some(name) if !p.is_empty() => captures.push((name, raw[i])),
+                Some(name) if !p.is_empty() || (name == "stateKey" && i + 1 == raw.len()) => {
+                    // The names live as long as the catalogue: find the static one.
+                    let name = e.path.split('/').chain(std::iter::once("{stateKey}")).find(|s| s.get(1..s.len() - 1) == Some(name))?;
+                    captures.push((name.get(1..name.len() - 1)?, *p));
+                }
                 Some(_) => return None,
-                None if t == *p => {}
+                None if t == p => {}
                 None => return None,
             }
         }
-        Some((e, captures))
+        Some((*e, captures))
     });
     let first = matches.next();
-    assert!(matches.next().is_none(), "{method} {path}: two templates match");
+    // The same entry may come twice (two spellings of one entry can match one path only if
+    // they are equal); two different entries may not.
+    for (other, _) in matches {
+        assert!(first.as_ref().is_some_and(|(e, _)| std::ptr::eq(*e, other)), "{method} {path}: two entries match");
+    }
     first
 }

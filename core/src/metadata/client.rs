@@ -245,7 +245,10 @@ mod tests {
         };
         assert!(with(json!({"jwks": {"keys": []}})).is_empty());
         assert!(with(json!({"jwks_uri": "https://example.com/jwks.json"})).is_empty());
-        assert_eq!(with(json!({"jwks": {"keys": []}, "jwks_uri": "https://example.com/jwks.json"})), ["jwks.with_jwks_uri"]);
+        assert_eq!(
+            with(json!({"jwks": {"keys": []}, "jwks_uri": "https://example.com/jwks.json"})),
+            ["jwks.with_jwks_uri"]
+        );
         // whatever the types, null included; neither field is type-checked
         assert_eq!(with(json!({"jwks": 3, "jwks_uri": "https://example.com/jwks.json"})), ["jwks.with_jwks_uri"]);
         assert_eq!(with(json!({"jwks": null, "jwks_uri": null})), ["jwks.with_jwks_uri"]);
