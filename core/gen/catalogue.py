@@ -28,9 +28,10 @@ lead from the root through literals only, past nodes without a `{param}` child. 
 starts with one of them can only match below its node (the walk from the root has nowhere else
 to go), so the matcher starts there and skips the first levels.
 
-The prefix spellings (`ALIASES`): each names the node of its target prefix, where the rest of a
-path that starts with the spelling is matched. The explicit spellings are templates of the trie
-like the canonical ones, pointing at the same catalogue entry, and are listed in `SPELLINGS`.
+The prefix spellings are entry points too: each lists the nodes of the prefixes it stands for,
+where the rest of a path that starts with the spelling is matched after the spelling's own node
+(when the trie has one). The explicit spellings are templates of the trie like the canonical
+ones, pointing at the same catalogue entry, and are listed in `SPELLINGS`.
 """
 import csv
 import difflib
@@ -184,11 +185,29 @@ def emit_trie(templates, aliases):
     def node_of(prefix):
         n = nodes[0]
         for piece in prefix.rstrip("/").split("/"):
-            n = n.literals[piece]
+            n = n.literals.get(piece)
+            if n is None:
+                return None
         return n
 
     descend(nodes[0], [])
-    entries.sort(key=lambda e: (-size(e[1]), e[0]))
+    # The prefixes the spellings stand for (v3, v1, media v3) first, where most paths start;
+    # then the largest subtrie first.
+    canonical = {target for _, target in aliases}
+    entries.sort(key=lambda e: (e[0] not in canonical, -size(e[1]), e[0]))
+    # The prefix spellings join the entry points: a path that starts with a spelling is walked
+    # below the spelling's own node, if the trie has one, then below each target's node. Both
+    # are prefixes of ENTRY_DEPTH pieces, so a path starts with an entry point and a spelling
+    # only when they are the same prefix.
+    own = {prefix: n for prefix, n in entries}
+    targets = {}
+    for spelling, target in aliases:
+        assert len(spelling.split("/")) == ENTRY_DEPTH + 1, f"a prefix spelling of {ENTRY_DEPTH} pieces: {spelling}"
+        assert node_of(spelling) is None or spelling in own, f"{spelling} has a node but is no entry point"
+        assert node_of(target) is not None, f"no templates under {target}"
+        targets.setdefault(spelling, []).append(node_of(target))
+    rows = [(prefix, n, targets.get(prefix, [])) for prefix, n in entries]
+    rows += [(spelling, None, t) for spelling, t in targets.items() if spelling not in own]
     longest = max(len(path.split("/")) for path, _ in templates)
     out = [
         "",
@@ -200,18 +219,14 @@ def emit_trie(templates, aliases):
         "/// starts with `/` is empty), literal children sorted by length, then bytes.",
         "pub(super) static ROUTES: &Node = &N0;",
         "",
-        "/// Where a path that starts with one of these prefixes can only match (largest subtrie first).",
-        f"pub(super) static ENTRIES: [(&str, &Node); {len(entries)}] = [",
+        "/// Where a path that starts with one of these prefixes can only match: below the prefix's own",
+        "/// node, if the trie has one, then, for a prefix spelling, below the node of each prefix it",
+        "/// stands for (the canonical prefixes first, then the largest subtrie first).",
+        f"pub(super) static ENTRIES: [(&str, Option<&Node>, &[&Node]); {len(rows)}] = [",
     ]
-    out += [f"    ({rust_str(prefix)}, &N{ids[id(n)]})," for prefix, n in entries]
-    out += [
-        "];",
-        "",
-        "/// The prefix spellings: a path that starts with the first string is matched, past it,",
-        "/// below the node of the second (the target prefix).",
-        f"pub(super) static ALIASES: [(&str, &str, &Node); {len(aliases)}] = [",
-    ]
-    out += [f"    ({rust_str(a)}, {rust_str(t)}, &N{ids[id(node_of(t))]})," for a, t in aliases]
+    for prefix, n, t in rows:
+        node = f"Some(&N{ids[id(n)]})" if n is not None else "None"
+        out.append(f"    ({rust_str(prefix)}, {node}, &[{', '.join(f'&N{ids[id(x)]}' for x in t)}]),")
     out += ["];"]
     for n in nodes:
         lits = ", ".join(

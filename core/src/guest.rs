@@ -45,7 +45,7 @@ pub fn may_call(operation: Option<&Operation<'_>>, params: &Params<'_>, policy: 
     if policy.guest_endpoints.iter().any(|g| operation.is_named(g)) {
         return true;
     }
-    match operation.guest {
+    match operation.guest() {
         Guest::Yes => true,
         Guest::DisplaynameOnly => params.get("keyName") == Some(DISPLAYNAME),
         Guest::No => false,

@@ -64,7 +64,8 @@ pub enum GrantRules {
 /// How a cross-signing reset approval is used up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Approval {
-    /// Every upload inside the window is allowed (Synapse and MAS).
+    /// Every upload inside the window is allowed; the host decides what the window covers
+    /// (Synapse 1.163 ties an approval to the master key it replaced).
     Window,
     /// The first upload inside the window uses the approval up.
     SingleUse,
@@ -279,13 +280,7 @@ impl Policy {
     pub fn operation(&self, id: &str) -> Option<Operation<'_>> {
         let declared = |d: &&DeclaredEndpoint| d.operation_id.as_deref() == Some(id) && d.redeclares().is_none();
         if let Some(d) = self.endpoints.iter().find(declared) {
-            return Some(Operation {
-                builtin: None,
-                operation_id: d.operation_id.as_deref().unwrap_or_default(),
-                token: d.token,
-                guest: if d.guest == Some(true) { endpoint::Guest::Yes } else { endpoint::Guest::No },
-                uia: false,
-            });
+            return Some(Operation::declared(d));
         }
         let builtin = endpoint::by_operation_id(id)?;
         let mut operation = Operation::builtin(builtin);
@@ -297,17 +292,19 @@ impl Policy {
 
     /// The scope tokens `operation` needs instead of the API scope (at least one of them), if it
     /// has its own: MSC4484's when the policy enables it, else the policy's `required_scopes`.
+    #[inline]
     pub fn own_required_scopes(&self, operation: &Operation<'_>) -> Option<OwnScopes<'_>> {
-        let named = |id: &str| operation.is_named(id);
-        if self.server_administration_scope == ServerAdministrationScope::Msc4484
-            && operation.builtin.is_some()
-            && SERVER_ADMINISTRATION_ENDPOINTS.iter().any(|id| named(id))
-        {
-            return Some(OwnScopes::ServerAdministration);
+        if self.server_administration_scope == ServerAdministrationScope::Msc4484 {
+            if operation.builtin.is_some() && SERVER_ADMINISTRATION_ENDPOINTS.iter().any(|id| operation.is_named(id)) {
+                return Some(OwnScopes::ServerAdministration);
+            }
+        }
+        if self.required_scopes.is_empty() {
+            return None;
         }
         let listed = match operation.builtin {
             Some(builtin) => builtin.operation_ids.iter().find_map(|id| self.required_scopes.get(*id)),
-            None => self.required_scopes.get(operation.operation_id),
+            None => self.required_scopes.get(operation.operation_id()),
         };
         listed.map(|tokens| OwnScopes::Listed(tokens))
     }

@@ -74,7 +74,9 @@ fn run(args: &[String]) -> Result<ExitCode, Usage> {
                 policy = Some(load_policy(value)?);
                 rest = tail;
             }
-            [flag] if flag == "--policy" => return Err(Usage("`--policy` needs a preset name or a file".into())),
+            [flag] if flag == "--policy" => {
+                return Err(Usage("`--policy` needs a preset name, a JSON policy document or a file".into()));
+            }
             _ => break,
         }
     }

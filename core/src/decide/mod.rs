@@ -19,7 +19,7 @@ mod decision;
 
 pub use decision::{Decision, Denial, HttpAnswer, INSUFFICIENT_SCOPE, Subject};
 
-use crate::endpoint::{self, Operation, Params, Route, TokenRequirement};
+use crate::endpoint::{self, Lookup, Operation, Params, TokenRequirement};
 use crate::error::Error;
 use crate::guest::{self, GuestAccess};
 use crate::policy::{Policy, UnknownEndpoints};
@@ -141,8 +141,8 @@ pub fn decide<'a>(request: &Request<'a>, policy: &'a Policy) -> Result<Decision<
         return Ok(Decision::Allow { subject: Subject::default(), consumes_approval: None });
     }
     let found = endpoint::route(&policy.endpoints, request.method, request.path);
-    // The route is kept where it was written: the steps borrow its parameters, no copy.
-    let operation = found.operation();
+    // The lookup is kept where it was written: the steps borrow its parameters, no copy.
+    let operation = found.operation(&policy.endpoints);
     let pipeline = Pipeline { request, policy, found: &found, operation };
     pipeline.run()
 }
@@ -150,20 +150,20 @@ pub fn decide<'a>(request: &Request<'a>, policy: &'a Policy) -> Result<Decision<
 struct Pipeline<'r, 'a> {
     request: &'r Request<'a>,
     policy: &'a Policy,
-    found: &'r Route<'a>,
+    found: &'r Lookup<'a>,
     operation: Option<Operation<'a>>,
 }
 
 impl<'a> Pipeline<'_, 'a> {
     fn params(&self) -> &Params<'a> {
         match self.found {
-            Route::Known(_, params) => params,
+            Lookup::Known(_, params) => params,
             _ => &Params::EMPTY,
         }
     }
 
     fn subject(&self) -> Subject<'a> {
-        Subject { operation_id: self.operation.map(|o| o.operation_id), device: None, synapse_admin: false }
+        Subject { operation_id: self.operation.map(|o| o.operation_id()), device: None, synapse_admin: false }
     }
 
     fn token_requirement(&self) -> Option<TokenRequirement> {
@@ -218,7 +218,7 @@ impl<'a> Pipeline<'_, 'a> {
             return Ok(self.deny(subject, Denial::MissingApiScope(self.policy.missing_api_scope)));
         }
         // Step 11.
-        if *self.found == Route::Admin && !scope.synapse_admin() {
+        if matches!(self.found, Lookup::Admin) && !scope.synapse_admin() {
             return Ok(self.deny(subject, Denial::AdminScopeMissing));
         }
         if token.guest {
@@ -269,6 +269,7 @@ impl<'a> Pipeline<'_, 'a> {
     }
 
     /// Step 9: the scope under the policy's grammar and device rules, and the explicit device id.
+    #[inline]
     fn read_scope(&self, token: &Token<'a>) -> Option<ScopeRef<'a>> {
         let scope = ScopeRef::parse(token.scope?, &self.policy.scope).ok()?;
         match token.device_id {
@@ -294,7 +295,7 @@ impl<'a> Pipeline<'_, 'a> {
             // Step 16 (an admin path is not an unknown one); neither kind meets step-up rules,
             // which name operation ids.
             let deny_unknown = self.policy.unknown_endpoints == UnknownEndpoints::Deny;
-            return Ok(if deny_unknown && *self.found == Route::Unknown {
+            return Ok(if deny_unknown && matches!(self.found, Lookup::Unknown) {
                 self.deny(subject, Denial::UnknownEndpoint)
             } else {
                 Self::allow(subject)

@@ -1576,25 +1576,19 @@ pub(super) const MAX_SEGMENTS: usize = 10;
 /// starts with `/` is empty), literal children sorted by length, then bytes.
 pub(super) static ROUTES: &Node = &N0;
 
-/// Where a path that starts with one of these prefixes can only match (largest subtrie first).
-pub(super) static ENTRIES: [(&str, &Node); 7] = [
-    ("/_matrix/client/v3/", &N49),
-    ("/_matrix/client/unstable/", &N9),
-    ("/_matrix/client/v1/", &N12),
-    ("/_matrix/media/v3/", &N216),
-    ("/_matrix/media/unstable/", &N304),
-    ("/_matrix/static/client/", &N230),
-    ("/_matrix/media/v1/", &N214),
-];
-
-/// The prefix spellings: a path that starts with the first string is matched, past it,
-/// below the node of the second (the target prefix).
-pub(super) static ALIASES: [(&str, &str, &Node); 5] = [
-    ("/_matrix/client/r0/", "/_matrix/client/v3/", &N49),
-    ("/_matrix/client/unstable/", "/_matrix/client/v3/", &N49),
-    ("/_matrix/client/unstable/", "/_matrix/client/v1/", &N12),
-    ("/_matrix/media/r0/", "/_matrix/media/v3/", &N216),
-    ("/_matrix/media/v1/", "/_matrix/media/v3/", &N216),
+/// Where a path that starts with one of these prefixes can only match: below the prefix's own
+/// node, if the trie has one, then, for a prefix spelling, below the node of each prefix it
+/// stands for (the canonical prefixes first, then the largest subtrie first).
+pub(super) static ENTRIES: [(&str, Option<&Node>, &[&Node]); 9] = [
+    ("/_matrix/client/v3/", Some(&N49), &[]),
+    ("/_matrix/client/v1/", Some(&N12), &[]),
+    ("/_matrix/media/v3/", Some(&N216), &[]),
+    ("/_matrix/client/unstable/", Some(&N9), &[&N49, &N12]),
+    ("/_matrix/media/unstable/", Some(&N304), &[]),
+    ("/_matrix/static/client/", Some(&N230), &[]),
+    ("/_matrix/media/v1/", Some(&N214), &[&N216]),
+    ("/_matrix/client/r0/", None, &[&N49]),
+    ("/_matrix/media/r0/", None, &[&N216]),
 ];
 static N0: Node = Node { literals: &[(0x0000000000000000, "", &N1)], param: None, endpoints: &[] };
 static N1: Node = Node {

@@ -8,11 +8,11 @@
 //! where the contract lets them, never overlap a built-in endpoint of the same method (under any
 //! spelling of either) nor each other, never reach an admin path, and never redeclare an endpoint
 //! that a rule of steps 1-3, 8 or 13-15 names. [`route`] then finds what a request line names:
-//! admin paths first, then the built-in catalogue (with a redeclared token), then the declared
-//! endpoints. It allocates nothing.
+//! admin paths first, then the built-in catalogue, then the declared endpoints; and
+//! [`Lookup::operation`] what the policy makes of it (a redeclared token). Neither allocates.
 
 use super::matching::SYNAPSE_ADMIN;
-use super::{ENDPOINTS, Endpoint, Guest, Lookup, PREFIX_SPELLINGS, Params, TokenRequirement, lookup, spellings};
+use super::{ENDPOINTS, Endpoint, Guest, Lookup, PREFIX_SPELLINGS, TokenRequirement, lookup, spellings};
 use crate::error::Error;
 
 /// The most endpoints a policy may declare.
@@ -111,38 +111,59 @@ impl DeclaredEndpoint {
 }
 
 /// An endpoint as a policy sees it: a built-in one (with its token as the policy redeclared it)
-/// or one the policy declares.
+/// or one the policy declares. Small and `Copy`: the pipeline passes it around by value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Operation<'a> {
     /// The built-in endpoint, `None` for a declared one.
     pub builtin: Option<&'static Endpoint>,
-    /// The operation id results report.
-    pub operation_id: &'a str,
-    /// The token it needs.
+    /// The declaration of a new endpoint, `None` for a built-in one.
+    pub declared: Option<&'a DeclaredEndpoint>,
+    /// The token it needs under the policy.
     pub token: TokenRequirement,
-    /// Whether guests may call it.
-    pub guest: Guest,
-    /// Whether its request body takes the UIA `auth` object.
-    pub uia: bool,
 }
 
 impl<'a> Operation<'a> {
     /// A built-in endpoint as the catalogue has it.
+    #[inline]
     pub fn builtin(endpoint: &'static Endpoint) -> Self {
-        Self {
-            builtin: Some(endpoint),
-            operation_id: endpoint.operation_id(),
-            token: endpoint.token,
-            guest: endpoint.guest,
-            uia: endpoint.uia,
+        Self { builtin: Some(endpoint), declared: None, token: endpoint.token }
+    }
+
+    /// A declared new endpoint.
+    pub fn declared(endpoint: &'a DeclaredEndpoint) -> Self {
+        Self { builtin: None, declared: Some(endpoint), token: endpoint.token }
+    }
+
+    /// The operation id results report (the first of merged built-in ids).
+    #[inline]
+    pub fn operation_id(&self) -> &'a str {
+        match (self.builtin, self.declared) {
+            (Some(endpoint), _) => endpoint.operation_id(),
+            (None, Some(d)) => d.operation_id.as_deref().unwrap_or_default(),
+            (None, None) => "",
         }
     }
 
+    /// Whether guests may call it (the guest list, before the policy's `guest_endpoints`).
+    pub fn guest(&self) -> Guest {
+        match (self.builtin, self.declared) {
+            (Some(endpoint), _) => endpoint.guest,
+            (None, Some(d)) if d.guest == Some(true) => Guest::Yes,
+            _ => Guest::No,
+        }
+    }
+
+    /// Whether its request body takes the UIA `auth` object (never for a declared endpoint).
+    pub fn uia(&self) -> bool {
+        self.builtin.is_some_and(|e| e.uia)
+    }
+
     /// Whether `id` names it (either id of a merged built-in).
+    #[inline]
     pub fn is_named(&self, id: &str) -> bool {
         match self.builtin {
             Some(endpoint) => endpoint.operation_ids.contains(&id),
-            None => self.operation_id == id,
+            None => self.operation_id() == id,
         }
     }
 
@@ -151,72 +172,48 @@ impl<'a> Operation<'a> {
     pub fn answers_anonymous(&self) -> bool {
         match self.token {
             TokenRequirement::None => true,
-            TokenRequirement::Optional => !self.uia,
+            TokenRequirement::Optional => !self.uia(),
             TokenRequirement::Required | TokenRequirement::Appservice => false,
         }
     }
 }
 
-/// What a request line names under a policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Route<'a> {
-    /// A built-in or declared endpoint, with the raw text of its path parameters (a declared
-    /// endpoint's parameters are not captured: no rule reads them).
-    Known(Operation<'a>, Params<'a>),
-    /// A path under `/_synapse/admin/`.
-    Admin,
-    /// Anything else.
-    Unknown,
-}
-
-impl<'a> Route<'a> {
-    /// The operation, when known.
-    pub fn operation(&self) -> Option<Operation<'a>> {
+impl<'a> Lookup<'a> {
+    /// The operation this lookup found, under the policy's declared endpoints `declared` (which
+    /// may redeclare a built-in's token); `None` for an admin or unknown path.
+    #[inline]
+    pub fn operation(&self, declared: &'a [DeclaredEndpoint]) -> Option<Operation<'a>> {
         match self {
-            Self::Known(operation, _) => Some(*operation),
-            _ => None,
-        }
-    }
-
-    /// The captured parameters (empty unless a built-in endpoint).
-    pub fn params(&self) -> Params<'a> {
-        match self {
-            Self::Known(_, params) => *params,
-            _ => Params::EMPTY,
+            Self::Known(endpoint, _) => {
+                let mut operation = Operation::builtin(endpoint);
+                if let Some(d) = declared
+                    .iter()
+                    .find(|d| d.method == endpoint.method.name() && same_template(endpoint.path, &d.path))
+                {
+                    operation.token = d.token;
+                }
+                Some(operation)
+            }
+            Self::Declared(d) => Some(Operation::declared(d)),
+            Self::Admin | Self::Unknown => None,
         }
     }
 }
 
 /// Finds what `method` and the raw `path` name under the endpoints `declared` (the policy's
-/// setting `endpoints`): admin paths first, then the built-in catalogue under any spelling (its
-/// token as a redeclaration set it), then the declared endpoints. Allocates nothing.
-pub fn route<'a>(declared: &'a [DeclaredEndpoint], method: &str, path: &'a str) -> Route<'a> {
-    match lookup(method, path) {
-        Lookup::Admin => Route::Admin,
-        Lookup::Known(endpoint, params) => {
-            let mut operation = Operation::builtin(endpoint);
-            if let Some(d) =
-                declared.iter().find(|d| d.method == endpoint.method.name() && same_template(endpoint.path, &d.path))
-            {
-                operation.token = d.token;
-            }
-            Route::Known(operation, params)
+/// setting `endpoints`): admin paths first, then the built-in catalogue under any spelling, then
+/// the declared endpoints ([`Lookup::Declared`]). [`Lookup::operation`] gives the token a
+/// redeclaration set. Allocates nothing.
+#[inline]
+pub fn route<'a>(declared: &'a [DeclaredEndpoint], method: &str, path: &'a str) -> Lookup<'a> {
+    let mut found = lookup(method, path);
+    // A redeclaration matches only paths the built-in lookup found: what matches here is new.
+    if matches!(found, Lookup::Unknown) {
+        if let Some(d) = declared.iter().find(|d| d.matches(method, path)) {
+            found = Lookup::Declared(d);
         }
-        // A redeclaration matches only paths the built-in lookup found: what is left is new.
-        Lookup::Unknown => match declared.iter().find(|d| d.matches(method, path)) {
-            Some(d) => Route::Known(
-                Operation {
-                    builtin: None,
-                    operation_id: d.operation_id.as_deref().unwrap_or_default(),
-                    token: d.token,
-                    guest: if d.guest == Some(true) { Guest::Yes } else { Guest::No },
-                    uia: false,
-                },
-                Params::EMPTY,
-            ),
-            None => Route::Unknown,
-        },
     }
+    found
 }
 
 /// The segments of a template or path (the first, before the leading `/`, is empty).
@@ -585,7 +582,9 @@ mod tests {
             redeclare("GET", "/_matrix/client/versions", TokenRequirement::Required),
         ];
         assert!(ok(&declared));
-        let op = |method, path| route(&declared, method, path).operation().map(|o| (o.operation_id, o.token, o.guest));
+        let op = |method, path| {
+            route(&declared, method, path).operation(&declared).map(|o| (o.operation_id(), o.token, o.guest()))
+        };
         let thing = Some(("getThing", TokenRequirement::Required, Guest::Yes));
         assert_eq!(op("GET", "/_matrix/client/v3/com.example/thing/1"), thing);
         assert_eq!(op("HEAD", "/_matrix/client/r0/com.example/thing/1"), thing);
@@ -594,7 +593,7 @@ mod tests {
         assert_eq!(op("PUT", "/_matrix/client/v3/com.example/thing/1"), None);
         assert_eq!(op("GET", "/_matrix/client/versions"), Some(("getVersions", TokenRequirement::Required, Guest::No)));
         assert_eq!(op("GET", "/_matrix/client/v3/sync"), Some(("sync", TokenRequirement::Required, Guest::Yes)));
-        assert_eq!(route(&declared, "GET", "/_synapse/admin/v1/x"), Route::Admin);
-        assert_eq!(route(&declared, "GET", "/nothing"), Route::Unknown);
+        assert_eq!(route(&declared, "GET", "/_synapse/admin/v1/x"), Lookup::Admin);
+        assert_eq!(route(&declared, "GET", "/nothing"), Lookup::Unknown);
     }
 }

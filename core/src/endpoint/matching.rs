@@ -9,7 +9,7 @@
 //!
 //! Every spelling a server serves is the same endpoint (v4). The spellings are data
 //! (`core/gen/spellings.tsv`, with the source of each): prefix spellings such as
-//! `/_matrix/client/r0/` for `/_matrix/client/v3/` ([`ALIASES`]), and explicit MSC-prefixed
+//! `/_matrix/client/r0/` for `/_matrix/client/v3/`, and explicit MSC-prefixed
 //! templates, which sit in the trie beside the canonical ones and lead to the same entry.
 //!
 //! This runs on every request, so it allocates nothing and builds nothing at run time. The path
@@ -17,8 +17,9 @@
 //! a path with more pieces than the trie is deep runs out of nodes and matches nothing. Most
 //! paths start with one of a few prefixes (`/_matrix/client/v3/`, ...) that lead through
 //! literals only: the generator lists them ([`ENTRIES`]) with their nodes, and the walk starts
-//! there. When that walk finds nothing and the path starts with a prefix spelling, the rest of the
-//! path is walked again from the node of the prefix it stands for. The pieces walk a trie that
+//! there. The prefix spellings are entry points too: the rest of a path that starts with one is
+//! walked below the spelling's own node, when the trie has one, then below the node of each
+//! prefix it stands for, until an entry is found. The pieces walk a trie that
 //! `core/gen/catalogue.py` generates as static data
 //! ([`ROUTES`]): each node holds its literal children ordered by length, then bytes (found by binary
 //! search on the length and the first eight bytes read as one number, [`key`], which the split
@@ -31,8 +32,8 @@
 //! The walk is as deep as the path has pieces, at most as deep as the trie, and each step costs
 //! one binary search over a few dozen short strings at most.
 
-use super::catalogue::{ALIASES, ENTRIES, MAX_SEGMENTS, ROUTES};
-use super::{ENDPOINTS, Endpoint, Method};
+use super::catalogue::{ENTRIES, MAX_SEGMENTS, ROUTES};
+use super::{DeclaredEndpoint, ENDPOINTS, Endpoint, Method};
 
 /// Synapse's admin API.
 pub(crate) const SYNAPSE_ADMIN: &str = "/_synapse/admin/";
@@ -91,6 +92,9 @@ fn key(piece: &[u8]) -> u64 {
 pub enum Lookup<'a> {
     /// A catalogued endpoint, with the raw text of its path parameters.
     Known(&'static Endpoint, Params<'a>),
+    /// An endpoint a policy declares ([`super::route`] only; its parameters are not captured: no
+    /// rule reads them).
+    Declared(&'a DeclaredEndpoint),
     /// A path under `/_synapse/admin/`.
     Admin,
     /// Anything else.
@@ -181,31 +185,27 @@ pub fn lookup<'a>(method: &str, path: &'a str) -> Lookup<'a> {
         return Lookup::Admin;
     }
     let Some(method) = Method::for_lookup(method) else { return Lookup::Unknown };
-    let (node, rest) = start(path);
-    let mut params = Params::EMPTY;
-    if let Some(endpoint) = walk(node, Some(rest), method, &mut params) {
-        return Lookup::Known(endpoint, params);
-    }
-    for (spelling, _, target) in &ALIASES {
-        if let Some(rest) = path.strip_prefix(spelling) {
-            params = Params::EMPTY;
-            if let Some(endpoint) = walk(target, Some(rest), method, &mut params) {
-                return Lookup::Known(endpoint, params);
-            }
+    let (own, targets, rest) = start(path);
+    // One call site of `walk`, so that it is inlined here.
+    for node in own.into_iter().chain(targets.iter().copied()) {
+        let mut params = Params::EMPTY;
+        if let Some(endpoint) = walk(node, Some(rest), method, &mut params) {
+            return Lookup::Known(endpoint, params);
         }
     }
     Lookup::Unknown
 }
 
-/// Where the walk starts: the node of an entry prefix of `path` and the rest of the path after
-/// it, or the root and the whole path.
-fn start(path: &str) -> (&'static Node, &str) {
-    for (prefix, node) in &ENTRIES {
+/// Where the walks start: for an entry prefix of `path`, its own node (if any) and the nodes of
+/// the prefixes it stands for, with the rest of the path after it; else the root and the whole
+/// path.
+fn start(path: &str) -> (Option<&'static Node>, &'static [&'static Node], &str) {
+    for (prefix, own, targets) in &ENTRIES {
         if let Some(rest) = path.strip_prefix(prefix) {
-            return (node, rest);
+            return (*own, targets, rest);
         }
     }
-    (ROUTES, path)
+    (Some(ROUTES), &[], path)
 }
 
 /// Splits off the first piece of `pieces` (up to the first `/`), with its [`key`], and the
@@ -544,21 +544,28 @@ mod tests {
     }
 
     #[test]
-    fn aliases_lead_to_their_target() {
-        for (spelling, target, node) in &ALIASES {
-            assert!(PREFIX_SPELLINGS.contains(&(*spelling, *target)));
-            let pieces: Vec<&str> = target.trim_end_matches('/').split('/').collect();
-            let mut at = ROUTES;
-            for piece in pieces {
-                at = at.literal(piece, key(piece.as_bytes())).unwrap_or_else(|| panic!("{target}"));
+    fn spellings_lead_to_their_targets() {
+        let node_of = |prefix: &str| {
+            let mut at = Some(ROUTES);
+            for piece in prefix.trim_end_matches('/').split('/') {
+                at = at.and_then(|n| n.literal(piece, key(piece.as_bytes())));
             }
-            assert!(std::ptr::eq(at, *node), "{target}");
+            at
+        };
+        for (spelling, target) in PREFIX_SPELLINGS {
+            let Some((_, own, targets)) = ENTRIES.iter().find(|(prefix, ..)| *prefix == spelling) else {
+                panic!("{spelling} is no entry point")
+            };
+            assert_eq!(own.is_some(), node_of(spelling).is_some(), "{spelling}");
+            let Some(target) = node_of(target) else { panic!("{target}") };
+            assert!(targets.iter().any(|t| std::ptr::eq(*t, target)), "{spelling}");
         }
     }
 
     #[test]
     fn entry_points_lead_through_literals_only() {
-        for (prefix, node) in &ENTRIES {
+        for (prefix, node, _) in &ENTRIES {
+            let Some(node) = node else { continue };
             let mut at = ROUTES;
             let pieces: Vec<&str> = prefix.trim_end_matches('/').split('/').collect();
             for piece in pieces {

@@ -8,7 +8,7 @@ pub mod declared;
 mod matching;
 
 pub use catalogue::{ENDPOINTS, PREFIX_SPELLINGS, SPELLINGS};
-pub use declared::{DeclaredEndpoint, Operation, Route, route};
+pub use declared::{DeclaredEndpoint, Operation, route};
 pub use matching::{Lookup, MAX_PARAMS, Params, lookup};
 
 /// An HTTP method used by the client-server API.
@@ -39,7 +39,13 @@ impl Method {
     /// The method a request line's method is decided as: `HEAD` as `GET` (DECISIONS.md v4), the
     /// others as themselves.
     pub fn for_lookup(name: &str) -> Option<Self> {
-        if name == "HEAD" { Some(Self::Get) } else { Self::from_name(name) }
+        match name {
+            "GET" | "HEAD" => Some(Self::Get),
+            "PUT" => Some(Self::Put),
+            "POST" => Some(Self::Post),
+            "DELETE" => Some(Self::Delete),
+            _ => None,
+        }
     }
 
     /// The upper-case name.
