@@ -294,13 +294,13 @@ impl Policy {
     /// has its own: MSC4484's when the policy enables it, else the policy's `required_scopes`.
     #[inline]
     pub fn own_required_scopes(&self, operation: &Operation<'_>) -> Option<OwnScopes<'_>> {
+        if self.server_administration_scope == ServerAdministrationScope::Off && self.required_scopes.is_empty() {
+            return None;
+        }
         if self.server_administration_scope == ServerAdministrationScope::Msc4484 {
             if operation.builtin.is_some() && SERVER_ADMINISTRATION_ENDPOINTS.iter().any(|id| operation.is_named(id)) {
                 return Some(OwnScopes::ServerAdministration);
             }
-        }
-        if self.required_scopes.is_empty() {
-            return None;
         }
         let listed = match operation.builtin {
             Some(builtin) => builtin.operation_ids.iter().find_map(|id| self.required_scopes.get(*id)),

@@ -111,13 +111,24 @@ PROSE = [
 ]
 for _e in PROSE:
     BY_OP[_e["operation_id"]] = _e
-# v4: the MSC-prefixed spellings DECISIONS.md names (MSC2965, MSC4323), template -> operation id
+# v4: the MSC-prefixed spellings DECISIONS.md names (MSC2965, MSC4323) and a few more that the MSCs
+# name, template -> operation id
 MSC_SPELLINGS = [
     ("GET", "/_matrix/client/unstable/org.matrix.msc2965/auth_metadata", "getAuthMetadata"),
     ("GET", "/_matrix/client/unstable/uk.timedout.msc4323/admin/lock/{userId}", "getAdminLockUser"),
     ("PUT", "/_matrix/client/unstable/uk.timedout.msc4323/admin/lock/{userId}", "setAdminLockUser"),
     ("GET", "/_matrix/client/unstable/uk.timedout.msc4323/admin/suspend/{userId}", "getAdminSuspendUser"),
     ("PUT", "/_matrix/client/unstable/uk.timedout.msc4323/admin/suspend/{userId}", "setAdminSuspendUser"),
+    # Spellings the MSCs themselves name (their "Unstable prefix" sections), used by suite_spellings.
+    ("POST", "/_matrix/client/unstable/org.matrix.msc3882/login/get_token", "generateLoginToken"),
+    ("POST", "/_matrix/client/unstable/org.matrix.msc2918/refresh", "refresh"),
+    ("GET", "/_matrix/client/unstable/org.matrix.msc2858/login/sso/redirect/{idpId}", "redirectToIdP"),
+    ("POST", "/_matrix/client/unstable/fi.mau.msc2659/appservice/{appserviceId}/ping", "pingAppservice"),
+    ("PUT", "/_matrix/client/unstable/uk.tcpip.msc4133/profile/{userId}/{keyName}", "setProfileField"),
+    ("GET", "/_matrix/client/unstable/im.nheko.summary/rooms/{roomIdOrAlias}/summary", "getRoomSummary"),
+    ("GET", "/_matrix/client/unstable/org.matrix.msc3916/media/config", "getConfigAuthed"),
+    ("POST", "/_matrix/media/unstable/fi.mau.msc2246/create", "createContent"),
+    ("POST", "/_matrix/client/unstable/org.matrix.msc3983/keys/claim", "claimKeys"),
 ]
 # v4: MSC4484's scope and its unstable twin; the five Server Administration endpoints
 SA = "urn:matrix:client:api:server_administration"
@@ -2414,6 +2425,35 @@ def suite_spellings():
     s.decide("GET", "/_matrix/client/r1/sync", deny(403, "M_GUEST_ACCESS_FORBIDDEN", None),
              "DECISIONS.md path matching (v4: r1: not a spelling); step 12 (unknown paths are not guest-allowed)",
              token=GUEST)
+    # -- MSC-prefixed spellings that the MSCs name (and ruma-client-api 0.25's history lists): each
+    #    is its stable endpoint, so the stable endpoint's step answers
+    MSC = f"{V4P}: MSC-prefixed spellings are data, core/gen/spellings.tsv)"
+    s.decide("POST", f"{UNSTABLE}/org.matrix.msc3882/login/get_token", deny(404, "M_UNRECOGNIZED", "generateLoginToken"),
+             f"{MSC}; MSC3882 unstable prefix; step 2", token=full)
+    s.decide("POST", f"{UNSTABLE}/org.matrix.msc2918/refresh", deny(404, "M_UNRECOGNIZED", "refresh"),
+             f"{MSC}; MSC2918 unstable prefix; step 2")
+    s.decide("GET", f"{UNSTABLE}/org.matrix.msc2858/login/sso/redirect/oidc-github",
+             deny(404, "M_UNRECOGNIZED", "redirectToIdP"), f"{MSC}; MSC2858 unstable prefix; step 2")
+    s.decide("POST", f"{UNSTABLE}/org.matrix.msc3882/login/get_token", allow("generateLoginToken", device=DID),
+             f"{MSC}; MSC3882; DECISIONS.md notes (legacy_endpoints skips step 2); step 18", token=full,
+             policy={"legacy_endpoints": True})
+    PING = f"{UNSTABLE}/fi.mau.msc2659/appservice/my-bridge/ping"
+    s.decide("POST", PING, deny(403, "M_FORBIDDEN", "pingAppservice"), f"{MSC}; MSC2659 unstable prefix; step 8",
+             token=full)
+    s.decide("POST", PING, allow("pingAppservice"), f"{MSC}; MSC2659; step 7", token=APPSERVICE)
+    PROFILE = f"{UNSTABLE}/uk.tcpip.msc4133/profile/{USER}"
+    s.decide("PUT", f"{PROFILE}/displayname", allow("setProfileField", device=DID),
+             f"{MSC}; MSC4133 unstable prefix; step 12 (guests may set displayname)", token=GUEST)
+    s.decide("PUT", f"{PROFILE}/avatar_url", deny(403, "M_GUEST_ACCESS_FORBIDDEN", "setProfileField"),
+             f"{MSC}; MSC4133; step 12 (displayname only)", token=GUEST)
+    s.decide("GET", f"{UNSTABLE}/im.nheko.summary/rooms/{ROOM}/summary", allow("getRoomSummary", device=None),
+             f"{MSC}; MSC3266 unstable prefix; step 5 (token optional)")
+    s.decide("GET", f"{UNSTABLE}/org.matrix.msc3916/media/config", deny(401, "M_MISSING_TOKEN", "getConfigAuthed"),
+             f"{MSC}; MSC3916 unstable prefix; step 4")
+    s.decide("POST", "/_matrix/media/unstable/fi.mau.msc2246/create", allow("createContent", device=DID),
+             f"{MSC}; MSC2246 unstable prefix; step 18", token=full)
+    s.decide("POST", f"{UNSTABLE}/org.matrix.msc3983/keys/claim", allow("claimKeys", device=DID),
+             f"{MSC}; MSC3983 unstable prefix; step 18", token=full)
     return s
 
 

@@ -143,7 +143,8 @@ pub fn decide<'a>(request: &Request<'a>, policy: &'a Policy) -> Result<Decision<
     let found = endpoint::route(&policy.endpoints, request.method, request.path);
     // The lookup is kept where it was written: the steps borrow its parameters, no copy.
     let operation = found.operation(&policy.endpoints);
-    let pipeline = Pipeline { request, policy, found: &found, operation };
+    let operation_id = operation.map(|o| o.operation_id());
+    let pipeline = Pipeline { request, policy, found: &found, operation, operation_id };
     pipeline.run()
 }
 
@@ -152,6 +153,8 @@ struct Pipeline<'r, 'a> {
     policy: &'a Policy,
     found: &'r Lookup<'a>,
     operation: Option<Operation<'a>>,
+    /// The operation's id, read once: every answer reports it.
+    operation_id: Option<&'a str>,
 }
 
 impl<'a> Pipeline<'_, 'a> {
@@ -163,7 +166,7 @@ impl<'a> Pipeline<'_, 'a> {
     }
 
     fn subject(&self) -> Subject<'a> {
-        Subject { operation_id: self.operation.map(|o| o.operation_id()), device: None, synapse_admin: false }
+        Subject { operation_id: self.operation_id, device: None, synapse_admin: false }
     }
 
     fn token_requirement(&self) -> Option<TokenRequirement> {
