@@ -1,23 +1,27 @@
 //! `request.decide` (the typed `decide`) on structured arbitrary requests: paths drawn from the
 //! catalogue's templates (filled with arbitrary segments, sometimes in their `r0` spelling),
-//! admin paths or arbitrary text; scopes built from the Matrix tokens and arbitrary ones.
+//! admin paths or arbitrary text; scopes built from the Matrix tokens and arbitrary ones; policies
+//! with step-up rules, a declared endpoint, required scopes and MSC4484 (valid ones only).
 //!
 //! Invariant: no panic and a deterministic answer; errors are only `input.invalid` or
 //! `entropy.insufficient`; the status and errcode fit the decision kind (allow: none; deny: one
 //! of DECISIONS.md's status and errcode pairs; uia: 401 and no errcode; step_up: 401
-//! `M_INSUFFICIENT_USER_AUTHENTICATION`) and the rendered answer agrees with them; an inactive
-//! token is never allowed; an OAuth token is allowed only with the API scope (plus the admin
-//! scope on an admin path) and, as a guest, only on a catalogued endpoint; no token is allowed
-//! only on an endpoint whose token is `none` or `optional`.
+//! `M_INSUFFICIENT_USER_AUTHENTICATION`) and the rendered answer agrees with them. Apart from a
+//! CORS preflight (`OPTIONS`, step 0) and an endpoint whose token is `none` (step 5): an inactive
+//! token is never allowed; an OAuth token is allowed only with the API scope or the operation's
+//! own required scope (plus the admin scope on an admin path) and, as a guest, only on a known
+//! endpoint; no token is allowed only on an endpoint whose token is `optional`.
 
 #![no_main]
 
 use libfuzzer_sys::arbitrary::{self, Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use matrix_authz::decide::{Body, Context, Decision, Request, Token, decide};
-use matrix_authz::endpoint::{ENDPOINTS, TokenRequirement, lookup};
+use matrix_authz::endpoint::{DeclaredEndpoint, ENDPOINTS, Lookup, TokenRequirement, route};
 use matrix_authz::guest::GuestAccess;
-use matrix_authz::policy::{Approval, StepUpRule, UnknownEndpoints};
+use matrix_authz::policy::{
+    Approval, SERVER_ADMINISTRATION_ENDPOINTS, ServerAdministrationScope, StepUpRule, UnknownEndpoints,
+};
 use matrix_authz::uia::CrossSigning;
 use matrix_authz::{Policy, Preset, ScopeRef};
 use serde_json::Value;
@@ -121,12 +125,42 @@ fn arbitrary_policy(u: &mut Unstructured<'_>) -> arbitrary::Result<Policy> {
     if u.arbitrary()? {
         policy.approval = Approval::SingleUse;
     }
+    // Endpoints that take a token: step-up rules and required scopes may only name those.
+    let tokened: Vec<&str> =
+        ENDPOINTS.iter().filter(|e| e.token != TokenRequirement::None).map(|e| e.operation_id()).collect();
+    if u.ratio(1, 4)? {
+        let token = *u.choose(&[
+            TokenRequirement::None,
+            TokenRequirement::Optional,
+            TokenRequirement::Required,
+            TokenRequirement::Appservice,
+        ])?;
+        let path =
+            *u.choose(&["/_matrix/client/v3/org.example.fuzz/{id}", "/_synapse/client/fuzz", "/fuzz/{a}/{b}"])?;
+        let mut declared = DeclaredEndpoint::new(*u.choose(&["GET", "POST", "PATCH"])?, path, "fuzzThing", token);
+        declared.guest = u.arbitrary()?;
+        policy.endpoints.push(declared);
+    }
+    if u.ratio(1, 4)? {
+        policy.server_administration_scope = ServerAdministrationScope::Msc4484;
+    }
+    if u.ratio(1, 4)? {
+        let id = *u.choose(&tokened)?;
+        let admin = SERVER_ADMINISTRATION_ENDPOINTS.contains(&id);
+        if !(admin && policy.server_administration_scope == ServerAdministrationScope::Msc4484) {
+            let tokens = vec!["urn:example:scope".to_owned(), "urn:matrix:client:api:*".to_owned()];
+            policy.required_scopes.insert(id.to_owned(), tokens.into_iter().take(u.int_in_range(1..=2)?).collect());
+        }
+    }
     for _ in 0..u.int_in_range(0..=2)? {
-        let endpoints = vec![u.choose(ENDPOINTS)?.operation_id().to_owned()];
+        let endpoints = vec![(*u.choose(&tokened)?).to_owned()];
         let max_age: Option<u16> = u.arbitrary()?;
         let mut acr_values: Vec<String> = Vec::new();
         for _ in 0..u.int_in_range(0..=2)? {
-            acr_values.push(if u.arbitrary()? { "urn:x:mfa".to_owned() } else { u.arbitrary()? });
+            let value: String = u.arbitrary()?;
+            // Only scope-token characters make a valid rule (FORMAT.md v4).
+            let nqchar = !value.is_empty() && value.bytes().all(|b| matches!(b, 0x21 | 0x23..=0x5B | 0x5D..=0x7E));
+            acr_values.push(if nqchar { value } else { "urn:x:mfa".to_owned() });
         }
         if max_age.is_none() && acr_values.is_empty() {
             acr_values.push("urn:x:mfa".to_owned());
@@ -222,13 +256,18 @@ fuzz_target!(|case: Case| {
         }
     };
     check_answer(&decision);
-    if !decision.is_allow() {
+    if !decision.is_allow() || request.method == "OPTIONS" {
         return;
     }
-    let endpoint = lookup(request.method, request.path).endpoint();
+    let policy = &case.policy;
+    let found = route(&policy.endpoints, request.method, request.path);
+    let operation = found.operation(&policy.endpoints);
+    if operation.is_some_and(|o| o.token == TokenRequirement::None) {
+        return;
+    }
     match token {
         None => assert!(
-            endpoint.is_some_and(|e| matches!(e.token, TokenRequirement::None | TokenRequirement::Optional)),
+            operation.is_some_and(|o| o.token == TokenRequirement::Optional),
             "allowed without a token: {} {}",
             request.method,
             request.path
@@ -236,13 +275,18 @@ fuzz_target!(|case: Case| {
         Some(t) => {
             assert!(t.active, "an inactive token was allowed");
             if !t.appservice {
-                let scope = t.scope.and_then(|s| ScopeRef::parse(s, &case.policy.scope).ok());
-                assert!(scope.is_some_and(|s| s.has_api()), "allowed without the API scope: {:?}", t.scope);
-                if lookup(request.method, request.path) == matrix_authz::endpoint::Lookup::Admin {
+                let scope = t.scope.and_then(|s| ScopeRef::parse(s, &policy.scope).ok());
+                let own = operation.and_then(|o| policy.own_required_scopes(&o));
+                let met = scope.is_some_and(|s| match own {
+                    Some(own) => own.tokens().any(|r| matrix_authz::scope::covers(s.tokens(), r)),
+                    None => s.has_api(),
+                });
+                assert!(met, "allowed without the required scope: {:?}", t.scope);
+                if found == Lookup::Admin {
                     assert!(scope.is_some_and(|s| s.synapse_admin()), "admin path without the admin scope");
                 }
                 if t.guest {
-                    assert!(endpoint.is_some(), "a guest was allowed on an uncatalogued path");
+                    assert!(operation.is_some(), "a guest was allowed on an unknown path");
                 }
             }
         }

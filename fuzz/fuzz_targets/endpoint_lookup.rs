@@ -64,8 +64,13 @@ fn oracle<'p>(method: &str, path: &'p str) -> Option<(&'static Endpoint, Vec<(&'
             match t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
                 Some(name) if !p.is_empty() || (name == "stateKey" && i + 1 == raw.len()) => {
                     // The names live as long as the catalogue: find the static one.
-                    let name = e.path.split('/').chain(std::iter::once("{stateKey}")).find(|s| s.get(1..s.len() - 1) == Some(name))?;
-                    captures.push((name.get(1..name.len() - 1)?, *p));
+                    let bare = |s: &'static str| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
+                    let name = e
+                        .path
+                        .split('/')
+                        .chain(std::iter::once("{stateKey}"))
+                        .find_map(|s| bare(s).filter(|s| *s == name))?;
+                    captures.push((name, *p));
                 }
                 Some(_) => return None,
                 None if t == p => {}

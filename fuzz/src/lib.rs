@@ -17,7 +17,8 @@ pub fn check_uri_against_oracle(text: &str) {
     let reading = |scheme: &str, host, userinfo, port, query, fragment, kind| {
         format!("{scheme} {host:?} {userinfo:?} {port:?} {query:?} {fragment:?} {kind:?}")
     };
-    let ours_text = ours.map(|u| reading(u.scheme(), u.host(), u.userinfo(), u.port(), u.query(), u.fragment(), u.host_kind()));
+    let ours_text =
+        ours.map(|u| reading(u.scheme(), u.host(), u.userinfo(), u.port(), u.query(), u.fragment(), u.host_kind()));
     let theirs_text =
         theirs.map(|u| reading(u.scheme(), u.host(), u.userinfo(), u.port(), u.query(), u.fragment(), u.host_kind()));
     assert_eq!(ours_text, theirs_text, "{text:?}");
