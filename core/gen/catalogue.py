@@ -8,7 +8,7 @@ Run from the repository root: python3 core/gen/catalogue.py [--check]
 The tsv is the project's one copy of the stable spec's operation list (matrix-spec d0ba2aae,
 v1.19, with the v4 change its header notes).
 
-Besides the catalogue itself it writes the path-matching trie (`ROUTES`, see
+Besides the catalogue itself it writes the path-matching trie (rooted at `FROM_ROOT`, see
 core/src/endpoint/matching.rs): one node per distinct template prefix, split on `/`, with its
 literal children sorted by length, then bytes, each with its first eight bytes as a number (the
 matcher binary-searches them on length and that number, and only pieces longer than eight
@@ -215,19 +215,22 @@ def emit_trie(templates, aliases):
         "/// depth of the trie, so the most branch points a walk can pass.",
         f"pub(super) const MAX_SEGMENTS: usize = {longest};",
         "",
-        "/// The root of the path-matching trie: templates split on `/` (the first piece of a path that",
-        "/// starts with `/` is empty), literal children sorted by length, then bytes.",
-        "pub(super) static ROUTES: &Node = &N0;",
-        "",
-        "/// Where a path that starts with one of these prefixes can only match: below the prefix's own",
-        "/// node, if the trie has one, then, for a prefix spelling, below the node of each prefix it",
-        "/// stands for (the canonical prefixes first, then the largest subtrie first).",
-        f"pub(super) static ENTRIES: [(&str, Option<&Node>, &[&Node]); {len(rows)}] = [",
+        "/// Where a path that starts with one of these prefixes can only match: below these nodes, in",
+        "/// order: the prefix's own node, if the trie has one, then, for a prefix spelling, the node of",
+        "/// each prefix it stands for (the canonical prefixes first, then the largest subtrie first).",
+        f"pub(super) static ENTRIES: [(&str, &[&Node]); {len(rows)}] = [",
     ]
     for prefix, n, t in rows:
-        node = f"Some(&N{ids[id(n)]})" if n is not None else "None"
-        out.append(f"    ({rust_str(prefix)}, {node}, &[{', '.join(f'&N{ids[id(x)]}' for x in t)}]),")
-    out += ["];"]
+        walks = ([n] if n is not None else []) + t
+        out.append(f"    ({rust_str(prefix)}, &[{', '.join(f'&N{ids[id(x)]}' for x in walks)}]),")
+    out += [
+        "];",
+        "",
+        "/// The walk of a path that starts with no entry prefix: from the root of the trie (templates",
+        "/// split on `/`, the first piece of a path that starts with `/` is empty; literal children",
+        "/// sorted by length, then bytes).",
+        "pub(super) static FROM_ROOT: [&Node; 1] = [&N0];",
+    ]
     for n in nodes:
         lits = ", ".join(
             f"(0x{key(k):016x}, {rust_str(k)}, &N{ids[id(v)]})"

@@ -292,15 +292,16 @@ impl Policy {
 
     /// The scope tokens `operation` needs instead of the API scope (at least one of them), if it
     /// has its own: MSC4484's when the policy enables it, else the policy's `required_scopes`.
-    #[inline]
+    #[inline(always)]
     pub fn own_required_scopes(&self, operation: &Operation<'_>) -> Option<OwnScopes<'_>> {
         if self.server_administration_scope == ServerAdministrationScope::Off && self.required_scopes.is_empty() {
             return None;
         }
-        if self.server_administration_scope == ServerAdministrationScope::Msc4484 {
-            if operation.builtin.is_some() && SERVER_ADMINISTRATION_ENDPOINTS.iter().any(|id| operation.is_named(id)) {
-                return Some(OwnScopes::ServerAdministration);
-            }
+        if self.server_administration_scope == ServerAdministrationScope::Msc4484
+            && operation.builtin.is_some()
+            && SERVER_ADMINISTRATION_ENDPOINTS.iter().any(|id| operation.is_named(id))
+        {
+            return Some(OwnScopes::ServerAdministration);
         }
         let listed = match operation.builtin {
             Some(builtin) => builtin.operation_ids.iter().find_map(|id| self.required_scopes.get(*id)),

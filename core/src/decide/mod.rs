@@ -272,7 +272,7 @@ impl<'a> Pipeline<'_, 'a> {
     }
 
     /// Step 9: the scope under the policy's grammar and device rules, and the explicit device id.
-    #[inline]
+    #[inline(always)]
     fn read_scope(&self, token: &Token<'a>) -> Option<ScopeRef<'a>> {
         let scope = ScopeRef::parse(token.scope?, &self.policy.scope).ok()?;
         match token.device_id {

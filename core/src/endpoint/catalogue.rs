@@ -1572,24 +1572,25 @@ pub static SPELLINGS: [(&str, u8); 30] = [
 /// depth of the trie, so the most branch points a walk can pass.
 pub(super) const MAX_SEGMENTS: usize = 10;
 
-/// The root of the path-matching trie: templates split on `/` (the first piece of a path that
-/// starts with `/` is empty), literal children sorted by length, then bytes.
-pub(super) static ROUTES: &Node = &N0;
-
-/// Where a path that starts with one of these prefixes can only match: below the prefix's own
-/// node, if the trie has one, then, for a prefix spelling, below the node of each prefix it
-/// stands for (the canonical prefixes first, then the largest subtrie first).
-pub(super) static ENTRIES: [(&str, Option<&Node>, &[&Node]); 9] = [
-    ("/_matrix/client/v3/", Some(&N49), &[]),
-    ("/_matrix/client/v1/", Some(&N12), &[]),
-    ("/_matrix/media/v3/", Some(&N216), &[]),
-    ("/_matrix/client/unstable/", Some(&N9), &[&N49, &N12]),
-    ("/_matrix/media/unstable/", Some(&N304), &[]),
-    ("/_matrix/static/client/", Some(&N230), &[]),
-    ("/_matrix/media/v1/", Some(&N214), &[&N216]),
-    ("/_matrix/client/r0/", None, &[&N49]),
-    ("/_matrix/media/r0/", None, &[&N216]),
+/// Where a path that starts with one of these prefixes can only match: below these nodes, in
+/// order: the prefix's own node, if the trie has one, then, for a prefix spelling, the node of
+/// each prefix it stands for (the canonical prefixes first, then the largest subtrie first).
+pub(super) static ENTRIES: [(&str, &[&Node]); 9] = [
+    ("/_matrix/client/v3/", &[&N49]),
+    ("/_matrix/client/v1/", &[&N12]),
+    ("/_matrix/media/v3/", &[&N216]),
+    ("/_matrix/client/unstable/", &[&N9, &N49, &N12]),
+    ("/_matrix/media/unstable/", &[&N304]),
+    ("/_matrix/static/client/", &[&N230]),
+    ("/_matrix/media/v1/", &[&N214, &N216]),
+    ("/_matrix/client/r0/", &[&N49]),
+    ("/_matrix/media/r0/", &[&N216]),
 ];
+
+/// The walk of a path that starts with no entry prefix: from the root of the trie (templates
+/// split on `/`, the first piece of a path that starts with `/` is empty; literal children
+/// sorted by length, then bytes).
+pub(super) static FROM_ROOT: [&Node; 1] = [&N0];
 static N0: Node = Node { literals: &[(0x0000000000000000, "", &N1)], param: None, endpoints: &[] };
 static N1: Node = Node {
     literals: &[(0x5f6d617472697800, "_matrix", &N7), (0x2e77656c6c2d6b6e, ".well-known", &N2)],

@@ -21,7 +21,7 @@
 //! walked below the spelling's own node, when the trie has one, then below the node of each
 //! prefix it stands for, until an entry is found. The pieces walk a trie that
 //! `core/gen/catalogue.py` generates as static data
-//! ([`ROUTES`]): each node holds its literal children ordered by length, then bytes (found by binary
+//! ([`FROM_ROOT`]): each node holds its literal children ordered by length, then bytes (found by binary
 //! search on the length and the first eight bytes read as one number, [`key`], which the split
 //! has in hand already: longer pieces compare their other bytes only on a tie), its
 //! `{param}` child, and the catalogue entries whose template ends there. A literal child is tried
@@ -32,7 +32,7 @@
 //! The walk is as deep as the path has pieces, at most as deep as the trie, and each step costs
 //! one binary search over a few dozen short strings at most.
 
-use super::catalogue::{ENTRIES, MAX_SEGMENTS, ROUTES};
+use super::catalogue::{ENTRIES, FROM_ROOT, MAX_SEGMENTS};
 use super::{DeclaredEndpoint, ENDPOINTS, Endpoint, Method};
 
 /// Synapse's admin API.
@@ -185,9 +185,9 @@ pub fn lookup<'a>(method: &str, path: &'a str) -> Lookup<'a> {
         return Lookup::Admin;
     }
     let Some(method) = Method::for_lookup(method) else { return Lookup::Unknown };
-    let (own, targets, rest) = start(path);
+    let (nodes, rest) = start(path);
     // One call site of `walk`, so that it is inlined here.
-    for node in own.into_iter().chain(targets.iter().copied()) {
+    for node in nodes {
         let mut params = Params::EMPTY;
         if let Some(endpoint) = walk(node, Some(rest), method, &mut params) {
             return Lookup::Known(endpoint, params);
@@ -199,13 +199,13 @@ pub fn lookup<'a>(method: &str, path: &'a str) -> Lookup<'a> {
 /// Where the walks start: for an entry prefix of `path`, its own node (if any) and the nodes of
 /// the prefixes it stands for, with the rest of the path after it; else the root and the whole
 /// path.
-fn start(path: &str) -> (Option<&'static Node>, &'static [&'static Node], &str) {
-    for (prefix, own, targets) in &ENTRIES {
+fn start(path: &str) -> (&'static [&'static Node], &str) {
+    for (prefix, nodes) in &ENTRIES {
         if let Some(rest) = path.strip_prefix(prefix) {
-            return (*own, targets, rest);
+            return (nodes, rest);
         }
     }
-    (Some(ROUTES), &[], path)
+    (&FROM_ROOT, path)
 }
 
 /// Splits off the first piece of `pieces` (up to the first `/`), with its [`key`], and the
@@ -540,39 +540,45 @@ mod tests {
                 check(child);
             }
         }
-        check(ROUTES);
+        check(FROM_ROOT[0]);
     }
 
     #[test]
     fn spellings_lead_to_their_targets() {
         let node_of = |prefix: &str| {
-            let mut at = Some(ROUTES);
+            let mut at = Some(FROM_ROOT[0]);
             for piece in prefix.trim_end_matches('/').split('/') {
                 at = at.and_then(|n| n.literal(piece, key(piece.as_bytes())));
             }
             at
         };
         for (spelling, target) in PREFIX_SPELLINGS {
-            let Some((_, own, targets)) = ENTRIES.iter().find(|(prefix, ..)| *prefix == spelling) else {
+            let Some((_, nodes)) = ENTRIES.iter().find(|(prefix, _)| *prefix == spelling) else {
                 panic!("{spelling} is no entry point")
             };
-            assert_eq!(own.is_some(), node_of(spelling).is_some(), "{spelling}");
+            // The spelling's own node, when the trie has one, is walked first.
+            if let Some(own) = node_of(spelling) {
+                assert!(nodes.first().is_some_and(|n| std::ptr::eq(*n, own)), "{spelling}");
+            }
             let Some(target) = node_of(target) else { panic!("{target}") };
-            assert!(targets.iter().any(|t| std::ptr::eq(*t, target)), "{spelling}");
+            assert!(nodes.iter().any(|t| std::ptr::eq(*t, target)), "{spelling}");
         }
     }
 
     #[test]
     fn entry_points_lead_through_literals_only() {
-        for (prefix, node, _) in &ENTRIES {
-            let Some(node) = node else { continue };
-            let mut at = ROUTES;
-            let pieces: Vec<&str> = prefix.trim_end_matches('/').split('/').collect();
-            for piece in pieces {
-                assert!(at.param.is_none(), "{prefix}");
-                at = at.literal(piece, key(piece.as_bytes())).unwrap_or_else(|| panic!("{prefix}"));
+        for (prefix, nodes) in &ENTRIES {
+            // The prefix's own node, reached through literals only, past no `{param}` child; a
+            // prefix spelling may have none (its nodes are then all targets, checked above).
+            let mut at = Some(FROM_ROOT[0]);
+            for piece in prefix.trim_end_matches('/').split('/') {
+                assert!(at.is_none_or(|n| n.param.is_none()), "{prefix}");
+                at = at.and_then(|n| n.literal(piece, key(piece.as_bytes())));
             }
-            assert!(std::ptr::eq(at, *node), "{prefix}");
+            match at {
+                Some(own) => assert!(nodes.first().is_some_and(|n| std::ptr::eq(*n, own)), "{prefix}"),
+                None => assert!(PREFIX_SPELLINGS.iter().any(|(s, _)| s == prefix), "{prefix}"),
+            }
         }
     }
 
