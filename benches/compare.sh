@@ -9,7 +9,12 @@
 # `decide/|endpoint_match/`), and the table gives, per benchmark both have, the lowest median of
 # the rounds for old and new and their ratio. It exits 1 when a ratio is over the budget in
 # MAX_RATIO (default 1.20, the field-interop issue's 20%). Not part of CI: timings need a quiet
-# machine (run it under `nice -n -19`).
+# machine (run it under `nice -n -19`). Code layout alone can move a benchmark by tens of
+# percent on this machine kind; to compare without it, build both sides with the same pinned
+# alignment in a target dir of their own:
+#   CARGO_TARGET_DIR=/tmp/aligned RUSTFLAGS="-C llvm-args=-align-all-functions=6 \
+#     -C llvm-args=-align-all-nofallthru-blocks=5" bash benches/compare.sh OLD_REV
+# (benches/COMPARE.md has the field-interop change's figures both ways).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 old_rev="${1:?usage: benches/compare.sh OLD_REV [FILTER] [ROUNDS]}"
