@@ -14,6 +14,7 @@
 use super::matching::SYNAPSE_ADMIN;
 use super::{ENDPOINTS, Endpoint, Guest, Lookup, PREFIX_SPELLINGS, TokenRequirement, lookup, spellings};
 use crate::error::Error;
+use crate::{guest, uia};
 
 /// The most endpoints a policy may declare.
 pub const MAX_DECLARED: usize = 256;
@@ -32,30 +33,17 @@ const VERSIONED: [&str; 3] = ["/_matrix/client/v3/", "/_matrix/client/v1/", "/_m
 /// Where an MSC- or vendor-prefixed template starts: a namespace with a dot follows.
 const UNSTABLE: &str = "/_matrix/client/unstable/";
 
-/// The built-in operations that a rule of steps 1-3, 8 or 13-15 names by id (step 8 names every
-/// appservice-token endpoint, checked by its token): no policy may redeclare them.
-const PROTECTED: [&str; 20] = [
-    "login",
-    "getLoginFlows",
-    "redirectToSSO",
-    "redirectToIdP",
-    "refresh",
-    "logout",
-    "logout_all",
-    "changePassword",
-    "requestTokenToResetPasswordEmail",
-    "requestTokenToResetPasswordMSISDN",
-    "deactivateAccount",
-    "add3PID",
-    "generateLoginToken",
-    "getLoginFallbackPage",
-    "register",
-    "joinRoomById",
-    "joinRoom",
-    "deleteDevice",
-    "deleteDevices",
-    "uploadCrossSigningKeys",
-];
+/// Whether a rule of steps 1-3, 8 or 13-15 names `endpoint` (asked of the rules themselves):
+/// no policy may redeclare it.
+fn protected(endpoint: &Endpoint) -> bool {
+    uia::is_login(endpoint)
+        || uia::is_legacy_only(endpoint)
+        || uia::is_registration(endpoint)
+        || endpoint.token == TokenRequirement::Appservice
+        || guest::is_join(endpoint)
+        || uia::is_device_deletion(endpoint)
+        || uia::is_cross_signing_upload(endpoint)
+}
 
 /// One entry of the policy setting `endpoints`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -453,7 +441,7 @@ fn strictness(token: TokenRequirement) -> Option<u8> {
 }
 
 fn check_redeclaration(d: &DeclaredEndpoint, builtin: &'static Endpoint) -> Result<(), &'static str> {
-    if builtin.operation_ids.iter().any(|id| PROTECTED.contains(id)) || builtin.token == TokenRequirement::Appservice {
+    if protected(builtin) {
         return Err("this endpoint is named by a rule of steps 1-3, 8 or 13-15 and cannot be redeclared");
     }
     if d.operation_id.as_deref().is_some_and(|id| !builtin.operation_ids.contains(&id)) {
