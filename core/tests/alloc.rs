@@ -11,7 +11,8 @@ use std::cell::Cell;
 use std::process::ExitCode;
 
 use matrix_authz::decide::{Request, Token};
-use matrix_authz::policy::StepUpRule;
+use matrix_authz::endpoint::{DeclaredEndpoint, TokenRequirement};
+use matrix_authz::policy::{ServerAdministrationScope, StepUpRule};
 use matrix_authz::{Policy, Preset, ScopeRef, decide};
 
 struct Counting;
@@ -156,6 +157,46 @@ fn main() -> ExitCode {
             });
             tally.check(&format!("{label} ({})", preset.name()), n);
         }
+    }
+    // v4: a policy with a declared endpoint, a redeclaration, required scopes and MSC4484, over
+    // spellings, a declared path, HEAD and OPTIONS.
+    let mut v4 = Policy::spec();
+    v4.endpoints.push(DeclaredEndpoint::new(
+        "GET",
+        "/_matrix/client/v3/org.example/thing/{id}",
+        "getThing",
+        TokenRequirement::Required,
+    ));
+    v4.endpoints.push(DeclaredEndpoint {
+        operation_id: None,
+        ..DeclaredEndpoint::new("GET", "/_matrix/client/versions", "", TokenRequirement::Required)
+    });
+    v4.required_scopes.insert("createRoom".into(), vec!["urn:example:rooms".into()]);
+    v4.server_administration_scope = ServerAdministrationScope::Msc4484;
+    assert_eq!(v4.validate(), Ok(()));
+    let v4_requests = [
+        (
+            "decide declared (r0)",
+            Request::new("GET", "/_matrix/client/r0/org.example/thing/1").with_token(Token::oauth(login)),
+        ),
+        ("decide redeclared", Request::new("HEAD", "/_matrix/client/versions").with_token(Token::oauth(login))),
+        (
+            "decide required scope",
+            Request::new("POST", "/_matrix/client/unstable/createRoom").with_token(Token::oauth(login)),
+        ),
+        (
+            "decide msc4484",
+            Request::new("GET", "/_matrix/client/unstable/uk.timedout.msc4323/admin/lock/%40u%3Ax")
+                .with_token(Token::oauth(login)),
+        ),
+        ("decide options", Request::new("OPTIONS", "/_matrix/client/v3/sync")),
+    ];
+    for (label, request) in &v4_requests {
+        let n = allocations_during(|| {
+            let decision = decide(std::hint::black_box(request), &v4).unwrap();
+            std::hint::black_box((decision.kind(), decision.status(), decision.errcode(), decision.subject().device));
+        });
+        tally.check(label, n);
     }
     check_decide_challenges(&mut tally, login);
     // The counter must see allocations, or the checks above prove nothing.
