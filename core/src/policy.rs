@@ -336,10 +336,10 @@ impl<'p> OwnScopes<'p> {
     }
 }
 
-/// Whether `token` is one scope token: one or more characters of RFC 6749 NQCHAR
-/// (0x21, 0x23-0x5B, 0x5D-0x7E: no space, quote, backslash or control character).
+/// Whether `token` is one scope token: one or more characters of RFC 6749 NQCHAR (no space,
+/// quote, backslash or control character).
 fn is_scope_token(token: &str) -> bool {
-    !token.is_empty() && token.bytes().all(|b| matches!(b, 0x21 | 0x23..=0x5B | 0x5D..=0x7E))
+    !token.is_empty() && token.bytes().all(crate::scope::is_scope_char)
 }
 
 fn unknown_operation(id: &str, setting: &str) -> Error {

@@ -159,7 +159,7 @@ fn arbitrary_policy(u: &mut Unstructured<'_>) -> arbitrary::Result<Policy> {
         for _ in 0..u.int_in_range(0..=2)? {
             let value: String = u.arbitrary()?;
             // Only scope-token characters make a valid rule (FORMAT.md v4).
-            let nqchar = !value.is_empty() && value.bytes().all(|b| matches!(b, 0x21 | 0x23..=0x5B | 0x5D..=0x7E));
+            let nqchar = !value.is_empty() && value.bytes().all(matrix_authz::scope::is_scope_char);
             acr_values.push(if nqchar { value } else { "urn:x:mfa".to_owned() });
         }
         if max_age.is_none() && acr_values.is_empty() {
