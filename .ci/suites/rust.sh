@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# rust suite: formatting, lints on every target, the workspace tests, the conformance CLI.
+# rust suite: generated files up to date, formatting, lints on every target, rustdoc without
+# warnings, the workspace tests, the conformance CLI.
 # shellcheck source=SCRIPTDIR/../lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
@@ -12,6 +13,8 @@ log "cargo fmt --check"
 cargo fmt --all -- --check
 log "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
+log "cargo doc (core, every feature; warnings such as broken intra-doc links are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc -p matrix-authz --no-deps --all-features
 log "cargo test --workspace"
 cargo test --workspace
 log "conformance suite"

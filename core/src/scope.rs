@@ -14,7 +14,7 @@
 //!
 //! [`ScopeRef::parse`] borrows from its input and allocates nothing: it validates, classifies
 //! and extracts the device in one pass, which is what a server does on every request. The pass
-//! looks each byte up in a 256-entry table ([`BYTE_CLASS`]: token character, space, or
+//! looks each byte up in a 256-entry table (`BYTE_CLASS`: token character, space, or
 //! invalid) and classifies each token as it ends, on its first byte and the shared `urn:matrix:`
 //! prefix before any whole-string comparison. Errors keep their documented precedence because
 //! the grammar errors are returned at the byte that causes them, while the first device error
@@ -497,8 +497,8 @@ fn scan<'a>(text: &'a str, rules: &ScopeRules, on_token: impl FnMut(&'a str)) ->
     scan_checked(text, strict, rules.limits.max_tokens, on_token)
 }
 
-/// The byte-by-byte scan behind [`scan`], for strings with an invalid byte: it reports the first
-/// offence left to right. Cold, so that the token handler is inlined into the fast path.
+/// The byte-by-byte scan behind [`scan`], once the emptiness and length limits are checked: it
+/// hands each token to `on_token` as it ends and reports the first offence left to right.
 fn scan_checked<'a>(
     text: &'a str,
     strict: bool,

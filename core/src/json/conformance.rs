@@ -1,6 +1,6 @@
 //! The conformance runner shared by the Rust test and the CLI.
 //!
-//! It reads vector files (`FORMAT.md`), runs each case through [`evaluate`](super::evaluate),
+//! It reads vector files (`FORMAT.md`), runs each case through [`super::evaluate`],
 //! and compares the answer with the expectation by subset pattern: an object matches when every
 //! key it names matches, arrays match element by element with the same length, anything else
 //! must be equal. Messages are never compared, only codes.

@@ -8,19 +8,19 @@
 //! dropped), yet it is what browsers and most servers use to find the host. So a URI is read in
 //! two steps, without a regular expression and without a URL library:
 //!
-//! 1. [`precheck`] refuses everything that is not RFC 3986 syntax as written (RFC 3986 section 3
+//! 1. `precheck` refuses everything that is not RFC 3986 syntax as written (RFC 3986 section 3
 //!    and appendix A) and cuts the URI at its delimiters (`scheme:`, `//authority`,
 //!    `userinfo@`, `:port`, `?`, `#`), so that the parts WHATWG discards stay visible: an
 //!    authority after a special scheme, an empty userinfo, an empty host, an empty or default
 //!    port.
-//! 2. [`read_host`] classifies the host ([`HostKind`]) the way the WHATWG URL standard's host
+//! 2. `read_host` classifies the host ([`HostKind`]) the way the WHATWG URL standard's host
 //!    parser (section 3.5, "host parsing") reads it, so that a host WHATWG refuses is never an
 //!    acceptable host. After the pre-check only the host can make WHATWG fail, so only the host
 //!    parser is implemented: for a special scheme (`http`, `https`, `ws`, `wss`, `ftp`) the
-//!    percent-decoded domain goes through domain to ASCII ([`domain_to_ascii`]), the forbidden
+//!    percent-decoded domain goes through domain to ASCII (`domain_to_ascii`), the forbidden
 //!    domain code points, the "ends in a number" rule and the IPv4 parser; for `file` the whole
 //!    authority is the host (a userinfo or a port fails) and `localhost` becomes the empty host;
-//!    any other scheme has an opaque host; brackets hold an IPv6 address ([`is_ipv6`]). A WHATWG
+//!    any other scheme has an opaque host; brackets hold an IPv6 address (`is_ipv6`). A WHATWG
 //!    IPv4 address is an IP host only when written in RFC 3986 dotted-decimal form.
 //!
 //! Every accessor returns text borrowed from the input, as written: hosts and schemes are
@@ -49,7 +49,7 @@ pub struct Authority<'a> {
     kind: HostKind,
 }
 
-/// How the WHATWG URL host parser reads the host of an authority ([`read_host`]).
+/// How the WHATWG URL host parser reads the host of an authority (`read_host`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HostKind {
@@ -168,7 +168,7 @@ impl<'a> Authority<'a> {
 
 /// Step 1: RFC 3986 syntax as written (section 1 of `CHOICES-registration.md`), and the layout
 /// of the URI: where its components start and end, and whether they are present. The host kind
-/// is left to [`read_host`].
+/// is left to `read_host`.
 fn precheck(text: &str) -> Result<Uri<'_>, SyntaxError> {
     check_characters(text)?;
     let (before_fragment, fragment) = split_off(text, '#');
@@ -640,7 +640,7 @@ fn split_host_port(host_port: &str) -> Result<(&str, Option<&str>), SyntaxError>
 }
 
 /// `"[" ( IPv6address / IPvFuture ) "]"`, no zone id. The IPv6 address itself is validated by
-/// the WHATWG IPv6 parser ([`read_host`]).
+/// the WHATWG IPv6 parser (`read_host`).
 fn check_ip_literal(literal: &str) -> Result<(), SyntaxError> {
     let inside = literal.strip_prefix('[').and_then(|s| s.strip_suffix(']')).ok_or(SyntaxError)?;
     if is_ip_future(literal) {
