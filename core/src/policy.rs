@@ -284,7 +284,7 @@ impl Policy {
         }
         let builtin = endpoint::by_operation_id(id)?;
         let mut operation = Operation::builtin(builtin);
-        if let Some(d) = self.endpoints.iter().find(|d| d.redeclares().is_some_and(|e| std::ptr::eq(e, builtin))) {
+        if let Some(d) = endpoint::redeclaration(&self.endpoints, builtin) {
             operation.token = d.token;
         }
         Some(operation)

@@ -12,7 +12,9 @@
 //! [`Lookup::operation`] what the policy makes of it (a redeclared token). Neither allocates.
 
 use super::matching::SYNAPSE_ADMIN;
-use super::{ENDPOINTS, Endpoint, Guest, Lookup, PREFIX_SPELLINGS, TokenRequirement, lookup, spellings};
+use super::{
+    ENDPOINTS, Endpoint, Guest, Lookup, PREFIX_SPELLINGS, TokenRequirement, lookup, spellings, template_spellings,
+};
 use crate::error::Error;
 use crate::{guest, uia};
 
@@ -188,6 +190,12 @@ impl<'a> Lookup<'a> {
     }
 }
 
+/// The entry of `declared` that redeclares the built-in `endpoint` (same method and template,
+/// parameter names aside), if any.
+pub fn redeclaration<'a>(declared: &'a [DeclaredEndpoint], endpoint: &Endpoint) -> Option<&'a DeclaredEndpoint> {
+    declared.iter().find(|d| d.method == endpoint.method.name() && same_template(endpoint.path, &d.path))
+}
+
 /// Finds what `method` and the raw `path` name under the endpoints `declared` (the policy's
 /// setting `endpoints`): admin paths first, then the built-in catalogue under any spelling, then
 /// the declared endpoints ([`Lookup::Declared`]). [`Lookup::operation`] gives the token a
@@ -270,17 +278,6 @@ fn overlap(a: &[Piece<'_>], b: &[Piece<'_>]) -> bool {
             (Piece::Param, Piece::Literal(s)) | (Piece::Literal(s), Piece::Param) => !s.is_empty(),
             (Piece::Param, Piece::Param) => true,
         })
-}
-
-/// The templates a declared template is served under: itself and its prefix spellings.
-fn declared_spellings(template: &str) -> Vec<String> {
-    let mut all = vec![template.to_owned()];
-    for (spelling, target) in &PREFIX_SPELLINGS {
-        if let Some(rest) = template.strip_prefix(target) {
-            all.push(format!("{spelling}{rest}"));
-        }
-    }
-    all
 }
 
 fn invalid(at: usize, what: &str) -> Error {
@@ -383,7 +380,7 @@ pub fn check(declared: &[DeclaredEndpoint]) -> Result<(), Error> {
     let builtin_spellings = spellings();
     let builtins: Vec<(Vec<Vec<Piece<'_>>>, &Endpoint)> =
         builtin_spellings.iter().map(|(template, e)| (patterns(template, true), *e)).collect();
-    let own_spellings: Vec<Vec<String>> = declared.iter().map(|d| declared_spellings(&d.path)).collect();
+    let own_spellings: Vec<Vec<String>> = declared.iter().map(|d| template_spellings(&d.path).collect()).collect();
     let own: Vec<Vec<Vec<Piece<'_>>>> =
         own_spellings.iter().map(|all| all.iter().flat_map(|t| patterns(t, false)).collect()).collect();
     let overlaps = |a: &[Vec<Piece<'_>>], b: &[Vec<Piece<'_>>]| a.iter().any(|x| b.iter().any(|y| overlap(x, y)));

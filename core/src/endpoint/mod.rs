@@ -8,7 +8,7 @@ pub mod declared;
 mod matching;
 
 pub use catalogue::{ENDPOINTS, PREFIX_SPELLINGS, SPELLINGS};
-pub use declared::{DeclaredEndpoint, Operation, route};
+pub use declared::{DeclaredEndpoint, Operation, redeclaration, route};
 pub use matching::{Lookup, MAX_PARAMS, Params, lookup};
 
 /// An HTTP method used by the client-server API.
@@ -115,16 +115,18 @@ impl Endpoint {
 pub fn spellings() -> Vec<(String, &'static Endpoint)> {
     let own = ENDPOINTS.iter().map(|e| (e.path, e));
     let explicit = SPELLINGS.iter().filter_map(|(t, i)| Some((*t, ENDPOINTS.get(usize::from(*i))?)));
-    let mut all = Vec::new();
-    for (template, endpoint) in own.chain(explicit) {
-        all.push((template.to_owned(), endpoint));
-        for (spelling, target) in &PREFIX_SPELLINGS {
-            if let Some(rest) = template.strip_prefix(target) {
-                all.push((format!("{spelling}{rest}"), endpoint));
-            }
-        }
-    }
-    all
+    own.chain(explicit)
+        .flat_map(|(template, endpoint)| template_spellings(template).map(move |t| (t, endpoint)))
+        .collect()
+}
+
+/// The templates `template` is served under: itself, then what each prefix spelling whose target
+/// starts it makes of it ([`PREFIX_SPELLINGS`]). For checks and tests: it allocates.
+pub fn template_spellings(template: &str) -> impl Iterator<Item = String> + '_ {
+    let respelled = PREFIX_SPELLINGS
+        .iter()
+        .filter_map(move |(spelling, target)| template.strip_prefix(target).map(|rest| format!("{spelling}{rest}")));
+    std::iter::once(template.to_owned()).chain(respelled)
 }
 
 /// The endpoint that carries `operation_id`.
