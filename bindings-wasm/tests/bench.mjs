@@ -1,7 +1,14 @@
 // Per-call cost from node (not part of the tests): `node bindings-wasm/tests/bench.mjs [ms]`.
 // Each case runs in a warm loop for about `ms` milliseconds (default 1500) and prints
-// nanoseconds per call and calls per second.
-import { Policy, Scope, evaluate, satisfies } from 'matrix-authz';
+// nanoseconds per call and calls per second. `MATRIX_AUTHZ_PKG=DIR` measures the package built
+// into DIR instead of the linked one (tests/bench-compare.sh uses it for an old build).
+import { pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
+
+const pkg = process.env.MATRIX_AUTHZ_PKG;
+const { Policy, Scope, evaluate, satisfies } = await import(
+  pkg ? pathToFileURL(join(resolve(pkg), 'node.mjs')).href : 'matrix-authz'
+);
 
 const budgetMs = Number(process.argv[2] ?? 1500);
 const SCOPE = 'openid urn:matrix:client:api:* urn:matrix:client:device:AAbbCCdd01';
