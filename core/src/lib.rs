@@ -1,5 +1,14 @@
 #![doc = include_str!("../../README.md")]
-#![forbid(unsafe_code)]
+#![cfg_attr(not(feature = "uniffi"), forbid(unsafe_code))]
+// uniffi's scaffolding emits `#[unsafe(no_mangle)]` exports and allows them itself; nothing
+// written in this crate uses `unsafe`.
+#![cfg_attr(feature = "uniffi", deny(unsafe_code))]
+
+// The uniffi component of the core crate: the closed enums that derive `uniffi::Enum` under this
+// feature, which bindings-uniffi uses directly. Its namespace is not the crate name
+// (`matrix_authz`), which the binding's own component keeps for its generated modules.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("matrix_authz_core");
 
 pub mod account;
 pub mod client;
@@ -11,6 +20,7 @@ pub mod grant;
 pub mod guest;
 #[cfg(feature = "serde")]
 pub mod json;
+mod login;
 #[cfg(feature = "metadata")]
 pub mod metadata;
 pub mod pattern;
