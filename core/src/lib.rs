@@ -1,8 +1,5 @@
 #![doc = include_str!("../../README.md")]
-#![cfg_attr(not(feature = "uniffi"), forbid(unsafe_code))]
-// uniffi's scaffolding emits `#[unsafe(no_mangle)]` exports and allows them itself; nothing
-// written in this crate uses `unsafe`.
-#![cfg_attr(feature = "uniffi", deny(unsafe_code))]
+#![forbid(unsafe_code)]
 
 // The uniffi component of the core crate: the closed enums that derive `uniffi::Enum` under this
 // feature, which bindings-uniffi uses directly. Its namespace is not the crate name
