@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # build.sh: the one release build of the native library and the generator, and the three
-# generated bindings assembled into packages under bindings-uniffi/out (git-ignored):
-#   out/python/                  the Python module: matrix_authz.py + libmatrix_authz_ffi.so
-#   out/kotlin/src/main/kotlin/  the Kotlin source set (package org.matrix.authz)
+# generated bindings assembled into packages under bindings-uniffi/out (git-ignored). The library
+# holds two uniffi components (bindgen.toml): the binding's own and the core crate's closed enums.
+#   out/python/matrix_authz/     the Python package: the generated matrix_authz.py and
+#                                matrix_authz_core.py, an __init__.py exporting both, the .so
+#   out/kotlin/src/main/kotlin/  the Kotlin source set (packages org.matrix.authz and
+#                                org.matrix.authz.core)
 #   out/kotlin/src/main/resources/linux-x86-64/libmatrix_authz_ffi.so   (JNA finds it there)
 #   out/swift/                   the SwiftPM package: swift/ with the generated sources, lib/*.so
 # `build.sh kotlin-jar` also compiles the Kotlin source set with the tests and the bench into
@@ -27,7 +30,8 @@ kotlin_jar() {
   local kotlinc="$tools/kotlinc/bin/kotlinc" jar="$out/kotlin/test.jar" kotlin_test="$tools/kotlinc/lib/kotlin-test.jar"
   [ -x "$kotlinc" ] || { echo "no kotlinc at $kotlinc: run .ci/setup/kotlin.sh" >&2; return 1; }
   [ -f /usr/share/java/jna.jar ] || { echo "no /usr/share/java/jna.jar: apt-get install libjna-java" >&2; return 1; }
-  local sources=("$out"/kotlin/src/main/kotlin/org/matrix/authz/*.kt "$here"/kotlin/test/*.kt "$here"/kotlin/bench/*.kt)
+  local sources=("$out"/kotlin/src/main/kotlin/org/matrix/authz/*.kt "$out"/kotlin/src/main/kotlin/org/matrix/authz/core/*.kt
+    "$here"/kotlin/test/*.kt "$here"/kotlin/bench/*.kt)
   if [ ! -f "$jar" ] || [ -n "$(find "${sources[@]}" -newer "$jar" -print -quit)" ]; then
     echo "kotlinc: compiling ${#sources[@]} files" >&2
     "$kotlinc" -nowarn -include-runtime -d "${jar%.jar}.tmp.jar" -cp "/usr/share/java/jna.jar:$kotlin_test" "${sources[@]}"
@@ -36,28 +40,30 @@ kotlin_jar() {
 }
 
 stamp="$out/.generated"
-if [ -f "$stamp" ] && [ -z "$(find "$lib" "$bindgen" "$here/swift" "$here/kotlin/src" "$here/readable-messages.py" "$here/uniffi.toml" -newer "$stamp" -print -quit)" ]; then
+if [ -f "$stamp" ] && [ -z "$(find "$lib" "$bindgen" "$here/swift" "$here/kotlin/src" "$here/bindgen.toml" -newer "$stamp" -print -quit)" ]; then
   if [ "${1:-}" = kotlin-jar ]; then kotlin_jar; fi
   exit 0
 fi
 
 rm -rf "$out"
-generate() { "$bindgen" generate "$lib" --language "$1" --out-dir "$2" --no-format >/dev/null; }
+generate() { "$bindgen" generate "$lib" --language "$1" --out-dir "$2" --config "$here/bindgen.toml" --no-format >/dev/null; }
 
-generate python "$out/python"
-python3 "$here/readable-messages.py" python "$out/python/matrix_authz.py"
-cp "$lib" "$out/python/"
+py="$out/python/matrix_authz"
+generate python "$py"
+# The generated matrix_authz.py imports its sibling matrix_authz_core.py relatively: one package.
+printf '%s\n' '"""matrix-authz through uniffi: the generated modules of both components."""' \
+  'from .matrix_authz_core import *  # noqa: F401,F403' 'from .matrix_authz import *  # noqa: F401,F403' >"$py/__init__.py"
+cp "$lib" "$py/"
 
 generate kotlin "$out/kotlin/src/main/kotlin"
-python3 "$here/readable-messages.py" kotlin "$out/kotlin/src/main/kotlin/org/matrix/authz/matrix_authz.kt"
 cp -R "$here/kotlin/src" "$out/kotlin/"
 mkdir -p "$out/kotlin/src/main/resources/linux-x86-64"
 cp "$lib" "$out/kotlin/src/main/resources/linux-x86-64/"
 
 generate swift "$out/gen/swift"
 cp -R "$here/swift" "$out/swift"
-cp "$out/gen/swift/MatrixAuthz.swift" "$out/swift/Sources/MatrixAuthz/"
-cp "$out/gen/swift/MatrixAuthzFFI.h" "$out/swift/Sources/MatrixAuthzFFI/"
+cp "$out/gen/swift/MatrixAuthz.swift" "$out/gen/swift/MatrixAuthzCore.swift" "$out/swift/Sources/MatrixAuthz/"
+cp "$out/gen/swift/MatrixAuthzFFI.h" "$out/gen/swift/MatrixAuthzCoreFFI.h" "$out/swift/Sources/MatrixAuthzFFI/"
 mkdir -p "$out/swift/lib"
 cp "$lib" "$out/swift/lib/"
 

@@ -4,13 +4,15 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use matrix_authz::Form;
 use matrix_authz::client::{self as core_client, ClientAction as CoreClientAction, LoginDevice as CoreLoginDevice};
-use matrix_authz::json::client as json_client;
+use matrix_authz::json::{client as json_client, from_text};
+use serde_json::Value;
 
 use crate::decide::Header;
 use crate::error::AuthzError;
 use crate::policy::{Policy, or_default};
-use crate::scope::{Form, Scope};
+use crate::scope::Scope;
 
 /// Where the device id of a login scope comes from.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
@@ -59,7 +61,7 @@ pub fn login_scope(
         }
     };
     let (scope, device_id) =
-        core_client::login_scope(core_device, form.unwrap_or(Form::Stable).into(), &extra, &policy.inner)?;
+        core_client::login_scope(core_device, form.unwrap_or(Form::Stable), &extra, &policy.inner)?;
     Ok(LoginScope { scope: Scope::wrap(scope), device_id })
 }
 
@@ -119,17 +121,13 @@ impl From<CoreClientAction<'_>> for ClientAction {
 /// body). A status that is not an error, or a body that is not a JSON object, is `input.invalid`.
 #[uniffi::export(default(headers = [], body = None))]
 pub fn interpret_response(status: u16, headers: Vec<Header>, body: Option<String>) -> Result<ClientAction, AuthzError> {
-    // The core reads headers as a JSON object whose values are strings or arrays of strings.
+    // The core reads headers as a JSON object whose values are arrays of strings.
     let mut fields = serde_json::Map::new();
     for Header { name, value } in headers {
-        if let serde_json::Value::Array(values) = fields.entry(name).or_insert_with(|| Vec::<String>::new().into()) {
+        if let Value::Array(values) = fields.entry(name).or_insert_with(|| Value::Array(Vec::new())) {
             values.push(value.into());
         }
     }
-    let headers = serde_json::Value::Object(fields);
-    let body: Option<serde_json::Value> = body
-        .map(|text| serde_json::from_str(&text))
-        .transpose()
-        .map_err(|e| matrix_authz::Error::InputInvalid(format!("the body is not JSON: {e}")))?;
-    Ok(json_client::interpret_response(status, Some(&headers), body.as_ref())?.into())
+    let body = body.as_deref().map(from_text).transpose()?;
+    Ok(json_client::interpret_response(status, Some(&Value::Object(fields)), body.as_ref())?.into())
 }

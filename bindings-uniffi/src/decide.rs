@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use matrix_authz::decide::{self as core_decide, Body, Context, Decision, Request, Token};
-use matrix_authz::guest::GuestAccess as CoreGuestAccess;
+use matrix_authz::guest::GuestAccess;
 use matrix_authz::uia::CrossSigning;
 
 use crate::error::AuthzError;
@@ -34,24 +34,6 @@ pub struct TokenInfo {
     /// The host says the requester is a guest.
     #[uniffi(default = false)]
     pub guest: bool,
-}
-
-/// The content of a room's `m.room.guest_access` state event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum GuestAccess {
-    /// `can_join`: guests may join.
-    CanJoin,
-    /// `forbidden`: guests may not join.
-    Forbidden,
-}
-
-impl From<GuestAccess> for CoreGuestAccess {
-    fn from(access: GuestAccess) -> Self {
-        match access {
-            GuestAccess::CanJoin => Self::CanJoin,
-            GuestAccess::Forbidden => Self::Forbidden,
-        }
-    }
 }
 
 /// What the host knows about the user's cross-signing keys and approvals.
@@ -206,7 +188,7 @@ fn context(fields: &RequestContext) -> Context<'_> {
     });
     Context {
         cross_signing,
-        room_guest_access: fields.room_guest_access.map(Into::into),
+        room_guest_access: fields.room_guest_access,
         body: Body { login_type: fields.login_type.as_deref(), inhibit_login: fields.inhibit_login },
         account_management_uri: fields.account_management_uri.as_deref(),
         uia_session: fields.uia_session.as_deref(),

@@ -2,32 +2,11 @@
 
 use std::sync::Arc;
 
-use matrix_authz::grant::{self as core_grant, GrantRequest, GrantType as CoreGrantType};
+use matrix_authz::grant::{self, GrantRequest, GrantType};
 
 use crate::error::AuthzError;
 use crate::policy::{Policy, or_default};
 use crate::scope::Scope;
-
-/// The OAuth 2.0 grant a token is requested through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum GrantType {
-    /// `authorization_code`: a user signs in.
-    AuthorizationCode,
-    /// `urn:ietf:params:oauth:grant-type:device_code`: a user signs in on another device.
-    DeviceCode,
-    /// `client_credentials`: the client acts for itself, no user.
-    ClientCredentials,
-}
-
-impl From<GrantType> for CoreGrantType {
-    fn from(grant_type: GrantType) -> Self {
-        match grant_type {
-            GrantType::AuthorizationCode => Self::AuthorizationCode,
-            GrantType::DeviceCode => Self::DeviceCode,
-            GrantType::ClientCredentials => Self::ClientCredentials,
-        }
-    }
-}
 
 /// The authorization server's answer.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -40,24 +19,6 @@ pub struct GrantResult {
     pub granted: Option<Arc<Scope>>,
     /// The device the token is bound to, absent when there is none or the grant is refused.
     pub device: Option<String>,
-}
-
-pub(crate) fn decide_grant_under(
-    scope: &str,
-    grant_type: GrantType,
-    user_admin: bool,
-    client_admin: bool,
-    entropy: Option<&[u8]>,
-    policy: &Policy,
-) -> Result<GrantResult, AuthzError> {
-    let request = GrantRequest { scope, grant_type: grant_type.into(), user_admin, client_admin, entropy };
-    let decision = core_grant::decide(&request, &policy.inner)?;
-    Ok(GrantResult {
-        allowed: decision.allowed,
-        violations: decision.codes().map(str::to_owned).collect(),
-        granted: decision.granted.map(Scope::wrap),
-        device: decision.device,
-    })
 }
 
 /// `grant.decide` under the policy (the `default` preset when absent): may a token with `scope`
@@ -74,7 +35,7 @@ pub fn decide_grant(
     entropy: Option<Vec<u8>>,
     policy: Option<Arc<Policy>>,
 ) -> Result<GrantResult, AuthzError> {
-    decide_grant_under(&scope, grant_type, user_admin, client_admin, entropy.as_deref(), &or_default(policy))
+    or_default(policy).decide_grant(scope, grant_type, user_admin, client_admin, entropy)
 }
 
 #[uniffi::export]
@@ -89,6 +50,14 @@ impl Policy {
         client_admin: bool,
         entropy: Option<Vec<u8>>,
     ) -> Result<GrantResult, AuthzError> {
-        decide_grant_under(&scope, grant_type, user_admin, client_admin, entropy.as_deref(), self)
+        let entropy = entropy.as_deref();
+        let request = GrantRequest { scope: &scope, grant_type, user_admin, client_admin, entropy };
+        let decision = grant::decide(&request, &self.inner)?;
+        Ok(GrantResult {
+            allowed: decision.allowed,
+            violations: decision.codes().map(str::to_owned).collect(),
+            granted: decision.granted.map(Scope::wrap),
+            device: decision.device,
+        })
     }
 }

@@ -13,9 +13,7 @@ pub fn operations() -> Vec<String> {
 /// Fails with the operation's error code; input that is not JSON is `input.invalid`.
 #[uniffi::export]
 pub fn evaluate(op: String, input_json: String) -> Result<String, AuthzError> {
-    let input: serde_json::Value = serde_json::from_str(&input_json)
-        .map_err(|e| matrix_authz::Error::InputInvalid(format!("the input is not JSON: {e}")))?;
-    Ok(matrix_authz::json::evaluate(&op, &input)?.to_string())
+    Ok(matrix_authz::json::evaluate(&op, &matrix_authz::json::from_text(&input_json)?)?.to_string())
 }
 
 /// Runs `op` on JSON text and never throws: `{"ok": RESULT}` or

@@ -1,44 +1,9 @@
 //! Registration checks (core feature `metadata`): redirect URIs, client and server metadata.
 
-use matrix_authz::metadata::{self, ApplicationType as CoreApplicationType, ClientBase, Field, Report, Violation};
+use matrix_authz::json::from_text;
+use matrix_authz::metadata::{self, ApplicationType, Report, Stage};
 
 use crate::error::AuthzError;
-
-/// The `application_type` of a client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum ApplicationType {
-    /// A web client: https redirect URIs only.
-    Web,
-    /// A native client: claimed https, private-use scheme or loopback redirect URIs.
-    Native,
-}
-
-impl From<ApplicationType> for CoreApplicationType {
-    fn from(application_type: ApplicationType) -> Self {
-        match application_type {
-            ApplicationType::Web => Self::Web,
-            ApplicationType::Native => Self::Native,
-        }
-    }
-}
-
-/// When a redirect URI is checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum RedirectStage {
-    /// Client registration: a loopback URI must not carry a port.
-    Registration,
-    /// An authorization request: the URI must be one of the registered ones.
-    Authorization,
-}
-
-impl From<RedirectStage> for metadata::Stage {
-    fn from(stage: RedirectStage) -> Self {
-        match stage {
-            RedirectStage::Registration => Self::Registration,
-            RedirectStage::Authorization => Self::Authorization,
-        }
-    }
-}
 
 /// The answer of a redirect URI check.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
@@ -58,8 +23,8 @@ pub struct MetadataReport {
     pub violations: Vec<String>,
 }
 
-impl From<&Report> for MetadataReport {
-    fn from(report: &Report) -> Self {
+impl From<Report> for MetadataReport {
+    fn from(report: Report) -> Self {
         Self { valid: report.is_valid(), violations: report.codes().into_iter().map(str::to_owned).collect() }
     }
 }
@@ -72,35 +37,25 @@ pub fn check_redirect_uri(
     redirect_uri: String,
     client_uri: String,
     application_type: ApplicationType,
-    stage: Option<RedirectStage>,
+    stage: Option<Stage>,
     registered: Vec<String>,
 ) -> Result<RedirectCheck, AuthzError> {
     let registered: Vec<&str> = registered.iter().map(String::as_str).collect();
-    let base = ClientBase::parse(&client_uri).map_err(|rule| {
-        let code = Violation { field: Field::ClientUri, rule }.code();
-        matrix_authz::Error::InputInvalid(format!("`client_uri` is not a valid client uri ({code}): `{client_uri}`"))
-    })?;
-    let stage = stage.map_or_else(metadata::Stage::default, Into::into);
-    let violation =
-        metadata::check_redirect_uri(&redirect_uri, &base, application_type.into(), stage, &registered).err();
+    let stage = stage.unwrap_or_default();
+    let violation = metadata::check_redirect_uri_of(&redirect_uri, &client_uri, application_type, stage, &registered)?;
     Ok(RedirectCheck { valid: violation.is_none(), violation: violation.map(|v| v.code().to_owned()) })
 }
 
-/// The document: JSON text of any type (`null` included); text that is not JSON is
-/// `input.invalid`.
-fn document(json: &str) -> Result<serde_json::Value, AuthzError> {
-    Ok(serde_json::from_str(json)
-        .map_err(|e| matrix_authz::Error::InputInvalid(format!("the metadata is not JSON: {e}")))?)
-}
-
-/// Validates a client metadata document (RFC 7591, JSON text).
+/// Validates a client metadata document (RFC 7591, JSON text; text that is not JSON is
+/// `input.invalid`).
 #[uniffi::export]
 pub fn validate_client_metadata(metadata_json: String) -> Result<MetadataReport, AuthzError> {
-    Ok((&metadata::validate_client_metadata(&document(&metadata_json)?)).into())
+    Ok(metadata::validate_client_metadata(&from_text(&metadata_json)?).into())
 }
 
-/// Validates an authorization server metadata document (RFC 8414, JSON text).
+/// Validates an authorization server metadata document (RFC 8414, JSON text; text that is not
+/// JSON is `input.invalid`).
 #[uniffi::export]
 pub fn validate_server_metadata(metadata_json: String) -> Result<MetadataReport, AuthzError> {
-    Ok((&metadata::validate_server_metadata(&document(&metadata_json)?)).into())
+    Ok(metadata::validate_server_metadata(&from_text(&metadata_json)?).into())
 }

@@ -2,40 +2,10 @@
 
 use std::sync::Arc;
 
+use matrix_authz::Preset;
 use matrix_authz::json::policy::from_json;
 
 use crate::error::AuthzError;
-
-/// The built-in presets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum Preset {
-    /// The Matrix spec's rules.
-    Default,
-    /// The Matrix Authentication Service's default policy.
-    Mas,
-    /// Synapse's reading of an introspected scope.
-    Synapse,
-}
-
-impl From<Preset> for matrix_authz::Preset {
-    fn from(preset: Preset) -> Self {
-        match preset {
-            Preset::Default => Self::Default,
-            Preset::Mas => Self::Mas,
-            Preset::Synapse => Self::Synapse,
-        }
-    }
-}
-
-impl From<matrix_authz::Preset> for Preset {
-    fn from(preset: matrix_authz::Preset) -> Self {
-        match preset {
-            matrix_authz::Preset::Default => Self::Default,
-            matrix_authz::Preset::Mas => Self::Mas,
-            matrix_authz::Preset::Synapse => Self::Synapse,
-        }
-    }
-}
 
 /// A policy: immutable, cheap to share between threads and calls.
 #[derive(Debug, uniffi::Object)]
@@ -54,7 +24,7 @@ impl Policy {
     /// A built-in preset, unchanged.
     #[uniffi::constructor]
     pub fn preset(preset: Preset) -> Arc<Self> {
-        Arc::new(Self { inner: matrix_authz::Policy::preset(preset.into()) })
+        Arc::new(Self { inner: matrix_authz::Policy::preset(preset) })
     }
 
     /// A policy document (`{"preset": "mas", "approval": "single_use"}`); fails with
@@ -66,7 +36,7 @@ impl Policy {
 
     /// The preset the policy starts from.
     pub fn base_preset(&self) -> Preset {
-        self.inner.preset.into()
+        self.inner.preset
     }
 }
 

@@ -4,48 +4,10 @@
 use std::sync::Arc;
 
 use matrix_authz::scope as core_scope;
+use matrix_authz::{Form, Namespace};
 
 use crate::error::AuthzError;
 use crate::policy::{Policy, or_default};
-
-/// Which MSC2967 prefix a Matrix token uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum Namespace {
-    /// `urn:matrix:client:`
-    Stable,
-    /// `urn:matrix:org.matrix.msc2967.client:`
-    Unstable,
-}
-
-impl From<matrix_authz::Namespace> for Namespace {
-    fn from(ns: matrix_authz::Namespace) -> Self {
-        match ns {
-            matrix_authz::Namespace::Stable => Self::Stable,
-            matrix_authz::Namespace::Unstable => Self::Unstable,
-        }
-    }
-}
-
-/// The namespace form a scope is rewritten into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum Form {
-    /// Only `urn:matrix:client:` tokens.
-    Stable,
-    /// Only `urn:matrix:org.matrix.msc2967.client:` tokens.
-    Unstable,
-    /// Both twins of every API and device token (what MAS's introspection emits).
-    Both,
-}
-
-impl From<Form> for matrix_authz::Form {
-    fn from(form: Form) -> Self {
-        match form {
-            Form::Stable => Self::Stable,
-            Form::Unstable => Self::Unstable,
-            Form::Both => Self::Both,
-        }
-    }
-}
 
 /// What one scope token means.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
@@ -80,8 +42,8 @@ impl From<matrix_authz::TokenKind<'_>> for TokenKind {
     fn from(kind: matrix_authz::TokenKind<'_>) -> Self {
         use matrix_authz::TokenKind as K;
         match kind {
-            K::Api(ns) => Self::Api { namespace: ns.into() },
-            K::Device(ns, id) => Self::Device { namespace: ns.into(), device_id: id.to_owned() },
+            K::Api(namespace) => Self::Api { namespace },
+            K::Device(namespace, id) => Self::Device { namespace, device_id: id.to_owned() },
             K::OpenId => Self::OpenId,
             K::Email => Self::Email,
             K::SynapseAdmin => Self::SynapseAdmin,
@@ -186,12 +148,12 @@ impl Scope {
 
     /// The namespaces of the API and device tokens, stable first.
     pub fn namespaces(&self) -> Vec<Namespace> {
-        self.inner.namespaces().iter().map(Namespace::from).collect()
+        self.inner.namespaces().iter().collect()
     }
 
     /// The scope with its API and device tokens rewritten into `form`; other tokens are kept.
     pub fn normalize(&self, form: Form) -> Arc<Self> {
-        Self::wrap(self.inner.normalize(form.into()))
+        Self::wrap(self.inner.normalize(form))
     }
 
     /// Whether this (granted) scope covers every token of `required`. Stable and unstable twins

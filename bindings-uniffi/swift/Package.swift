@@ -1,7 +1,8 @@
 // swift-tools-version:5.9
 // The Swift package of matrix-authz. bindings-uniffi/build.sh assembles it in
-// bindings-uniffi/out/swift: the generated MatrixAuthz.swift and MatrixAuthzFFI.h join these
-// files, and lib/ holds libmatrix_authz_ffi.so. Link with `-Xlinker -L<lib dir>` (and an rpath or
+// bindings-uniffi/out/swift: the generated MatrixAuthz.swift, MatrixAuthzCore.swift (the core
+// crate's enums) and their headers MatrixAuthzFFI.h, MatrixAuthzCoreFFI.h join these files, and
+// lib/ holds libmatrix_authz_ffi.so. Link with `-Xlinker -L<lib dir>` (and an rpath or
 // LD_LIBRARY_PATH to run), as bindings-uniffi/test.sh does.
 import PackageDescription
 

@@ -63,11 +63,7 @@ fn login_scope_under(options: &JsValue, policy: &Policy) -> Result<JsValue, JsVa
     };
     let extra = field(options, "extra")?.map(|v| strings(&v, "extra")).transpose()?.unwrap_or_default();
     let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
-    let device = match (&device_id, &entropy) {
-        (Some(id), _) => LoginDevice::Id(id),
-        (None, Some(bytes)) => LoginDevice::Entropy(bytes),
-        (None, None) => return Err(error::input_invalid("`deviceId` or `entropy` is required")),
-    };
+    let device = LoginDevice::from_options(device_id.as_deref(), entropy.as_deref()).js()?;
     let (scope, device_id) = client::login_scope(device, form, &extra, policy).js()?;
     let result = Object::new();
     Reflect::set(&result, &"scope".into(), &scope.canonical().into())?;

@@ -77,11 +77,7 @@ fn decide_grant_under(scope: &str, grant_type: &str, options: &JsValue, policy: 
     if !(options.is_undefined() || options.is_null() || options.is_object()) {
         return Err(error::input_invalid("the options must be an object"));
     }
-    let grant_type = GrantType::from_name(grant_type).ok_or_else(|| {
-        error::input_invalid(
-            "`grantType` must be `authorization_code`, `urn:ietf:params:oauth:grant-type:device_code` or `client_credentials`",
-        )
-    })?;
+    let grant_type = GrantType::parse(grant_type).js()?;
     let entropy = if options.is_object() {
         let value = Reflect::get(options, &JsValue::from_str("entropy"))?;
         if value.is_undefined() || value.is_null() {

@@ -7,7 +7,7 @@ use matrix_authz::json;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::error::{self, IntoJs};
+use crate::error::IntoJs;
 
 /// A JavaScript value as JSON; a value JSON cannot carry (`undefined`, a function, a `BigInt`,
 /// a cycle) becomes `null`, which every op refuses as `input.invalid`.
@@ -15,7 +15,7 @@ pub(crate) fn to_value(value: &JsValue) -> Result<Value, JsValue> {
     let text = js_sys::JSON::stringify(value).ok().and_then(|s| s.as_string());
     match text {
         None => Ok(Value::Null),
-        Some(text) => serde_json::from_str(&text).map_err(|e| error::input_invalid(&format!("not JSON: {e}"))),
+        Some(text) => json::from_text(&text).js(),
     }
 }
 

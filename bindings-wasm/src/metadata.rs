@@ -1,10 +1,10 @@
 //! Registration checks (feature `metadata`): redirect URIs, client and server metadata.
 
 use js_sys::{Array, Object, Reflect};
-use matrix_authz::metadata::{self, ApplicationType, ClientBase, Field, Report, Stage, Violation};
+use matrix_authz::metadata::{self, ApplicationType, Report, Stage};
 use wasm_bindgen::prelude::*;
 
-use crate::error;
+use crate::error::{self, IntoJs};
 use crate::json::to_value;
 
 fn report(report: &Report) -> Result<JsValue, JsValue> {
@@ -50,11 +50,8 @@ pub fn check_redirect_uri(
     };
     let registered = registered.unwrap_or_default();
     let registered: Vec<&str> = registered.iter().map(String::as_str).collect();
-    let base = ClientBase::parse(client_uri).map_err(|rule| {
-        let code = Violation { field: Field::ClientUri, rule }.code();
-        error::input_invalid(&format!("`clientUri` is not a valid client uri ({code}): `{client_uri}`"))
-    })?;
-    let violation = metadata::check_redirect_uri(redirect_uri, &base, application_type, stage, &registered).err();
+    let violation =
+        metadata::check_redirect_uri_of(redirect_uri, client_uri, application_type, stage, &registered).js()?;
     let result = Object::new();
     Reflect::set(&result, &"valid".into(), &violation.is_none().into())?;
     let code = violation.map_or(JsValue::NULL, |v| JsValue::from_str(v.code()));

@@ -23,6 +23,7 @@ use crate::scope::{self, Namespace, Namespaces, Scope, TokenKind};
 
 /// The OAuth 2.0 grant a token is requested through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum GrantType {
     /// `authorization_code` (RFC 6749 section 4.1): a user signs in.
     AuthorizationCode,
@@ -330,6 +331,18 @@ fn derive_device(
             violations.push(Violation::DeviceMissing);
             Ok(None)
         }
+    }
+}
+
+/// The grant type named by a token request's `grant_type`, or `input.invalid` naming the three
+/// values: the one reading of a grant type's name for the JSON layer and every binding.
+impl GrantType {
+    /// [`GrantType::from_name`], with `input.invalid` for any other name.
+    pub fn parse(name: &str) -> Result<Self, Error> {
+        Self::from_name(name).ok_or_else(|| {
+            let [a, b, c] = Self::ALL.map(Self::name);
+            Error::input(format!("`grant_type` must be `{a}`, `{b}` or `{c}`, not `{name}`"))
+        })
     }
 }
 

@@ -18,6 +18,7 @@ const JOINS: [&str; 2] = ["joinRoomById", "joinRoom"];
 
 /// The content of a room's `m.room.guest_access` state event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum GuestAccess {
     /// Guests may join.
     CanJoin,

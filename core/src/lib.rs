@@ -1,6 +1,12 @@
 #![doc = include_str!("../../README.md")]
 #![forbid(unsafe_code)]
 
+// The uniffi component of the core crate: the closed enums that derive `uniffi::Enum` under this
+// feature, which bindings-uniffi uses directly. Its namespace is not the crate name
+// (`matrix_authz`), which the binding's own component keeps for its generated modules.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("matrix_authz_core");
+
 pub mod account;
 pub mod client;
 pub mod decide;
@@ -11,6 +17,7 @@ pub mod grant;
 pub mod guest;
 #[cfg(feature = "serde")]
 pub mod json;
+mod login;
 #[cfg(feature = "metadata")]
 pub mod metadata;
 pub mod pattern;

@@ -14,6 +14,7 @@ use crate::scope::{Grammar, ScopeLimits, ScopeRules};
 
 /// The built-in presets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Preset {
     /// The Matrix spec's rules.
     Default,
@@ -44,6 +45,7 @@ impl Preset {
 
 /// What a token without the client-server API scope gets from `request.decide`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum MissingApiScope {
     /// 403 `M_FORBIDDEN` with an `insufficient_scope` challenge (RFC 6750 section 3.1).
     Forbidden,
@@ -63,6 +65,7 @@ pub enum GrantRules {
 
 /// How a cross-signing reset approval is used up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Approval {
     /// Every upload inside the window is allowed; the host decides what the window covers
     /// (Synapse 1.163 ties an approval to the master key it replaced).
@@ -73,6 +76,7 @@ pub enum Approval {
 
 /// What happens on a path that is not in the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum UnknownEndpoints {
     /// Allowed for a valid full-API token: the server's own router answers.
     Allow,

@@ -102,6 +102,7 @@ const DEVICE_INFIX: &str = "device:";
 
 /// How a scope string is split into tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Grammar {
     /// RFC 6749 exactly: one space between tokens, none leading or trailing, at least one token.
     Strict,
@@ -168,6 +169,7 @@ impl Default for ScopeRules {
 
 /// Which MSC2967 prefix a Matrix token uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Namespace {
     /// `urn:matrix:client:`
     Stable,
@@ -905,6 +907,7 @@ impl fmt::Display for Scope {
 
 /// The namespace form [`Scope::normalize`] rewrites into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Form {
     /// Only `urn:matrix:client:` tokens.
     Stable,

@@ -26,10 +26,12 @@ mkdir -p "$BUILD"
 
 if [ "$lang" = kotlin ]; then
   need_setup kotlin >&2
+  # Two generated files: the binding's and the core crate's enums (bindings-uniffi/bindgen.toml).
   BINDING="$(find_one "$OUT" -name matrix_authz.kt)"
-  [ -n "$BINDING" ] || { log "ERROR: no generated matrix_authz.kt under $OUT"; exit 1; }
+  CORE="$(find_one "$OUT" -name matrix_authz_core.kt)"
+  [ -n "$BINDING" ] && [ -n "$CORE" ] || { log "ERROR: no generated matrix_authz.kt and matrix_authz_core.kt under $OUT"; exit 1; }
   JNA=/usr/share/java/jna.jar
-  SOURCES=("$HERE/kotlin/Example.kt" "$MATRIX_AUTHZ_ROOT/bindings-uniffi/kotlin/test/Json.kt" "$BINDING")
+  SOURCES=("$HERE/kotlin/Example.kt" "$MATRIX_AUTHZ_ROOT/bindings-uniffi/kotlin/test/Json.kt" "$BINDING" "$CORE")
   JAR="$BUILD/example.jar"
   # kotlinc takes a while: compile only when a source is newer than the jar.
   if [ ! -f "$JAR" ] || [ -n "$(find "${SOURCES[@]}" -newer "$JAR")" ]; then
@@ -49,12 +51,15 @@ GENERATED="$(dirname "$MODULEMAP")"
 DIR=/work/matrix-authz-example-swift
 rm -rf "${SWIFT_CHROOT:?}$DIR"
 mkdir -p "$SWIFT_CHROOT$DIR"
-cp "$HERE/swift/main.swift" "$GENERATED/MatrixAuthz.swift" "$GENERATED/MatrixAuthzFFI.h" "$MODULEMAP" "$LIB" \
+# Two generated Swift files and headers: the binding's and the core crate's enums, one C module.
+cp "$HERE/swift/main.swift" "$GENERATED"/MatrixAuthz{,Core}.swift "$GENERATED"/MatrixAuthz{,Core}FFI.h "$LIB" \
   "$SWIFT_CHROOT$DIR/"
+printf 'module MatrixAuthzFFI {\n    header "MatrixAuthzFFI.h"\n    header "MatrixAuthzCoreFFI.h"\n    export *\n}\n' \
+  >"$SWIFT_CHROOT$DIR/MatrixAuthzFFI.modulemap"
 run() { bash "$MATRIX_AUTHZ_ROOT/.ci/lib/swift-chroot-run.sh" "$DIR" "$@"; }
 FFI=(-I "$DIR" -L "$DIR" -Xcc -fmodule-map-file="$DIR/MatrixAuthzFFI.modulemap" -module-cache-path "$DIR/cache")
 log "swiftc: the MatrixAuthz module, then the example"
 run swiftc -emit-library -emit-module -parse-as-library -module-name MatrixAuthz "${FFI[@]}" \
-  MatrixAuthz.swift -lmatrix_authz_ffi -o libMatrixAuthz.so >&2
+  MatrixAuthz.swift MatrixAuthzCore.swift -lmatrix_authz_ffi -o libMatrixAuthz.so >&2
 run swiftc "${FFI[@]}" main.swift -lMatrixAuthz -lmatrix_authz_ffi -Xlinker -rpath -Xlinker "$DIR" -o example >&2
 run ./example

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use matrix_authz::endpoint::{ENDPOINTS, Guest, TokenRequirement};
-use matrix_authz::json::conformance::{default_paths, run_files, vector_files};
 use matrix_authz::json::{evaluate, policy};
 use serde_json::{Value, json};
 
@@ -231,21 +230,9 @@ fn check(op: &str, file: &str, policy: Option<&Value>) -> Result<ExitCode, Usage
 
 fn conformance(paths: &[String]) -> ExitCode {
     let paths: Vec<PathBuf> = if paths.is_empty() {
-        default_paths(std::path::Path::new("."))
+        matrix_authz_conformance::default_paths(std::path::Path::new("."))
     } else {
         paths.iter().map(PathBuf::from).collect()
     };
-    let report = match vector_files(&paths) {
-        Ok(files) => run_files(&files),
-        Err(e) => {
-            println!("cannot list the vector folders: {e}");
-            println!("0 passed, 1 failed");
-            return ExitCode::FAILURE;
-        }
-    };
-    for failure in &report.failures {
-        println!("{failure}");
-    }
-    println!("{}", report.summary());
-    if report.ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    matrix_authz_conformance::run(&paths)
 }

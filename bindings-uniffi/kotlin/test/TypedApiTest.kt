@@ -9,21 +9,21 @@ import kotlin.test.assertFailsWith
 import kotlin.test.assertFalse
 import kotlin.test.assertTrue
 import kotlin.test.assertNull
-import org.matrix.authz.ApplicationType
+import org.matrix.authz.core.ApplicationType
 import org.matrix.authz.AuthzException
 import org.matrix.authz.ClientAction
 import org.matrix.authz.CrossSigningState
 import org.matrix.authz.DecideRequest
 import org.matrix.authz.DecisionKind
 import org.matrix.authz.DecisionResult
-import org.matrix.authz.Form
-import org.matrix.authz.GrantType
+import org.matrix.authz.core.Form
+import org.matrix.authz.core.GrantType
 import org.matrix.authz.Header
 import org.matrix.authz.LoginDevice
-import org.matrix.authz.Namespace
+import org.matrix.authz.core.Namespace
 import org.matrix.authz.Policy
-import org.matrix.authz.Preset
-import org.matrix.authz.RedirectStage
+import org.matrix.authz.core.Preset
+import org.matrix.authz.core.RedirectStage
 import org.matrix.authz.RequestContext
 import org.matrix.authz.Scope
 import org.matrix.authz.TokenInfo
@@ -31,6 +31,7 @@ import org.matrix.authz.TokenKind
 import org.matrix.authz.accountUrl
 import org.matrix.authz.checkRedirectUri
 import org.matrix.authz.code
+import org.matrix.authz.detail
 import org.matrix.authz.decide
 import org.matrix.authz.decideGrant
 import org.matrix.authz.evaluate
@@ -74,14 +75,18 @@ fun normalizeAndSatisfies() {
 }
 
 fun errorsCarryCodes() {
-    // The idiomatic catch: one exception type, its stable code and a readable message.
+    // The idiomatic catch: one exception type, its stable code and a readable detail (the
+    // exception's `message` is uniffi's `code=..., detail=...`; `toString()` is the detail).
     try {
         Scope("openid  email")
         throw AssertionError("a doubled space must fail")
     } catch (e: AuthzException) {
         assertEquals("scope.empty_token", e.code)
         assertTrue(e is AuthzException.InvalidScope)
-        assertEquals("the scope has an empty token at byte 7 (a leading, trailing or doubled space)", e.message)
+        val detail = "the scope has an empty token at byte 7 (a leading, trailing or doubled space)"
+        assertEquals(detail, e.detail)
+        assertEquals(detail, e.toString())
+        assertEquals("code=scope.empty_token, detail=$detail", e.message)
     }
     val empty = assertFailsWith<AuthzException.InvalidScope> { Scope("") }
     assertEquals("scope.empty", empty.code)

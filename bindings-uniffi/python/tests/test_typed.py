@@ -78,8 +78,9 @@ class ScopeTest(unittest.TestCase):
             Scope("openid  email")
         self.assertIsInstance(caught.exception, AuthzError.InvalidScope)
         self.assertEqual(caught.exception.code, "scope.empty_token")
-        self.assertIn("empty token", caught.exception.message)
-        self.assertEqual(str(caught.exception), caught.exception.message)
+        self.assertIn("empty token", caught.exception.detail)
+        # str() is uniffi's field dump: `code='scope.empty_token', detail='...'`.
+        self.assertIn(repr(caught.exception.detail), str(caught.exception))
         with self.assertRaises(AuthzError.InvalidScope) as caught:
             Scope("")
         self.assertEqual(caught.exception.code, "scope.empty")

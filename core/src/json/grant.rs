@@ -13,13 +13,7 @@ use crate::policy::Policy;
 /// `entropy` (hex) in; `allowed`, `violations`, `granted`, `device` out.
 pub(crate) fn decide(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
     let scope = input.str("scope")?;
-    let grant_type = input
-        .opt_enum(
-            "grant_type",
-            GrantType::from_name,
-            "`authorization_code`, `urn:ietf:params:oauth:grant-type:device_code` or `client_credentials`",
-        )?
-        .ok_or_else(|| Error::input("`input.grant_type` is required"))?;
+    let grant_type = GrantType::parse(input.str("grant_type")?)?;
     let user_admin = admin(input, "user", "input.user")?;
     let client_admin = admin(input, "client", "input.client")?;
     let entropy = entropy(input)?;

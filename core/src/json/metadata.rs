@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::json::input::Input;
 use crate::json::object;
-use crate::metadata::{self, ApplicationType, ClientBase, Field, Report, Stage, Violation};
+use crate::metadata::{self, ApplicationType, Report, Stage};
 
 /// `redirect_uri.check`: `{"valid", "violation"}`. A `client_uri` that is not a valid base is
 /// malformed input, since every other check depends on it.
@@ -20,11 +20,7 @@ pub fn redirect_uri_check(input: &Value) -> Result<Value, Error> {
         .ok_or_else(|| Error::input("`input.application_type` is required"))?;
     let stage = fields.opt_enum("stage", Stage::from_name, "`registration` or `authorization`")?.unwrap_or_default();
     let registered = fields.opt_strs("registered")?.unwrap_or_default();
-    let base = ClientBase::parse(client_uri).map_err(|rule| {
-        let code = Violation { field: Field::ClientUri, rule }.code();
-        Error::input(format!("`input.client_uri` is not a valid client uri ({code}): `{client_uri}`"))
-    })?;
-    let violation = metadata::check_redirect_uri(redirect_uri, &base, application_type, stage, &registered).err();
+    let violation = metadata::check_redirect_uri_of(redirect_uri, client_uri, application_type, stage, &registered)?;
     Ok(object([("valid", violation.is_none().into()), ("violation", violation.map(|v| v.code()).into())]))
 }
 

@@ -1,9 +1,8 @@
-//! JSON: policy documents, the operation dispatcher every runtime exports, and the conformance
-//! runner (feature `serde`).
+//! JSON: policy documents and the operation dispatcher every runtime exports (feature `serde`).
+//! The conformance runner is a test helper of its own (the `matrix-authz-conformance` crate).
 
 mod account;
 pub mod client;
-pub mod conformance;
 pub mod decide;
 mod grant;
 pub mod input;
@@ -16,6 +15,8 @@ pub use ops::{OPS, describe_scope, entropy, envelope, evaluate, evaluate_json};
 
 use serde_json::{Map, Value};
 
+use crate::error::Error;
+
 /// A JSON object from its fields. Results are built with this rather than `json!`, whose
 /// `to_value` call per field instantiates serde's serializer for every field type (several KB
 /// of the npm package's WebAssembly).
@@ -25,6 +26,12 @@ pub(crate) fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
         map.insert(key.to_owned(), value);
     }
     Value::Object(map)
+}
+
+/// A value from JSON text, for the bindings that take JSON text; text that is not JSON is
+/// `input.invalid`.
+pub fn from_text(text: &str) -> Result<Value, Error> {
+    serde_json::from_str(text).map_err(|e| Error::input(format!("not JSON: {e}")))
 }
 
 /// JSON text of a value: compact, as `Value`'s `Display` writes it, through the one serializer

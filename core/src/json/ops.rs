@@ -143,11 +143,7 @@ fn login_scope(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
     let device_id = input.opt_str("device_id")?;
     let form = form(input, "form")?.unwrap_or(Form::Stable);
     let extra = input.opt_strs("extra")?.unwrap_or_default();
-    let device = match (device_id, &entropy) {
-        (Some(id), _) => LoginDevice::Id(id),
-        (None, Some(bytes)) => LoginDevice::Entropy(bytes),
-        (None, None) => return Err(Error::input("`input.device_id` or `input.entropy` is required")),
-    };
+    let device = LoginDevice::from_options(device_id, entropy.as_deref())?;
     let (scope, device_id) = client::login_scope(device, form, &extra, policy)?;
     Ok(object([("scope", scope.canonical().into()), ("device_id", device_id.into())]))
 }

@@ -18,7 +18,7 @@ use std::io;
 use serde_json::Value;
 
 pub use client::validate_client_metadata;
-pub use redirect::{ApplicationType, Stage, check_redirect_uri};
+pub use redirect::{ApplicationType, Stage, check_redirect_uri, check_redirect_uri_of};
 pub use server::validate_server_metadata;
 use uri::Uri;
 

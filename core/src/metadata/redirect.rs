@@ -11,6 +11,7 @@ use super::{ClientBase, Field, Rule, Violation};
 
 /// The `application_type` of a client (RFC 7591 / OIDC registration; `web` by default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ApplicationType {
     /// A web client: https redirect URIs only.
     #[default]
@@ -32,6 +33,7 @@ impl ApplicationType {
 
 /// When a redirect URI is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi(name = "RedirectStage"))]
 pub enum Stage {
     /// Client registration: a loopback URI must not carry a port.
     #[default]
@@ -153,6 +155,24 @@ fn check_registered(uri: &Uri<'_>, kind: Kind, registered: &[&str]) -> Result<()
         Some(text) if registered.contains(&text.as_str()) => Ok(()),
         _ => Err(Rule::NotRegistered),
     }
+}
+
+/// `redirect_uri.check` in one call, for the JSON layer and every binding: [`check_redirect_uri`]
+/// for the client whose `client_uri` is `client_uri`. `Ok(None)` when the URI passes, else the
+/// first rule it breaks; a `client_uri` that is not a valid base is `input.invalid`, not a
+/// violation, since every other check depends on it.
+pub fn check_redirect_uri_of(
+    redirect_uri: &str,
+    client_uri: &str,
+    application_type: ApplicationType,
+    stage: Stage,
+    registered: &[&str],
+) -> Result<Option<Violation>, crate::Error> {
+    let base = ClientBase::parse(client_uri).map_err(|rule| {
+        let code = Violation { field: Field::ClientUri, rule }.code();
+        crate::Error::input(format!("`client_uri` is not a valid client uri ({code}): `{client_uri}`"))
+    })?;
+    Ok(check_redirect_uri(redirect_uri, &base, application_type, stage, registered).err())
 }
 
 #[cfg(test)]

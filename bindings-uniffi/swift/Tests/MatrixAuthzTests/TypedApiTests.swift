@@ -84,8 +84,9 @@ final class TypedApiTests: XCTestCase {
             XCTFail("a doubled space must fail")
         } catch let error as AuthzError {
             XCTAssertEqual(error.code, "scope.empty_token")
-            XCTAssertEqual(error.message, "the scope has an empty token at byte 7 (a leading, trailing or doubled space)")
-            XCTAssertEqual(error.localizedDescription, error.message)
+            XCTAssertEqual(error.detail, "the scope has an empty token at byte 7 (a leading, trailing or doubled space)")
+            XCTAssertEqual(error.localizedDescription, error.detail)
+            XCTAssertEqual(error.description, error.detail)
             guard case .InvalidScope = error else { return XCTFail("expected .InvalidScope, got \(error)") }
         } catch {
             XCTFail("expected an AuthzError, got \(error)")

@@ -1,17 +1,22 @@
-//! The conformance runner shared by the Rust test and the CLI.
+//! The JSON conformance runner (`../shared/conformance/FORMAT.md`, "Runners") that every Rust
+//! runner uses: core's `tests/conformance.rs` and the CLI's `conformance` command. A test helper,
+//! not the engine's API (`publish = false`); the engine's part is the dispatcher
+//! [`matrix_authz::json::evaluate`].
 //!
-//! It reads vector files (`FORMAT.md`), runs each case through [`super::evaluate`],
+//! It reads vector files (`FORMAT.md`), runs each case through [`evaluate`],
 //! and compares the answer with the expectation by subset pattern: an object matches when every
 //! key it names matches, arrays match element by element with the same length, anything else
 //! must be equal. Messages are never compared, only codes.
 
+#![forbid(unsafe_code)]
+
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
+use matrix_authz::json::evaluate;
 use serde_json::Value;
-
-use super::ops::evaluate;
 
 /// The environment variable naming an extra folder of vectors.
 pub const VECTORS_ENV: &str = "MATRIX_AUTHZ_VECTORS";
@@ -140,6 +145,27 @@ pub fn run_files(files: &[PathBuf]) -> Report {
     report
 }
 
+/// A whole run as FORMAT.md's "Runners" says: the vector files of `paths` (folders and files),
+/// one line per failing case, the number of files read, `N passed, N failed` last; the exit code
+/// fails on any failure, on zero cases and on a repeated id.
+pub fn run(paths: &[PathBuf]) -> ExitCode {
+    let files = match vector_files(paths) {
+        Ok(files) => files,
+        Err(e) => {
+            println!("cannot list the vector folders: {e}");
+            println!("0 passed, 1 failed");
+            return ExitCode::FAILURE;
+        }
+    };
+    let report = run_files(&files);
+    for failure in &report.failures {
+        println!("{failure}");
+    }
+    println!("{} vector files read", files.len());
+    println!("{}", report.summary());
+    if report.ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
 fn read_cases(file: &Path) -> Result<Vec<Value>, String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read: {e}"))?;
     let doc: Value = serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
@@ -171,5 +197,27 @@ mod tests {
         let wrong =
             json!({"id": "t", "op": "scope.parse", "input": {"scope": "a"}, "expect": {"error": "scope.empty"}});
         assert!(!run_case(&wrong).0);
+    }
+
+    #[test]
+    fn zero_cases_and_repeated_ids_fail() {
+        let dir = std::env::temp_dir().join(format!("matrix-authz-conformance-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let case = json!({"id": "t", "op": "scope.parse", "input": {"scope": ""}, "expect": {"error": "scope.empty"}});
+        let empty = dir.join("empty.json");
+        std::fs::write(&empty, json!({"cases": []}).to_string()).unwrap();
+        let twice = dir.join("twice.json");
+        std::fs::write(&twice, json!({"cases": [case.clone(), case.clone()]}).to_string()).unwrap();
+        let once = dir.join("once.json");
+        std::fs::write(&once, json!({"cases": [case]}).to_string()).unwrap();
+
+        let report = run_files(&[empty]);
+        assert_eq!((report.passed, report.failures.len(), report.ok()), (0, 0, false));
+        let report = run_files(&[twice]);
+        assert_eq!((report.passed, report.failures.len(), report.ok()), (1, 1, false));
+        assert_eq!(report.summary(), "1 passed, 1 failed");
+        let report = run_files(&[once, dir.join("missing.json")]);
+        assert_eq!((report.passed, report.failures.len()), (1, 1));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
