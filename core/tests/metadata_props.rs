@@ -499,6 +499,7 @@ fn corners() {
         "https://xn--3ug.example/",
         "https://caf%C3%A9.example/",
         "https://xn--caf-dma.example/",
+        "http://0.",
     ];
     for text in cases {
         host_kind_is_the_url_crates(text).unwrap_or_else(|e| panic!("{e}"));

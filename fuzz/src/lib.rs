@@ -13,9 +13,10 @@ pub fn check_uri_against_url(text: &str) {
     assert_eq!(uri.as_str(), text);
     let (Some(host), Some(kind)) = (uri.host(), uri.host_kind()) else { return };
     assert_eq!(kind == HostKind::Empty, host.is_empty(), "{text:?}");
-    let non_ascii = host.split('%').skip(1).any(|rest| {
-        rest.get(..2).and_then(|hex| u8::from_str_radix(hex, 16).ok()).is_some_and(|b| b > 0x7f)
-    });
+    let non_ascii = host
+        .split('%')
+        .skip(1)
+        .any(|rest| rest.get(..2).and_then(|hex| u8::from_str_radix(hex, 16).ok()).is_some_and(|b| b > 0x7f));
     let url = Url::parse(text);
     match kind {
         HostKind::Empty => {}
@@ -33,7 +34,8 @@ pub fn check_uri_against_url(text: &str) {
             };
             assert_eq!(kind, expected, "{text:?}");
             assert_eq!(is_ip_host(host), matches!(kind, HostKind::Ipv4 | HostKind::Ipv6), "{text:?}");
-            let special = ["http", "https", "ws", "wss", "ftp", "file"].iter().any(|s| uri.scheme().eq_ignore_ascii_case(s));
+            let special =
+                ["http", "https", "ws", "wss", "ftp", "file"].iter().any(|s| uri.scheme().eq_ignore_ascii_case(s));
             if !host.contains('%') && matches!(url.host(), Some(Host::Domain(_))) {
                 let written = if special { host.to_ascii_lowercase() } else { host.to_owned() };
                 assert_eq!(url.host_str(), Some(written.as_str()), "{text:?}");
