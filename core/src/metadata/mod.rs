@@ -8,6 +8,7 @@
 
 mod client;
 mod redirect;
+mod rfc3986;
 mod server;
 pub mod uri;
 
