@@ -2,7 +2,7 @@
 //!
 //! [`PolicySettings`] is plain data: a preset's settings ([`PolicySettings::preset`]) that a
 //! host changes field by field, in Rust, or through a JSON policy document
-//! (`{"preset": "mas", "approval": "single_use"}`, feature `serde`, [`crate::json::policy`]).
+//! (`{"preset": "mas", "approval": "single_use"}`, feature `serde`, `json::policy`).
 //! A [`Policy`] is valid by construction: [`Policy::new`] (or [`PolicySettings::build`]) checks
 //! the settings and compiles the token patterns once, and a built policy cannot be changed, so
 //! `decide` and `grant::decide` never meet settings nobody checked. [`Policy::preset`] is a
