@@ -10,7 +10,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use matrix_authz::decide::{Decision, Request, Token, decide};
 use matrix_authz::endpoint::lookup;
 use matrix_authz::policy::StepUpRule;
-use matrix_authz::{Policy, Preset};
+use matrix_authz::{Policy, PolicySettings, Preset};
 use matrix_authz_benches::{path, paths, scope};
 
 const ACCOUNT: &str = "https://account.example.org/";
@@ -18,7 +18,9 @@ const ACCOUNT: &str = "https://account.example.org/";
 /// The policy with a step-up rule on `sendMessage`: re-authenticate after 5 minutes.
 fn step_up_policy() -> Policy {
     let rule = StepUpRule { endpoints: vec!["sendMessage".to_owned()], max_age: Some(300), acr_values: vec![] };
-    Policy { step_up: vec![rule], ..Policy::preset(Preset::Default) }
+    PolicySettings { step_up: vec![rule], ..PolicySettings::preset(Preset::Default) }
+        .build()
+        .expect("a valid step-up rule")
 }
 
 /// The named requests, with the kind of decision each one must get.

@@ -15,7 +15,7 @@ use std::hint::black_box;
 use matrix_authz::decide::{Request, Token, decide};
 use matrix_authz::endpoint::lookup;
 use matrix_authz::policy::StepUpRule;
-use matrix_authz::{Policy, ScopeRef};
+use matrix_authz::{Policy, PolicySettings, ScopeRef};
 use matrix_authz_benches::{path, scope};
 
 fn main() {
@@ -25,7 +25,7 @@ fn main() {
     let (group, name) = case.split_once('/').expect("group/name");
     let spec = Policy::spec();
     let rule = StepUpRule { endpoints: vec!["sendMessage".to_owned()], max_age: Some(300), acr_values: vec![] };
-    let step_up = Policy { step_up: vec![rule], ..Policy::spec() };
+    let step_up = PolicySettings { step_up: vec![rule], ..PolicySettings::default() }.build().expect("a valid rule");
     match group {
         "decide" => {
             let login = scope("login");

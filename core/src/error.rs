@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::policy::PolicyError;
+
 /// Why a device id breaks the policy's device rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeviceIdError {
@@ -114,10 +116,8 @@ pub enum Error {
         /// Its size as compact JSON, in bytes.
         len: usize,
     },
-    /// A policy document that does not describe a policy.
-    PolicyInvalid(String),
-    /// A preset name the engine does not ship.
-    PolicyUnknownPreset(String),
+    /// Settings or a policy document that do not describe a policy, or an unknown preset name.
+    Policy(PolicyError),
     /// A malformed input object.
     InputInvalid(String),
     /// An operation name the dispatcher does not know.
@@ -138,8 +138,7 @@ impl Error {
             Self::EntropyInsufficient { .. } => "entropy.insufficient",
             Self::AccountActionUnsupported { .. } => "account.action_unsupported",
             Self::MetadataTooLarge { .. } => "metadata.too_large",
-            Self::PolicyInvalid(_) => "policy.invalid",
-            Self::PolicyUnknownPreset(_) => "policy.unknown_preset",
+            Self::Policy(e) => e.code(),
             Self::InputInvalid(_) => "input.invalid",
             Self::OpUnknown(_) => "op.unknown",
         }
@@ -148,9 +147,11 @@ impl Error {
     pub(crate) fn input(msg: impl Into<String>) -> Self {
         Self::InputInvalid(msg.into())
     }
+}
 
-    pub(crate) fn policy(msg: impl Into<String>) -> Self {
-        Self::PolicyInvalid(msg.into())
+impl From<PolicyError> for Error {
+    fn from(e: PolicyError) -> Self {
+        Self::Policy(e)
     }
 }
 
@@ -187,8 +188,7 @@ impl fmt::Display for Error {
             Self::MetadataTooLarge { len } => {
                 write!(f, "the metadata document has {len} bytes, more than the limit of 65536")
             }
-            Self::PolicyInvalid(msg) => write!(f, "invalid policy: {msg}"),
-            Self::PolicyUnknownPreset(name) => write!(f, "there is no preset named `{name}`"),
+            Self::Policy(e) => e.fmt(f),
             Self::InputInvalid(msg) => write!(f, "invalid input: {msg}"),
             Self::OpUnknown(op) => write!(f, "there is no operation named `{op}`"),
         }

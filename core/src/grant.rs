@@ -187,7 +187,7 @@ impl<'a> Survey<'a> {
                     // not list it, so there only `extra_tokens` lets it through (PRESETS.md v4).
                     let server_administration = SERVER_ADMINISTRATION_SCOPES.contains(&token);
                     let known = (server_administration && policy.grant == GrantRules::Default)
-                        || policy.extra_tokens.allows(token);
+                        || policy.allows_extra_token(token);
                     if !known {
                         survey.unknown = true;
                         continue;
@@ -350,6 +350,7 @@ impl GrantType {
 mod tests {
     use super::*;
     use crate::Preset;
+    use crate::policy::PolicySettings;
 
     const ENTROPY: &[u8] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
@@ -384,8 +385,9 @@ mod tests {
         let (v, granted) = run(scope, GrantType::AuthorizationCode, &Policy::preset(Preset::Mas));
         assert_eq!(v, ["grant.token_not_allowed"]);
         assert_eq!(granted, None);
-        let mut extra = Policy::preset(Preset::Mas);
+        let mut extra = PolicySettings::preset(Preset::Mas);
         extra.extra_tokens.exact.push("profile".into());
+        let extra = extra.build().unwrap_or_else(|e| unreachable!("{e}"));
         assert!(run(scope, GrantType::AuthorizationCode, &extra).0.is_empty());
     }
 

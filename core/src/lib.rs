@@ -20,7 +20,6 @@ pub mod json;
 mod login;
 #[cfg(feature = "metadata")]
 pub mod metadata;
-pub mod pattern;
 pub mod policy;
 pub mod scope;
 pub mod step_up;
@@ -30,5 +29,5 @@ pub use decide::{Decision, HttpAnswer, Request, Token, decide};
 pub use device::{DeviceId, DeviceRules};
 pub use error::{DeviceIdError, Error};
 pub use grant::{GrantDecision, GrantRequest, GrantType};
-pub use policy::{Policy, Preset};
+pub use policy::{Policy, PolicyError, PolicySettings, Preset};
 pub use scope::{Form, Grammar, Namespace, Scope, ScopeLimits, ScopeRef, ScopeRules, TokenKind, TokenSet};

@@ -1,16 +1,59 @@
 //! Policies: the three built-in presets and the settings a host may change.
 //!
-//! A policy is plain data. The presets (`default`, `mas`, `synapse`) are complete policies; a
-//! host takes one and changes single settings, in Rust through the public fields or in JSON
-//! through a policy document (`{"preset": "mas", "approval": "single_use"}`, feature `serde`).
+//! [`PolicySettings`] is plain data: a preset's settings ([`PolicySettings::preset`]) that a
+//! host changes field by field, in Rust, or through a JSON policy document
+//! (`{"preset": "mas", "approval": "single_use"}`, feature `serde`, `json::policy`).
+//! A [`Policy`] is valid by construction: [`Policy::new`] (or [`PolicySettings::build`]) checks
+//! the settings and compiles the token patterns once, and a built policy cannot be changed, so
+//! `decide` and `grant::decide` never meet settings nobody checked. [`Policy::preset`] is a
+//! preset's policy, which needs no check.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Deref;
 
 use crate::device::DeviceRules;
 use crate::endpoint::{self, DeclaredEndpoint, Operation, TokenRequirement};
-use crate::error::Error;
-use crate::pattern::Pattern;
 use crate::scope::{Grammar, ScopeLimits, ScopeRules};
+
+pub mod patterns;
+
+use patterns::TokenPatterns;
+
+/// Why a policy cannot be built, with a stable code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// Settings that do not describe a policy (`policy.invalid`).
+    Invalid(String),
+    /// A preset name the engine does not ship (`policy.unknown_preset`).
+    UnknownPreset(String),
+}
+
+impl PolicyError {
+    /// The stable code, the same in every runtime.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Invalid(_) => "policy.invalid",
+            Self::UnknownPreset(_) => "policy.unknown_preset",
+        }
+    }
+
+    pub(crate) fn invalid(msg: impl Into<String>) -> Self {
+        Self::Invalid(msg.into())
+    }
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Invalid(msg) => write!(f, "invalid policy: {msg}"),
+            Self::UnknownPreset(name) => write!(f, "there is no preset named `{name}`"),
+        }
+    }
+}
+
+impl std::error::Error for PolicyError {}
 
 /// The built-in presets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -38,8 +81,8 @@ impl Preset {
     }
 
     /// The preset with this name, or `policy.unknown_preset`.
-    pub fn from_name(name: &str) -> Result<Self, Error> {
-        Self::ALL.into_iter().find(|p| p.name() == name).ok_or_else(|| Error::PolicyUnknownPreset(name.to_owned()))
+    pub fn from_name(name: &str) -> Result<Self, PolicyError> {
+        Self::ALL.into_iter().find(|p| p.name() == name).ok_or_else(|| PolicyError::UnknownPreset(name.to_owned()))
     }
 }
 
@@ -118,32 +161,19 @@ pub struct StepUpRule {
 }
 
 /// Tokens `grant.decide` also knows, beside the built-in ones.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ExtraTokens {
     /// Exact token values.
     pub exact: Vec<String>,
-    /// Patterns matched against the whole token (the dialect of [`crate::pattern`]).
-    pub patterns: Vec<Pattern>,
+    /// Regular expressions in the `regex` crate's syntax, each matched against the whole token
+    /// (Unicode off; limits and feature in [`patterns`]).
+    pub patterns: Vec<String>,
 }
 
-impl ExtraTokens {
-    /// Whether `token` is one of these.
-    pub fn allows(&self, token: &str) -> bool {
-        if self.exact.iter().any(|t| t == token) {
-            return true;
-        }
-        self.patterns.iter().any(|p| p.is_match(token))
-    }
-
-    /// Compiles a pattern, which must then match the whole token.
-    pub fn compile(pattern: &str) -> Result<Pattern, Error> {
-        Pattern::new(pattern)
-    }
-}
-
-/// A complete policy.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Policy {
+/// The settings of a policy: plain data, changed freely, checked when a [`Policy`] is built
+/// from them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicySettings {
     /// The preset it started from.
     pub preset: Preset,
     /// Scope grammar, limits and device rules.
@@ -173,8 +203,8 @@ pub struct Policy {
     pub server_administration_scope: ServerAdministrationScope,
 }
 
-impl Policy {
-    /// The preset's complete policy.
+impl PolicySettings {
+    /// The preset's settings.
     pub fn preset(preset: Preset) -> Self {
         let base = Self {
             preset,
@@ -206,45 +236,46 @@ impl Policy {
         }
     }
 
-    /// The `default` preset.
-    pub fn spec() -> Self {
-        Self::preset(Preset::Default)
+    /// The policy these settings describe: [`Policy::new`].
+    pub fn build(self) -> Result<Policy, PolicyError> {
+        Policy::new(self)
     }
 
-    /// Checks the settings that plain Rust construction cannot rule out.
-    pub fn validate(&self) -> Result<(), Error> {
+    /// Checks the settings that plain Rust construction cannot rule out (all but the patterns,
+    /// which [`TokenPatterns::compile`] checks).
+    fn check(&self) -> Result<(), PolicyError> {
         let ScopeLimits { max_bytes, max_tokens } = self.scope.limits;
         if !(1..=ScopeLimits::MAX_BYTES_CEILING).contains(&max_bytes) {
-            return Err(Error::policy(format!(
+            return Err(PolicyError::invalid(format!(
                 "`scope_limits.max_bytes` must be 1 to {}, not {max_bytes}",
                 ScopeLimits::MAX_BYTES_CEILING
             )));
         }
         if !(1..=ScopeLimits::MAX_TOKENS_CEILING).contains(&max_tokens) {
-            return Err(Error::policy(format!(
+            return Err(PolicyError::invalid(format!(
                 "`scope_limits.max_tokens` must be 1 to {}, not {max_tokens}",
                 ScopeLimits::MAX_TOKENS_CEILING
             )));
         }
         let DeviceRules { min_length, max_length, .. } = self.scope.device;
         if min_length < 1 || max_length < min_length || max_length > MAX_DEVICE_LENGTH_CEILING {
-            return Err(Error::policy(format!(
+            return Err(PolicyError::invalid(format!(
                 "`device_rules` needs 1 <= min_length <= max_length <= {MAX_DEVICE_LENGTH_CEILING}, not {min_length} and {max_length}"
             )));
         }
         endpoint::declared::check(&self.endpoints)?;
         for rule in &self.step_up {
             if rule.max_age.is_none() && rule.acr_values.is_empty() {
-                return Err(Error::policy("a `step_up` rule needs `max_age` or `acr_values`"));
+                return Err(PolicyError::invalid("a `step_up` rule needs `max_age` or `acr_values`"));
             }
             if rule.acr_values.iter().any(|v| !is_scope_token(v)) {
-                return Err(Error::policy(
+                return Err(PolicyError::invalid(
                     "each step-up `acr_values` entry is a non-empty string of scope-token characters (no space, quote, backslash or control character)",
                 ));
             }
             for id in &rule.endpoints {
                 if self.operation(id).ok_or_else(|| unknown_operation(id, "step_up"))?.token == TokenRequirement::None {
-                    return Err(Error::policy(format!(
+                    return Err(PolicyError::invalid(format!(
                         "`step_up` names `{id}`, which takes no token: its requests are always allowed (step 5)"
                     )));
                 }
@@ -256,22 +287,22 @@ impl Policy {
         for (id, tokens) in &self.required_scopes {
             let operation = self.operation(id).ok_or_else(|| unknown_operation(id, "required_scopes"))?;
             if tokens.is_empty() || tokens.len() > MAX_REQUIRED_SCOPES {
-                return Err(Error::policy(format!(
+                return Err(PolicyError::invalid(format!(
                     "`required_scopes.{id}` lists 1 to {MAX_REQUIRED_SCOPES} scope tokens"
                 )));
             }
             if let Some(token) = tokens.iter().find(|t| !is_scope_token(t)) {
-                return Err(Error::policy(format!(
+                return Err(PolicyError::invalid(format!(
                     "`required_scopes.{id}` lists `{token}`, which is not a scope token"
                 )));
             }
             if operation.token == TokenRequirement::None {
-                return Err(Error::policy(format!("`required_scopes` names `{id}`, which takes no token")));
+                return Err(PolicyError::invalid(format!("`required_scopes` names `{id}`, which takes no token")));
             }
             if self.server_administration_scope == ServerAdministrationScope::Msc4484
                 && SERVER_ADMINISTRATION_ENDPOINTS.iter().any(|admin| operation.is_named(admin))
             {
-                return Err(Error::policy(format!(
+                return Err(PolicyError::invalid(format!(
                     "`required_scopes` names `{id}`, which `server_administration_scope: \"msc4484\"` already guards"
                 )));
             }
@@ -279,7 +310,7 @@ impl Policy {
         Ok(())
     }
 
-    /// The operation `id` names under this policy: a built-in one (with its token as a
+    /// The operation `id` names under these settings: a built-in one (with its token as a
     /// redeclaration set it) or a declared one.
     pub fn operation(&self, id: &str) -> Option<Operation<'_>> {
         let declared = |d: &&DeclaredEndpoint| d.operation_id.as_deref() == Some(id) && d.redeclares().is_none();
@@ -293,25 +324,117 @@ impl Policy {
         }
         Some(operation)
     }
+}
+
+impl Default for PolicySettings {
+    fn default() -> Self {
+        Self::preset(Preset::Default)
+    }
+}
+
+/// A complete, checked policy, with its token patterns compiled.
+///
+/// Built only by [`Policy::preset`] (a preset, always valid), [`Policy::new`] and
+/// [`PolicySettings::build`] (settings, checked), or the JSON policy documents (feature
+/// `serde`), which go through `Policy::new` too. It cannot be changed once built: to change a
+/// setting, take [`Policy::settings`] (or [`Policy::into_settings`]), change the copy and build
+/// again. Reads go through [`Policy::settings`], or through `Deref` to [`PolicySettings`]
+/// (`policy.grant`, `policy.scope.device`), which gives no `&mut`. Cloning is cheap for the
+/// compiled patterns (the regex crate shares them).
+#[derive(Debug, Clone)]
+pub struct Policy {
+    settings: PolicySettings,
+    patterns: TokenPatterns,
+}
+
+impl Policy {
+    /// The preset's complete policy.
+    pub fn preset(preset: Preset) -> Self {
+        Self { settings: PolicySettings::preset(preset), patterns: TokenPatterns::default() }
+    }
+
+    /// The `default` preset.
+    pub fn spec() -> Self {
+        Self::preset(Preset::Default)
+    }
+
+    /// Checks `settings` and compiles their token patterns; `policy.invalid` names the first
+    /// setting that does not describe a policy.
+    pub fn new(settings: PolicySettings) -> Result<Self, PolicyError> {
+        settings.check()?;
+        let patterns = TokenPatterns::compile(&settings.extra_tokens.patterns)?;
+        Ok(Self { settings, patterns })
+    }
+
+    /// The settings the policy was built from.
+    #[inline(always)]
+    pub fn settings(&self) -> &PolicySettings {
+        &self.settings
+    }
+
+    /// The settings, to change and build again.
+    pub fn into_settings(self) -> PolicySettings {
+        self.settings
+    }
+
+    /// Whether `token` is one of `extra_tokens`: an exact value, or matched whole by a pattern.
+    pub fn allows_extra_token(&self, token: &str) -> bool {
+        self.settings.extra_tokens.exact.iter().any(|t| t == token) || self.patterns.matches(token)
+    }
+
+    /// The operation `id` names under this policy: a built-in one (with its token as a
+    /// redeclaration set it) or a declared one.
+    #[inline]
+    pub fn operation(&self, id: &str) -> Option<Operation<'_>> {
+        self.settings.operation(id)
+    }
 
     /// The scope tokens `operation` needs instead of the API scope (at least one of them), if it
     /// has its own: MSC4484's when the policy enables it, else the policy's `required_scopes`.
     #[inline(always)]
     pub fn own_required_scopes(&self, operation: &Operation<'_>) -> Option<OwnScopes<'_>> {
-        if self.server_administration_scope == ServerAdministrationScope::Off && self.required_scopes.is_empty() {
+        let settings = &self.settings;
+        if settings.server_administration_scope == ServerAdministrationScope::Off && settings.required_scopes.is_empty()
+        {
             return None;
         }
-        if self.server_administration_scope == ServerAdministrationScope::Msc4484
+        if settings.server_administration_scope == ServerAdministrationScope::Msc4484
             && operation.builtin.is_some()
             && SERVER_ADMINISTRATION_ENDPOINTS.iter().any(|id| operation.is_named(id))
         {
             return Some(OwnScopes::ServerAdministration);
         }
         let listed = match operation.builtin {
-            Some(builtin) => builtin.operation_ids.iter().find_map(|id| self.required_scopes.get(*id)),
-            None => self.required_scopes.get(operation.operation_id()),
+            Some(builtin) => builtin.operation_ids.iter().find_map(|id| settings.required_scopes.get(*id)),
+            None => settings.required_scopes.get(operation.operation_id()),
         };
         listed.map(|tokens| OwnScopes::Listed(tokens))
+    }
+}
+
+impl Deref for Policy {
+    type Target = PolicySettings;
+
+    #[inline(always)]
+    fn deref(&self) -> &PolicySettings {
+        &self.settings
+    }
+}
+
+/// Two policies are equal when their settings are (the compiled patterns follow from them).
+impl PartialEq for Policy {
+    fn eq(&self, other: &Self) -> bool {
+        self.settings == other.settings
+    }
+}
+
+impl Eq for Policy {}
+
+impl TryFrom<PolicySettings> for Policy {
+    type Error = PolicyError;
+
+    fn try_from(settings: PolicySettings) -> Result<Self, PolicyError> {
+        Self::new(settings)
     }
 }
 
@@ -346,8 +469,8 @@ fn is_scope_token(token: &str) -> bool {
     !token.is_empty() && token.bytes().all(crate::scope::is_scope_char)
 }
 
-fn unknown_operation(id: &str, setting: &str) -> Error {
-    Error::policy(format!(
+fn unknown_operation(id: &str, setting: &str) -> PolicyError {
+    PolicyError::invalid(format!(
         "`{setting}` names `{id}`, which is neither an operation id of the spec nor a declared endpoint"
     ))
 }
@@ -365,28 +488,87 @@ pub const MAX_DEVICE_LENGTH_CEILING: usize = 4096;
 mod tests {
     use super::*;
 
+    fn code(settings: PolicySettings) -> Result<Policy, &'static str> {
+        settings.build().map_err(|e| e.code())
+    }
+
     #[test]
     fn presets_differ_where_the_contract_says() {
         let mas = Policy::preset(Preset::Mas);
         assert_eq!(mas.scope.device.min_length, 10);
         assert_eq!(mas.grant, GrantRules::Mas);
         let synapse = Policy::preset(Preset::Synapse);
-        assert_eq!(synapse.scope.grammar, Grammar::Lenient);
+        assert_eq!(synapse.settings().scope.grammar, Grammar::Lenient);
         assert_eq!(synapse.missing_api_scope, MissingApiScope::UnknownToken);
         assert_eq!(Preset::from_name("nope").map_err(|e| e.code()), Err("policy.unknown_preset"));
         for p in Preset::ALL {
-            assert_eq!(Policy::preset(p).validate(), Ok(()));
+            assert_eq!(Policy::new(PolicySettings::preset(p)), Ok(Policy::preset(p)));
         }
     }
 
     #[test]
-    fn validation_refuses_impossible_settings() {
-        let mut p = Policy::spec();
+    fn construction_refuses_impossible_settings() {
+        let mut p = PolicySettings::default();
         p.guest_endpoints.push("notAnOperation".into());
-        assert_eq!(p.validate().map_err(|e| e.code()), Err("policy.invalid"));
-        let mut p = Policy::spec();
+        assert_eq!(code(p).err(), Some("policy.invalid"));
+        let mut p = PolicySettings::default();
         p.scope.device.min_length = 20;
         p.scope.device.max_length = 10;
-        assert!(p.validate().is_err());
+        let e = Policy::new(p).err();
+        assert_eq!(
+            e.map(|e| e.to_string()).as_deref(),
+            Some("invalid policy: `device_rules` needs 1 <= min_length <= max_length <= 4096, not 20 and 10")
+        );
+        let built = Policy::new(PolicySettings { legacy_endpoints: true, ..PolicySettings::default() });
+        assert_eq!(built.map(Policy::into_settings).map(|s| s.legacy_endpoints), Ok(true));
+    }
+
+    #[test]
+    fn extra_tokens_exact_values() {
+        let mut s = PolicySettings::default();
+        s.extra_tokens.exact.push("urn:example:read".into());
+        let p = s.build().unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(p.allows_extra_token("urn:example:read"));
+        assert!(!p.allows_extra_token("urn:example:read:all"));
+        assert!(!Policy::spec().allows_extra_token("urn:example:read"));
+    }
+
+    #[test]
+    fn pattern_limits_are_checked_with_or_without_the_feature() {
+        let with = |patterns: Vec<String>| {
+            let mut s = PolicySettings::default();
+            s.extra_tokens.patterns = patterns;
+            Policy::new(s).map_err(|e| e.to_string())
+        };
+        let many = vec!["a".to_owned(); patterns::MAX_PATTERNS + 1];
+        assert_eq!(
+            with(many).err().as_deref(),
+            Some("invalid policy: `extra_tokens.patterns` lists 65 patterns, more than the limit of 64")
+        );
+        let long = vec!["a".to_owned(), "b".repeat(patterns::MAX_PATTERN_BYTES + 1)];
+        assert_eq!(
+            with(long).err().as_deref(),
+            Some("invalid policy: `extra_tokens.patterns[1]` has 1025 bytes, more than the limit of 1024")
+        );
+        assert!(with(vec!["b".repeat(patterns::MAX_PATTERN_BYTES)]).is_ok() == cfg!(feature = "patterns"));
+    }
+
+    #[cfg(not(feature = "patterns"))]
+    #[test]
+    fn without_the_feature_a_pattern_is_refused() {
+        let mut s = PolicySettings::default();
+        s.extra_tokens.patterns.push("urn:example:.*".into());
+        let e = Policy::new(s).err().map(|e| (e.code(), e.to_string()));
+        assert_eq!(
+            e,
+            Some((
+                "policy.invalid",
+                "invalid policy: `extra_tokens.patterns` needs the `patterns` feature of matrix-authz, which this build lacks"
+                    .to_owned()
+            ))
+        );
+        let mut s = PolicySettings::default();
+        s.extra_tokens.patterns = Vec::new();
+        assert!(Policy::new(s).is_ok());
     }
 }

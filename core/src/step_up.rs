@@ -127,7 +127,7 @@ mod tests {
     }
 
     fn policy(rules: Vec<StepUpRule>) -> Policy {
-        Policy { step_up: rules, ..Policy::spec() }
+        crate::PolicySettings { step_up: rules, ..Default::default() }.build().unwrap()
     }
 
     #[test]

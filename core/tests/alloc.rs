@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use matrix_authz::decide::{Request, Token};
 use matrix_authz::endpoint::{DeclaredEndpoint, TokenRequirement};
 use matrix_authz::policy::{ServerAdministrationScope, StepUpRule};
-use matrix_authz::{Policy, Preset, ScopeRef, decide};
+use matrix_authz::{Policy, PolicySettings, Preset, ScopeRef, decide};
 
 struct Counting;
 
@@ -69,7 +69,7 @@ impl Tally {
 fn check_decide_challenges(tally: &mut Tally, login: &str) {
     let step_up = StepUpRule { endpoints: vec!["sendMessage".to_owned()], max_age: Some(300), acr_values: vec![] };
     let spec = Policy::spec();
-    let strict = Policy { step_up: vec![step_up], ..Policy::spec() };
+    let strict = PolicySettings { step_up: vec![step_up], ..PolicySettings::default() }.build().unwrap();
     let user = Token::oauth(login);
     let mut upload = Request::new("POST", "/_matrix/client/v3/keys/device_signing/upload").with_token(user);
     upload.context.account_management_uri = Some("https://account.example.org/");
@@ -160,7 +160,7 @@ fn main() -> ExitCode {
     }
     // v4: a policy with a declared endpoint, a redeclaration, required scopes and MSC4484, over
     // spellings, a declared path, HEAD and OPTIONS.
-    let mut v4 = Policy::spec();
+    let mut v4 = PolicySettings::default();
     v4.endpoints.push(DeclaredEndpoint::new(
         "GET",
         "/_matrix/client/v3/org.example/thing/{id}",
@@ -173,7 +173,7 @@ fn main() -> ExitCode {
     });
     v4.required_scopes.insert("createRoom".into(), vec!["urn:example:rooms".into()]);
     v4.server_administration_scope = ServerAdministrationScope::Msc4484;
-    assert_eq!(v4.validate(), Ok(()));
+    let v4 = v4.build().unwrap();
     let v4_requests = [
         (
             "decide declared (r0)",

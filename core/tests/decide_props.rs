@@ -9,7 +9,7 @@ use matrix_authz::endpoint::{Lookup, lookup};
 use matrix_authz::guest::GuestAccess;
 use matrix_authz::policy::{Approval, StepUpRule, UnknownEndpoints};
 use matrix_authz::uia::CrossSigning;
-use matrix_authz::{Policy, Preset, decide};
+use matrix_authz::{Policy, PolicySettings, Preset, decide};
 use proptest::prelude::*;
 
 /// Segments that steer paths into the catalogue, mixed with arbitrary text.
@@ -162,10 +162,18 @@ fn case() -> impl Strategy<Value = Case> {
 }
 
 fn policy(case: &Case) -> Policy {
-    let mut policy = Policy::preset(Preset::ALL[case.preset]);
+    let mut policy = PolicySettings::preset(Preset::ALL[case.preset]);
     if let Some((max_age, acr_values)) = &case.step_up {
         let endpoints = ["sync", "createRoom", "sendMessage", "deleteDevice"].map(str::to_owned).to_vec();
-        policy.step_up = vec![StepUpRule { endpoints, max_age: *max_age, acr_values: acr_values.clone() }];
+        // A policy is valid by construction: keep the drawn rule's valid parts (acr values of
+        // scope-token characters, and a `max_age` when none is left).
+        let acr_values: Vec<String> = acr_values
+            .iter()
+            .filter(|v| !v.is_empty() && v.bytes().all(matrix_authz::scope::is_scope_char))
+            .cloned()
+            .collect();
+        let max_age = if acr_values.is_empty() { Some(max_age.unwrap_or(0)) } else { *max_age };
+        policy.step_up = vec![StepUpRule { endpoints, max_age, acr_values }];
     }
     if case.single_use {
         policy.approval = Approval::SingleUse;
@@ -174,7 +182,7 @@ fn policy(case: &Case) -> Policy {
     if case.deny_unknown {
         policy.unknown_endpoints = UnknownEndpoints::Deny;
     }
-    policy
+    policy.build().unwrap()
 }
 
 fn request(case: &Case) -> Request<'_> {

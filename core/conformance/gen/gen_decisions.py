@@ -1808,9 +1808,11 @@ def suite_grant_default():
                policy={"extra_tokens": ["urn:example:read"]})
     grant_case(s, "openid", AC, error="policy.unknown_preset", source="FORMAT.md Policy documents",
                policy="nope")
-    # The pattern dialect (README "Operator token patterns"): expected answers from its documented
-    # meaning, a subset of the Rust regex crate's syntax matched against the whole token.
-    P = X + "; README Operator token patterns"
+    # Patterns are regular expressions (FORMAT.md "Policy documents": "patterns are regular
+    # expressions matched against the whole token") in the syntax of the Rust regex crate
+    # (docs.rs/regex 1.x, "Syntax"), compiled with Unicode off (README "Operator token patterns":
+    # scope tokens are ASCII). Expected answers from that documented syntax, never from the engine.
+    P = X + "; README Operator token patterns; regex crate syntax"
     grant_case(s, "urn:example:read urn:example:write:42 urn:example:read:1234 urn:example:delete", AC,
                granted(scope="urn:example:read urn:example:write:42", device=None),
                P + " (groups, alternation, \\d, a counted repetition {1,3} and ?)",
@@ -1826,12 +1828,37 @@ def suite_grant_default():
     grant_case(s, "urn:example:a", AC, granted(scope="urn:example:a", device=None),
                P + " (a lazy quantifier still matches the whole token; anchors are allowed)",
                policy=extra_tokens_policy("default", patterns=["^urn:example:.*?$"]))
-    for pattern, why in [("\\bopenid", "\\b is refused"), ("(?i)openid", "flags are refused"),
-                         ("a**", "a quantifier after a quantifier is refused"),
-                         ("[[:alpha:]]", "ASCII class names are refused"),
-                         ("a{101}", "a repetition count above 100 is refused")]:
-        grant_case(s, "openid", AC, error="policy.invalid", source=P + " (" + why + ")",
-                   policy=extra_tokens_policy("default", patterns=[pattern]))
+    # Cases 098-102 pinned the hand-written dialect's refusals (\b, flags, a**, [[:alpha:]],
+    # {101}); the regex crate's syntax accepts \b, flags, ASCII classes and {101}.
+    grant_case(s, "ab :ab ab:", AC, granted(scope="ab", device=None),
+               P + " (\\b, a word boundary; ASCII \\w with Unicode off: the token starts and ends with a word character)",
+               policy=extra_tokens_policy("default", patterns=["\\b.+\\b"]))
+    grant_case(s, "urn:example:read URN:EXAMPLE:READ urn:example:reads", AC,
+               granted(scope="URN:EXAMPLE:READ urn:example:read", device=None),
+               P + " (the flag i: letters match both upper and lower case)",
+               policy=extra_tokens_policy("default", patterns=["(?i)urn:example:read"]))
+    grant_case(s, "openid", AC, error="policy.invalid",
+               source=P + " (a Unicode class with Unicode off: regex-syntax ErrorKind::UnicodeNotAllowed)",
+               policy=extra_tokens_policy("default", patterns=["\\pL"]))
+    grant_case(s, "a Z ab 1", AC, granted(scope="Z a", device=None),
+               P + " (the ASCII class [[:alpha:]], [A-Za-z])",
+               policy=extra_tokens_policy("default", patterns=["[[:alpha:]]"]))
+    grant_case(s, f"{'a' * 101} {'a' * 100}", AC, granted(scope="a" * 101, device=None),
+               P + " (x{n}: exactly n x)",
+               policy=extra_tokens_policy("default", patterns=["a{101}"]))
+    # Limits (README Operator token patterns): at most 64 patterns of at most 1024 bytes each;
+    # each pattern compiles on its own, so none escapes the anchors around it.
+    grant_case(s, "openid", AC, error="policy.invalid",
+               source=P + " (a pattern that does not compile alone: it would read ^(?:a)|(?:b)$)",
+               policy=extra_tokens_policy("default", patterns=["a)|(?:b"]))
+    grant_case(s, "openid", AC, error="policy.invalid", source=P + " (a pattern longer than 1024 bytes)",
+               policy=extra_tokens_policy("default", patterns=["a" * 1025]))
+    grant_case(s, "a", AC, granted(scope="a", device=None), P + " (a pattern of 1024 bytes)",
+               policy=extra_tokens_policy("default", patterns=["a|" + "b" * 1022]))
+    grant_case(s, "openid", AC, error="policy.invalid", source=P + " (more than 64 patterns)",
+               policy=extra_tokens_policy("default", patterns=["a"] * 65))
+    grant_case(s, "b", AC, granted(scope="b", device=None), P + " (64 patterns; any one of them matches)",
+               policy=extra_tokens_policy("default", patterns=["a"] * 63 + ["b"]))
     return s
 
 

@@ -399,7 +399,7 @@ mod tests {
             decision.map(|d| d.account_url()),
             Ok(Some("https://a.example/?action=org.matrix.device_delete&device_id=AB%2FC".to_owned()))
         );
-        let legacy = Policy { legacy_endpoints: true, ..Policy::spec() };
+        let legacy = crate::PolicySettings { legacy_endpoints: true, ..Default::default() }.build().unwrap();
         assert_eq!(run(request, &legacy), ("allow", None, None));
         let login = Request::new("POST", "/_matrix/client/v3/login");
         assert_eq!(run(login, &spec), ("deny", Some(404), Some("M_UNRECOGNIZED")));

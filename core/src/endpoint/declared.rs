@@ -15,7 +15,7 @@ use super::matching::SYNAPSE_ADMIN;
 use super::{
     ENDPOINTS, Endpoint, Guest, Lookup, PREFIX_SPELLINGS, TokenRequirement, lookup, spellings, template_spellings,
 };
-use crate::error::Error;
+use crate::policy::PolicyError;
 use crate::{guest, uia};
 
 /// The most endpoints a policy may declare.
@@ -280,8 +280,8 @@ fn overlap(a: &[Piece<'_>], b: &[Piece<'_>]) -> bool {
         })
 }
 
-fn invalid(at: usize, what: &str) -> Error {
-    Error::policy(format!("`endpoints[{at}]`: {what}"))
+fn invalid(at: usize, what: &str) -> PolicyError {
+    PolicyError::invalid(format!("`endpoints[{at}]`: {what}"))
 }
 
 /// Checks a method name: 1 to 32 upper-case ASCII letters, not `HEAD` or `OPTIONS`.
@@ -368,12 +368,12 @@ fn check_template(template: &str) -> Result<(), &'static str> {
 
 /// Checks the policy setting `endpoints` against DECISIONS.md v4 "Path matching" (the first
 /// offence is the error, `policy.invalid`).
-pub fn check(declared: &[DeclaredEndpoint]) -> Result<(), Error> {
+pub fn check(declared: &[DeclaredEndpoint]) -> Result<(), PolicyError> {
     if declared.is_empty() {
         return Ok(());
     }
     if declared.len() > MAX_DECLARED {
-        return Err(Error::policy(format!("`endpoints` may declare at most {MAX_DECLARED} endpoints")));
+        return Err(PolicyError::invalid(format!("`endpoints` may declare at most {MAX_DECLARED} endpoints")));
     }
     // Every spelling of every template as segment patterns, built once: the overlap checks
     // below only compare them.

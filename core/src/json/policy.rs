@@ -1,53 +1,54 @@
 //! Policy documents: `{"preset": NAME, ...settings}` over a built-in preset.
 //!
 //! Every key is checked: an unknown key, a wrong type, an unknown operation id or a pattern that
-//! does not compile is `policy.invalid`; an unknown preset name is `policy.unknown_preset`.
+//! does not compile is `policy.invalid`; an unknown preset name is `policy.unknown_preset`. A
+//! document changes a preset's [`PolicySettings`], which [`Policy::new`] then checks and builds,
+//! as it does for Rust callers.
 
 use serde_json::{Map, Value};
 
 use crate::device::Alphabet;
 use crate::endpoint::{DeclaredEndpoint, TokenRequirement};
-use crate::error::Error;
 use crate::policy::{
-    Approval, GrantRules, MissingApiScope, Policy, Preset, ServerAdministrationScope, StepUpRule, UnknownEndpoints,
+    Approval, GrantRules, MissingApiScope, Policy, PolicyError, PolicySettings, Preset, ServerAdministrationScope,
+    StepUpRule, UnknownEndpoints,
 };
 use crate::scope::Grammar;
 
 /// The policy an op input names: absent is `default`, a string a preset, an object a document.
-pub fn from_input(policy: Option<&Value>) -> Result<Policy, Error> {
+pub fn from_input(policy: Option<&Value>) -> Result<Policy, PolicyError> {
     match policy {
         None => Ok(Policy::spec()),
         Some(Value::String(name)) => Preset::from_name(name).map(Policy::preset),
         Some(Value::Object(doc)) => from_document(doc),
-        Some(_) => Err(Error::policy("a policy is a preset name or a policy document object")),
+        Some(_) => Err(PolicyError::invalid("a policy is a preset name or a policy document object")),
     }
 }
 
 /// Parses a policy document from JSON text.
-pub fn from_json(text: &str) -> Result<Policy, Error> {
-    let value: Value = serde_json::from_str(text).map_err(|e| Error::policy(format!("not JSON: {e}")))?;
+pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| PolicyError::invalid(format!("not JSON: {e}")))?;
     match value {
         Value::Object(doc) => from_document(&doc),
-        _ => Err(Error::policy("a policy document is a JSON object")),
+        _ => Err(PolicyError::invalid("a policy document is a JSON object")),
     }
 }
 
 /// Builds the policy a document describes.
-pub fn from_document(doc: &Map<String, Value>) -> Result<Policy, Error> {
+pub fn from_document(doc: &Map<String, Value>) -> Result<Policy, PolicyError> {
     let preset = match doc.get("preset") {
         None => Preset::Default,
         Some(Value::String(name)) => Preset::from_name(name)?,
-        Some(_) => return Err(Error::policy("`preset` must be a string")),
+        Some(_) => return Err(PolicyError::invalid("`preset` must be a string")),
     };
-    let mut policy = Policy::preset(preset);
+    let mut settings = PolicySettings::preset(preset);
     for (key, value) in doc {
-        apply(&mut policy, key, value)?;
+        apply(&mut settings, key, value)?;
     }
-    policy.validate()?;
-    Ok(policy)
+    Policy::new(settings)
 }
 
-fn apply(policy: &mut Policy, key: &str, value: &Value) -> Result<(), Error> {
+fn apply(policy: &mut PolicySettings, key: &str, value: &Value) -> Result<(), PolicyError> {
     match key {
         "preset" => {}
         "scope_grammar" => {
@@ -70,7 +71,9 @@ fn apply(policy: &mut Policy, key: &str, value: &Value) -> Result<(), Error> {
                     "alphabet" => {
                         policy.scope.device.alphabet = string(k, v).and_then(|name| {
                             Alphabet::from_name(name).ok_or_else(|| {
-                                Error::policy("`device_rules.alphabet` must be `scope_token`, `unreserved` or `mas`")
+                                PolicyError::invalid(
+                                    "`device_rules.alphabet` must be `scope_token`, `unreserved` or `mas`",
+                                )
                             })
                         })?;
                     }
@@ -107,7 +110,7 @@ fn apply(policy: &mut Policy, key: &str, value: &Value) -> Result<(), Error> {
             for (k, v) in object(key, value)? {
                 match k.as_str() {
                     "exact" => policy.extra_tokens.exact = strings(k, v)?,
-                    "patterns" => set_patterns(policy, &strings(k, v)?)?,
+                    "patterns" => policy.extra_tokens.patterns = strings(k, v)?,
                     _ => return Err(unknown(&format!("extra_tokens.{k}"))),
                 }
             }
@@ -137,14 +140,15 @@ fn apply(policy: &mut Policy, key: &str, value: &Value) -> Result<(), Error> {
 }
 
 /// One entry of `endpoints`: `{"method", "path", "operation_id"?, "token", "guest"?}`.
-fn declared_endpoint(value: &Value) -> Result<DeclaredEndpoint, Error> {
+fn declared_endpoint(value: &Value) -> Result<DeclaredEndpoint, PolicyError> {
     let fields = object("endpoints", value)?;
     for k in fields.keys() {
         if !["method", "path", "operation_id", "token", "guest"].contains(&k.as_str()) {
             return Err(unknown(&format!("endpoints.{k}")));
         }
     }
-    let required = |k: &str| fields.get(k).ok_or_else(|| Error::policy(format!("an `endpoints` entry needs `{k}`")));
+    let required =
+        |k: &str| fields.get(k).ok_or_else(|| PolicyError::invalid(format!("an `endpoints` entry needs `{k}`")));
     Ok(DeclaredEndpoint {
         method: string("endpoints.method", required("method")?)?.to_owned(),
         path: string("endpoints.path", required("path")?)?.to_owned(),
@@ -167,17 +171,7 @@ fn declared_endpoint(value: &Value) -> Result<DeclaredEndpoint, Error> {
     })
 }
 
-fn set_patterns(policy: &mut Policy, patterns: &[String]) -> Result<(), Error> {
-    // A loop rather than `collect::<Result<..>>`, which costs a `GenericShunt` instance in the wasm.
-    let mut compiled = Vec::with_capacity(patterns.len());
-    for pattern in patterns {
-        compiled.push(crate::policy::ExtraTokens::compile(pattern)?);
-    }
-    policy.extra_tokens.patterns = compiled;
-    Ok(())
-}
-
-fn step_up_rule(value: &Value) -> Result<StepUpRule, Error> {
+fn step_up_rule(value: &Value) -> Result<StepUpRule, PolicyError> {
     let mut rule = StepUpRule { endpoints: Vec::new(), max_age: None, acr_values: Vec::new() };
     let mut has_endpoints = false;
     for (k, v) in object("step_up", value)? {
@@ -188,35 +182,35 @@ fn step_up_rule(value: &Value) -> Result<StepUpRule, Error> {
             }
             "max_age" => {
                 rule.max_age =
-                    Some(v.as_u64().ok_or_else(|| Error::policy("`max_age` must be a non-negative integer"))?);
+                    Some(v.as_u64().ok_or_else(|| PolicyError::invalid("`max_age` must be a non-negative integer"))?);
             }
             "acr_values" => rule.acr_values = strings(k, v)?,
             _ => return Err(unknown(&format!("step_up.{k}"))),
         }
     }
     if !has_endpoints {
-        return Err(Error::policy("a `step_up` rule needs `endpoints`"));
+        return Err(PolicyError::invalid("a `step_up` rule needs `endpoints`"));
     }
     Ok(rule)
 }
 
-fn unknown(key: &str) -> Error {
-    Error::policy(format!("unknown setting `{key}`"))
+fn unknown(key: &str) -> PolicyError {
+    PolicyError::invalid(format!("unknown setting `{key}`"))
 }
 
-fn object<'v>(key: &str, value: &'v Value) -> Result<&'v Map<String, Value>, Error> {
-    value.as_object().ok_or_else(|| Error::policy(format!("`{key}` must be an object")))
+fn object<'v>(key: &str, value: &'v Value) -> Result<&'v Map<String, Value>, PolicyError> {
+    value.as_object().ok_or_else(|| PolicyError::invalid(format!("`{key}` must be an object")))
 }
 
-fn array<'v>(key: &str, value: &'v Value) -> Result<&'v Vec<Value>, Error> {
-    value.as_array().ok_or_else(|| Error::policy(format!("`{key}` must be an array")))
+fn array<'v>(key: &str, value: &'v Value) -> Result<&'v Vec<Value>, PolicyError> {
+    value.as_array().ok_or_else(|| PolicyError::invalid(format!("`{key}` must be an array")))
 }
 
-fn string<'v>(key: &str, value: &'v Value) -> Result<&'v str, Error> {
-    value.as_str().ok_or_else(|| Error::policy(format!("`{key}` must be a string")))
+fn string<'v>(key: &str, value: &'v Value) -> Result<&'v str, PolicyError> {
+    value.as_str().ok_or_else(|| PolicyError::invalid(format!("`{key}` must be a string")))
 }
 
-fn strings(key: &str, value: &Value) -> Result<Vec<String>, Error> {
+fn strings(key: &str, value: &Value) -> Result<Vec<String>, PolicyError> {
     let mut strings = Vec::new();
     for v in array(key, value)? {
         strings.push(string(key, v)?.to_owned());
@@ -224,22 +218,22 @@ fn strings(key: &str, value: &Value) -> Result<Vec<String>, Error> {
     Ok(strings)
 }
 
-fn boolean(key: &str, value: &Value) -> Result<bool, Error> {
-    value.as_bool().ok_or_else(|| Error::policy(format!("`{key}` must be true or false")))
+fn boolean(key: &str, value: &Value) -> Result<bool, PolicyError> {
+    value.as_bool().ok_or_else(|| PolicyError::invalid(format!("`{key}` must be true or false")))
 }
 
-fn size(key: &str, value: &Value) -> Result<usize, Error> {
+fn size(key: &str, value: &Value) -> Result<usize, PolicyError> {
     value
         .as_u64()
         .and_then(|n| usize::try_from(n).ok())
-        .ok_or_else(|| Error::policy(format!("`{key}` must be a non-negative integer")))
+        .ok_or_else(|| PolicyError::invalid(format!("`{key}` must be a non-negative integer")))
 }
 
-fn choice<T: Copy>(key: &str, value: &Value, options: &[(&str, T)]) -> Result<T, Error> {
+fn choice<T: Copy>(key: &str, value: &Value, options: &[(&str, T)]) -> Result<T, PolicyError> {
     let name = string(key, value)?;
     options.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).ok_or_else(|| {
         let names: Vec<String> = options.iter().map(|(n, _)| format!("`{n}`")).collect();
-        Error::policy(format!("`{key}` must be one of {}, not `{name}`", names.join(", ")))
+        PolicyError::invalid(format!("`{key}` must be one of {}, not `{name}`", names.join(", ")))
     })
 }
 
