@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod account;
+pub mod appservice;
 pub mod client;
 pub mod decide;
 pub mod device;
@@ -11,6 +12,7 @@ pub mod grant;
 pub mod guest;
 #[cfg(feature = "serde")]
 pub mod json;
+pub mod legacy;
 #[cfg(feature = "metadata")]
 pub mod metadata;
 pub mod pattern;
@@ -18,6 +20,7 @@ pub mod policy;
 pub mod scope;
 pub mod step_up;
 pub mod uia;
+mod www_authenticate;
 
 pub use decide::{Decision, HttpAnswer, Request, Token, decide};
 pub use device::{DeviceId, DeviceRules};
