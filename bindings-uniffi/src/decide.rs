@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use matrix_authz::decide::{self as core_decide, Body, Context, Decision, Request, Token};
+use matrix_authz::decide::{self as core_decide, Body, Context, DecisionKind as CoreKind, Output, Request, Token};
 use matrix_authz::guest::GuestAccess;
 use matrix_authz::uia::CrossSigning;
 
@@ -145,25 +145,31 @@ pub struct DecisionResult {
     pub consumes_approval: Option<bool>,
 }
 
-impl From<&Decision<'_>> for DecisionResult {
-    fn from(decision: &Decision<'_>) -> Self {
-        let subject = decision.subject();
+impl From<CoreKind> for DecisionKind {
+    fn from(kind: CoreKind) -> Self {
+        match kind {
+            CoreKind::Allow => Self::Allow,
+            CoreKind::Deny => Self::Deny,
+            CoreKind::Uia => Self::Uia,
+            CoreKind::StepUp => Self::StepUp,
+        }
+    }
+}
+
+impl From<Output> for DecisionResult {
+    fn from(output: Output) -> Self {
         Self {
-            decision: match decision {
-                Decision::Allow { .. } => DecisionKind::Allow,
-                Decision::Deny { .. } => DecisionKind::Deny,
-                Decision::Uia { .. } => DecisionKind::Uia,
-                Decision::StepUp { .. } => DecisionKind::StepUp,
-            },
-            status: decision.status(),
-            errcode: decision.errcode().map(str::to_owned),
-            headers: decision.headers().into_iter().map(|(name, value)| Header { name, value }).collect(),
-            body: decision.body(),
-            endpoint: subject.operation_id().map(str::to_owned),
-            device: subject.device.map(str::to_owned),
-            synapse_admin: subject.synapse_admin,
-            account_url: decision.account_url(),
-            consumes_approval: decision.consumes_approval(),
+            decision: output.decision.into(),
+            status: output.status,
+            errcode: output.errcode.map(str::to_owned),
+            headers: output.headers.into_iter().map(|(name, value)| Header { name: name.to_owned(), value }).collect(),
+            // The one serialization of the typed body, for the host to send.
+            body: output.body.map(|body| body.to_json_text()),
+            endpoint: output.endpoint,
+            device: output.device,
+            synapse_admin: output.synapse_admin,
+            account_url: output.account_url,
+            consumes_approval: output.consumes_approval,
         }
     }
 }
@@ -204,7 +210,7 @@ pub(crate) fn decide_under(request: &DecideRequest, policy: &Policy) -> Result<D
         entropy: request.entropy.as_deref(),
         ..Request::new(&request.method, &request.path)
     };
-    Ok(DecisionResult::from(&core_decide::decide(&core_request, &policy.inner)?))
+    Ok(core_decide::decide(&core_request, &policy.inner)?.output().into())
 }
 
 /// `request.decide` under the policy (the `default` preset when absent). Fails with

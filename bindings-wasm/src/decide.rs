@@ -36,12 +36,17 @@ impl JsPolicy {
     }
 }
 
+/// The request crosses as JSON text once (read with core's JSON input rules), and the typed
+/// result once, serialized by core and parsed by `JSON.parse`: no `serde_json::Value` on the way
+/// back. Building the result object property by property through `Reflect.set` measured slower
+/// (node 20: 28 µs against 17 µs per call on a loaded machine, 29 µs for the old build), each
+/// property costing a boundary crossing and a string decode.
 #[cfg(feature = "serde")]
 fn decide_under(request: &JsValue, policy: &Policy) -> Result<JsValue, JsValue> {
     let value = crate::json::to_value(request)?;
     let input = matrix_authz::json::input::Input::new(&value, "request").js()?;
-    let result = matrix_authz::json::decide::decide(input, policy).js()?;
-    crate::json::from_value(&result)
+    let output = matrix_authz::json::decide::output(input, policy).js()?;
+    js_sys::JSON::parse(&output.to_json_text())
 }
 
 /// `request.decide` under the `default` preset.

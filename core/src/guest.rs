@@ -4,17 +4,14 @@
 //! from MSC2967 and grants nothing. A guest may call the endpoints on the spec's guest list
 //! (`PUT`/`DELETE /profile/{userId}/{keyName}` for `displayname` only) plus the operation ids
 //! the policy's `guest_endpoints` adds; unknown and admin paths are never guest-allowed. A guest
-//! may join a room only when its `m.room.guest_access` is `can_join`; a missing event counts as
+//! may join a room (the catalogue's `rule` column: [`Rule::GuestJoin`](crate::endpoint::Rule::GuestJoin)) only when its `m.room.guest_access` is `can_join`; a missing event counts as
 //! `forbidden` (spec `m.room.guest_access`, "Server behaviour").
 
-use crate::endpoint::{Endpoint, Guest, Operation, Params};
+use crate::endpoint::{Guest, Operation, Params};
 use crate::policy::Policy;
 
 /// The only profile field guests may set or delete.
 const DISPLAYNAME: &str = "displayname";
-
-/// The join operations that need `m.room.guest_access` to be `can_join`.
-const JOINS: [&str; 2] = ["joinRoomById", "joinRoom"];
 
 /// The content of a room's `m.room.guest_access` state event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,11 +48,6 @@ pub fn may_call(operation: Option<&Operation<'_>>, params: &Params<'_>, policy: 
         Guest::DisplaynameOnly => params.get("keyName") == Some(DISPLAYNAME),
         Guest::No => false,
     }
-}
-
-/// Whether `endpoint` is a join that needs the room to admit guests.
-pub fn is_join(endpoint: &Endpoint) -> bool {
-    JOINS.contains(&endpoint.operation_id())
 }
 
 /// Whether a guest may join a room whose `m.room.guest_access` is `access` (absent: no event).
@@ -98,6 +90,7 @@ mod tests {
         assert!(may_join(Some(GuestAccess::CanJoin)));
         assert!(!may_join(Some(GuestAccess::Forbidden)));
         assert!(!may_join(None));
+        let is_join = |e: &crate::endpoint::Endpoint| e.rule == crate::endpoint::Rule::GuestJoin;
         assert!(lookup("POST", "/_matrix/client/v3/join/%23a%3Ab").endpoint().is_some_and(is_join));
         assert!(!lookup("POST", "/_matrix/client/v3/rooms/x/leave").endpoint().is_some_and(is_join));
     }

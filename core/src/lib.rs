@@ -8,6 +8,7 @@
 uniffi::setup_scaffolding!("matrix_authz_core");
 
 pub mod account;
+pub mod appservice;
 pub mod client;
 pub mod decide;
 pub mod device;
@@ -17,6 +18,7 @@ pub mod grant;
 pub mod guest;
 #[cfg(feature = "serde")]
 pub mod json;
+pub mod legacy;
 mod login;
 #[cfg(feature = "metadata")]
 pub mod metadata;
@@ -24,6 +26,7 @@ pub mod policy;
 pub mod scope;
 pub mod step_up;
 pub mod uia;
+mod www_authenticate;
 
 pub use decide::{Decision, HttpAnswer, Request, Token, decide};
 pub use device::{DeviceId, DeviceRules};

@@ -300,7 +300,7 @@ impl PolicySettings {
                 return Err(PolicyError::invalid(format!("`required_scopes` names `{id}`, which takes no token")));
             }
             if self.server_administration_scope == ServerAdministrationScope::Msc4484
-                && SERVER_ADMINISTRATION_ENDPOINTS.iter().any(|admin| operation.is_named(admin))
+                && operation.is_server_administration()
             {
                 return Err(PolicyError::invalid(format!(
                     "`required_scopes` names `{id}`, which `server_administration_scope: \"msc4484\"` already guards"
@@ -399,8 +399,7 @@ impl Policy {
             return None;
         }
         if settings.server_administration_scope == ServerAdministrationScope::Msc4484
-            && operation.builtin.is_some()
-            && SERVER_ADMINISTRATION_ENDPOINTS.iter().any(|id| operation.is_named(id))
+            && operation.is_server_administration()
         {
             return Some(OwnScopes::ServerAdministration);
         }

@@ -1,10 +1,12 @@
 //! `request.decide` and path matching never panic, whatever the request line, token and context;
 //! and a few laws hold on arbitrary input (a decision that is not allow always has a status; the
-//! rendered body is valid JSON; a path under `/_synapse/admin/` is never a catalogued endpoint).
+//! rendered body is valid JSON; a path under `/_synapse/admin/` is never a catalogued endpoint;
+//! routing first gives the same answer as `decide`, and the facts a route does not ask for change
+//! nothing).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use matrix_authz::decide::{Body, Context, Decision, Request, Token};
+use matrix_authz::decide::{Body, Context, Decision, Facts, Request, Token, route};
 use matrix_authz::endpoint::{Lookup, lookup};
 use matrix_authz::guest::GuestAccess;
 use matrix_authz::policy::{Approval, StepUpRule, UnknownEndpoints};
@@ -56,6 +58,21 @@ fn segment() -> impl Strategy<Value = String> {
 
 fn path() -> impl Strategy<Value = String> {
     prop_oneof![
+        // The endpoints whose steps read request facts, under a few spellings.
+        prop::sample::select(vec![
+            "/_matrix/client/v3/keys/device_signing/upload",
+            "/_matrix/client/unstable/keys/device_signing/upload",
+            "/_matrix/client/v3/register",
+            "/_matrix/client/r0/login",
+            "/_matrix/client/v3/join/%23a%3Ab",
+            "/_matrix/client/v3/rooms/!r%3Ab/join",
+            "/_matrix/client/v3/account/deactivate",
+            "/_matrix/client/v3/devices/AB%2FC",
+            "/_matrix/client/v3/delete_devices",
+            "/_matrix/client/v3/sync",
+            "/_matrix/client/v3/createRoom",
+        ])
+        .prop_map(str::to_owned),
         prop::collection::vec(segment(), 0..9).prop_map(|segs| segs.join("/")),
         prop::collection::vec(segment(), 0..9).prop_map(|segs| format!("/_matrix/client/v3/{}", segs.join("/"))),
         ".{0,40}",
@@ -210,6 +227,45 @@ fn request(case: &Case) -> Request<'_> {
     request
 }
 
+/// Request lines of the endpoints whose steps read request facts.
+const RULE_LINES: [(&str, &str); 9] = [
+    ("POST", "/_matrix/client/v3/keys/device_signing/upload"),
+    ("POST", "/_matrix/client/unstable/keys/device_signing/upload"),
+    ("POST", "/_matrix/client/v3/register"),
+    ("POST", "/_matrix/client/r0/login"),
+    ("POST", "/_matrix/client/v3/join/%23a%3Ab"),
+    ("POST", "/_matrix/client/v3/rooms/!r%3Ab/join"),
+    ("POST", "/_matrix/client/v3/account/deactivate"),
+    ("DELETE", "/_matrix/client/v3/devices/AB%2FC"),
+    ("GET", "/_matrix/client/v3/sync"),
+];
+
+/// `request` with every fact the route does not ask for left out.
+fn only<'a>(request: &Request<'a>, facts: Facts) -> Request<'a> {
+    let full = request.context;
+    let mut context = Context::default();
+    if facts.body {
+        context.body = full.body;
+    }
+    if facts.room_guest_access {
+        context.room_guest_access = full.room_guest_access;
+    }
+    if facts.cross_signing {
+        context.cross_signing = full.cross_signing;
+        context.uia_session = full.uia_session;
+    }
+    if facts.account_management_uri {
+        context.account_management_uri = full.account_management_uri;
+    }
+    Request {
+        query_kind: request.query_kind.filter(|_| facts.query_kind),
+        context,
+        now: request.now.filter(|_| facts.now),
+        entropy: request.entropy.filter(|_| facts.cross_signing),
+        ..*request
+    }
+}
+
 fn check_rendering(decision: &Decision<'_>) {
     match decision.render() {
         None => assert!(decision.is_allow()),
@@ -229,9 +285,36 @@ proptest! {
     #[test]
     fn decide_never_panics(case in case()) {
         let policy = policy(&case);
-        if let Ok(decision) = decide(&request(&case), &policy) {
-            check_rendering(&decision);
+        let request = request(&case);
+        let decided = decide(&request, &policy);
+        if let Ok(decision) = &decided {
+            check_rendering(decision);
         }
+        let route = route(&policy, &case.method, &case.path);
+        let outcome = |d: Result<Decision<'_>, matrix_authz::Error>| d.map(|d| d.output()).map_err(|e| e.code());
+        let decided = outcome(decided);
+        prop_assert_eq!(&outcome(route.decide(&request)), &decided);
+        prop_assert_eq!(&outcome(route.decide(&only(&request, route.facts()))), &decided);
+    }
+
+    /// The endpoints whose steps read request facts, with a valid token half the time: the facts
+    /// a route does not ask for change nothing.
+    #[test]
+    fn routes_read_only_their_facts(mut case in case(), at in 0..RULE_LINES.len(), valid in any::<bool>()) {
+        let (method, path) = RULE_LINES[at];
+        case.method = method.to_owned();
+        case.path = path.to_owned();
+        if valid {
+            let guest = case.token.as_ref().is_some_and(|t| t.6);
+            let scope = Some("urn:matrix:client:api:* urn:matrix:client:device:ABCDEFGHIJ".to_owned());
+            case.token = Some((true, scope, None, case.now, None, false, guest));
+        }
+        let policy = policy(&case);
+        let request = request(&case);
+        let route = route(&policy, &case.method, &case.path);
+        let outcome = |d: Result<Decision<'_>, matrix_authz::Error>| d.map(|d| d.output()).map_err(|e| e.code());
+        let decided = outcome(decide(&request, &policy));
+        prop_assert_eq!(&outcome(route.decide(&only(&request, route.facts()))), &decided);
     }
 
     #[test]

@@ -1,11 +1,18 @@
 //! The answer of [`decide`](super::decide): an exhaustive enum that knows its HTTP status, Matrix
-//! errcode, headers and body, and renders them as a separate step (only rendering allocates).
+//! errcode, headers and body, and writes them out as a separate step (only that allocates).
+//!
+//! [`Decision::output`] is the owned, typed value of DECISIONS.md "Output", its body a typed
+//! [`AnswerBody`]: bindings convert it field by field, and whoever needs text serializes it once,
+//! at the edge ([`Decision::render`] for the HTTP answer, the `serde` feature's JSON layer for
+//! `request.decide`).
 
 use std::borrow::Cow;
 
+use crate::appservice::RegistrationRefusal;
+use crate::legacy::AccountLink;
 use crate::policy::MissingApiScope;
 use crate::step_up;
-use crate::uia::{self, AccountLink, RegistrationRefusal};
+use crate::uia;
 
 /// The RFC 6750 section 3.1 challenge of a token without the client-server API scope.
 pub const INSUFFICIENT_SCOPE: &str = "Bearer error=\"insufficient_scope\", scope=\"urn:matrix:client:api:*\"";
@@ -198,12 +205,7 @@ pub struct HttpAnswer {
 impl<'a> Decision<'a> {
     /// `allow`, `deny`, `uia` or `step_up`.
     pub fn kind(&self) -> &'static str {
-        match self {
-            Self::Allow { .. } => "allow",
-            Self::Deny { .. } => "deny",
-            Self::Uia { .. } => "uia",
-            Self::StepUp { .. } => "step_up",
-        }
+        self.decision_kind().name()
     }
 
     /// Whether the request may go through.
@@ -235,7 +237,7 @@ impl<'a> Decision<'a> {
         match self {
             Self::Allow { .. } | Self::Uia { .. } => None,
             Self::Deny { reason, .. } => Some(reason.errcode()),
-            Self::StepUp { .. } => Some("M_INSUFFICIENT_USER_AUTHENTICATION"),
+            Self::StepUp { .. } => Some(STEP_UP_ERRCODE),
         }
     }
 
@@ -263,74 +265,289 @@ impl<'a> Decision<'a> {
             Self::StepUp { challenge, .. } => Some(challenge.www_authenticate()),
             Self::Allow { .. } | Self::Uia { .. } => None,
         };
-        www_authenticate.map(|v| ("www-authenticate".to_owned(), v)).into_iter().collect()
+        www_authenticate.map(|v| (WWW_AUTHENTICATE.to_owned(), v)).into_iter().collect()
     }
 
-    /// The JSON body to send, `None` on allow.
-    pub fn body(&self) -> Option<String> {
+    /// The JSON body to send, typed; `None` on allow.
+    pub fn body(&self) -> Option<AnswerBody> {
         match self {
             Self::Allow { .. } => None,
-            Self::Deny { reason, .. } => Some(deny_body(*reason)),
-            Self::Uia { challenge, .. } => Some(uia_body(challenge)),
-            Self::StepUp { challenge, .. } => Some(step_up_body(challenge)),
+            Self::Deny { reason, .. } => Some(AnswerBody::Error { errcode: reason.errcode(), error: reason.message() }),
+            Self::Uia { challenge, .. } => {
+                let url = challenge.url();
+                let stages = challenge.stages();
+                Some(AnswerBody::Uia {
+                    flows: stages.iter().map(|&stage| UiaFlow { stages: vec![stage] }).collect(),
+                    params: stages.iter().map(|&stage| StageParams { stage, url: url.clone() }).collect(),
+                    session: challenge.session().to_owned(),
+                })
+            }
+            Self::StepUp { challenge, .. } => Some(AnswerBody::StepUp {
+                errcode: STEP_UP_ERRCODE,
+                error: STEP_UP_MESSAGE,
+                acr_values: challenge.acr_values_joined(),
+                max_age: challenge.max_age(),
+            }),
         }
     }
 
     /// The HTTP answer to send, or `None` when the request goes through.
     pub fn render(&self) -> Option<HttpAnswer> {
-        Some(HttpAnswer { status: self.status()?, headers: self.headers(), body: self.body()? })
+        Some(HttpAnswer { status: self.status()?, headers: self.headers(), body: self.body()?.to_json_text() })
+    }
+
+    /// The owned, typed value of DECISIONS.md "Output": every field of a result, nothing
+    /// borrowed, the body typed.
+    pub fn output(&self) -> Output {
+        let subject = self.subject();
+        let www_authenticate = match self {
+            Self::Deny { reason, .. } => reason.www_authenticate().map(Cow::into_owned),
+            Self::StepUp { challenge, .. } => Some(challenge.www_authenticate()),
+            Self::Allow { .. } | Self::Uia { .. } => None,
+        };
+        Output {
+            decision: self.decision_kind(),
+            status: self.status(),
+            errcode: self.errcode(),
+            headers: www_authenticate.map(|v| (WWW_AUTHENTICATE, v)).into_iter().collect(),
+            body: self.body(),
+            endpoint: subject.operation_id.map(str::to_owned),
+            device: subject.device.map(str::to_owned),
+            synapse_admin: subject.synapse_admin,
+            account_url: self.account_url(),
+            consumes_approval: self.consumes_approval(),
+        }
+    }
+
+    /// Allow, deny, UIA or step-up.
+    pub fn decision_kind(&self) -> DecisionKind {
+        match self {
+            Self::Allow { .. } => DecisionKind::Allow,
+            Self::Deny { .. } => DecisionKind::Deny,
+            Self::Uia { .. } => DecisionKind::Uia,
+            Self::StepUp { .. } => DecisionKind::StepUp,
+        }
     }
 }
 
-fn deny_body(reason: Denial<'_>) -> String {
-    let mut out = String::from("{\"errcode\":");
-    push_json_string(&mut out, reason.errcode());
-    out.push_str(",\"error\":");
-    push_json_string(&mut out, reason.message());
-    out.push('}');
-    out
+/// The header name of a challenge (lower case, as every result names headers).
+pub const WWW_AUTHENTICATE: &str = "www-authenticate";
+/// The errcode of a step-up answer (MSC4363).
+const STEP_UP_ERRCODE: &str = "M_INSUFFICIENT_USER_AUTHENTICATION";
+/// The `error` text of a step-up answer.
+const STEP_UP_MESSAGE: &str = "The request needs a more recent or stronger authentication";
+
+/// The kind of a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DecisionKind {
+    /// Let the request through.
+    Allow,
+    /// Refuse it with a Matrix error.
+    Deny,
+    /// Ask for User-Interactive Authentication.
+    Uia,
+    /// Ask the client to re-authenticate (RFC 9470).
+    StepUp,
 }
 
-fn uia_body(challenge: &uia::Challenge<'_>) -> String {
-    let url = challenge.url();
-    let stages = challenge.stages();
-    let mut out = String::from("{\"flows\":[");
-    for (i, stage) in stages.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+impl DecisionKind {
+    /// `allow`, `deny`, `uia` or `step_up`, as results name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Allow => "allow",
+            Self::Deny => "deny",
+            Self::Uia => "uia",
+            Self::StepUp => "step_up",
         }
-        out.push_str("{\"stages\":[");
-        push_json_string(&mut out, stage);
-        out.push_str("]}");
     }
-    out.push_str("],\"params\":{");
-    for (i, stage) in stages.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+}
+
+/// One flow of a UIA body: the stages to complete, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UiaFlow {
+    /// The stages.
+    pub stages: Vec<&'static str>,
+}
+
+/// The `params` of one UIA stage: the page where the user completes it (MSC4312).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StageParams {
+    /// The stage.
+    pub stage: &'static str,
+    /// The page (`params.<stage>.url`).
+    pub url: String,
+}
+
+/// The JSON body of an answer (DECISIONS.md "Output", "Cross-signing" and "Step-up"), typed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AnswerBody {
+    /// A Matrix error: `{"errcode": ..., "error": ...}`.
+    Error {
+        /// The errcode.
+        errcode: &'static str,
+        /// The human-readable text.
+        error: &'static str,
+    },
+    /// A UIA challenge: `{"flows": [...], "params": {...}, "session": ...}`.
+    Uia {
+        /// The flows, one stage each.
+        flows: Vec<UiaFlow>,
+        /// The params of each stage, in the flows' order.
+        params: Vec<StageParams>,
+        /// The UIA session id.
+        session: String,
+    },
+    /// A step-up challenge (MSC4363): `errcode`, `error`, then `acr_values` and `max_age` when
+    /// present.
+    StepUp {
+        /// The errcode, `M_INSUFFICIENT_USER_AUTHENTICATION`.
+        errcode: &'static str,
+        /// The human-readable text.
+        error: &'static str,
+        /// The acceptable classes joined by single spaces.
+        acr_values: Option<String>,
+        /// The most seconds since the last active authentication.
+        max_age: Option<u64>,
+    },
+}
+
+impl AnswerBody {
+    /// The body as compact JSON text, fields in the order above (what [`Decision::render`]
+    /// sends).
+    pub fn to_json_text(&self) -> String {
+        let mut out = String::with_capacity(128);
+        match self {
+            Self::Error { errcode, error } => {
+                out.push_str("{\"errcode\":");
+                push_json_string(&mut out, errcode);
+                out.push_str(",\"error\":");
+                push_json_string(&mut out, error);
+            }
+            Self::Uia { flows, params, session } => {
+                out.push_str("{\"flows\":[");
+                for (i, flow) in flows.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str("{\"stages\":[");
+                    for (j, stage) in flow.stages.iter().enumerate() {
+                        if j > 0 {
+                            out.push(',');
+                        }
+                        push_json_string(&mut out, stage);
+                    }
+                    out.push_str("]}");
+                }
+                out.push_str("],\"params\":{");
+                for (i, stage) in params.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    push_json_string(&mut out, stage.stage);
+                    out.push_str(":{\"url\":");
+                    push_json_string(&mut out, &stage.url);
+                    out.push('}');
+                }
+                out.push_str("},\"session\":");
+                push_json_string(&mut out, session);
+            }
+            Self::StepUp { errcode, error, acr_values, max_age } => {
+                out.push_str("{\"errcode\":");
+                push_json_string(&mut out, errcode);
+                out.push_str(",\"error\":");
+                push_json_string(&mut out, error);
+                if let Some(acr) = acr_values {
+                    out.push_str(",\"acr_values\":");
+                    push_json_string(&mut out, acr);
+                }
+                if let Some(max_age) = max_age {
+                    out.push_str(",\"max_age\":");
+                    out.push_str(&max_age.to_string());
+                }
+            }
         }
-        push_json_string(&mut out, stage);
-        out.push_str(":{\"url\":");
-        push_json_string(&mut out, &url);
         out.push('}');
+        out
     }
-    out.push_str("},\"session\":");
-    push_json_string(&mut out, challenge.session());
-    out.push('}');
-    out
 }
 
-fn step_up_body(challenge: &step_up::Challenge<'_>) -> String {
-    let mut out = String::from("{\"errcode\":\"M_INSUFFICIENT_USER_AUTHENTICATION\",\"error\":");
-    push_json_string(&mut out, "The request needs a more recent or stronger authentication");
-    if let Some(acr) = challenge.acr_values_joined() {
-        out.push_str(",\"acr_values\":");
-        push_json_string(&mut out, &acr);
+/// The decision as an owned, typed value: every field of DECISIONS.md "Output".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// Allow, deny, UIA or step-up.
+    pub decision: DecisionKind,
+    /// The HTTP status, `None` on allow.
+    pub status: Option<u16>,
+    /// The Matrix errcode, `None` on allow and UIA.
+    pub errcode: Option<&'static str>,
+    /// The headers to send, lower-case names (a challenge's `www-authenticate` at most).
+    pub headers: Vec<(&'static str, String)>,
+    /// The JSON body to send, `None` on allow.
+    pub body: Option<AnswerBody>,
+    /// The operation id of the endpoint (the first of merged ids), `None` for an unknown or admin
+    /// path and a CORS preflight.
+    pub endpoint: Option<String>,
+    /// The device of the request, once the token has been read.
+    pub device: Option<String>,
+    /// Whether the token carries `urn:synapse:admin:*`.
+    pub synapse_admin: bool,
+    /// The account-management URL offered instead of the endpoint (steps 2 and 14).
+    pub account_url: Option<String>,
+    /// From the cross-signing step only: whether the host must close the approval window.
+    pub consumes_approval: Option<bool>,
+}
+
+impl Output {
+    /// The result as compact JSON text (DECISIONS.md "Output", fields in its order;
+    /// `consumes_approval` only from the cross-signing step): the one serialization for a caller
+    /// that hands text on, such as the npm package's `Policy.decide`.
+    pub fn to_json_text(&self) -> String {
+        let mut out = String::with_capacity(256);
+        out.push_str("{\"decision\":");
+        push_json_string(&mut out, self.decision.name());
+        out.push_str(",\"status\":");
+        match self.status {
+            Some(status) => out.push_str(&status.to_string()),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"errcode\":");
+        push_opt_json_string(&mut out, self.errcode);
+        out.push_str(",\"headers\":{");
+        for (i, (name, value)) in self.headers.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_json_string(&mut out, name);
+            out.push(':');
+            push_json_string(&mut out, value);
+        }
+        out.push_str("},\"body\":");
+        match &self.body {
+            Some(body) => out.push_str(&body.to_json_text()),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"endpoint\":");
+        push_opt_json_string(&mut out, self.endpoint.as_deref());
+        out.push_str(",\"device\":");
+        push_opt_json_string(&mut out, self.device.as_deref());
+        out.push_str(",\"synapse_admin\":");
+        out.push_str(if self.synapse_admin { "true" } else { "false" });
+        out.push_str(",\"account_url\":");
+        push_opt_json_string(&mut out, self.account_url.as_deref());
+        if let Some(consumes) = self.consumes_approval {
+            out.push_str(",\"consumes_approval\":");
+            out.push_str(if consumes { "true" } else { "false" });
+        }
+        out.push('}');
+        out
     }
-    if let Some(max_age) = challenge.max_age() {
-        out.push_str(&format!(",\"max_age\":{max_age}"));
+}
+
+fn push_opt_json_string(out: &mut String, s: Option<&str>) {
+    match s {
+        Some(s) => push_json_string(out, s),
+        None => out.push_str("null"),
     }
-    out.push('}');
-    out
 }
 
 /// Writes `s` as a JSON string (RFC 8259 section 7): quotes, backslashes and control characters
@@ -375,5 +592,34 @@ mod tests {
         assert!(answer.body.starts_with("{\"errcode\":\"M_FORBIDDEN\",\"error\":"));
         let allow = Decision::Allow { subject: Subject::default(), consumes_approval: None };
         assert_eq!(allow.render(), None);
+    }
+
+    /// The rendered bodies, byte for byte (what servers send since the first release).
+    #[test]
+    fn bodies_render_exactly() {
+        let deny = AnswerBody::Error { errcode: "M_FORBIDDEN", error: "a \"b\"" };
+        assert_eq!(deny.to_json_text(), r#"{"errcode":"M_FORBIDDEN","error":"a \"b\""}"#);
+        let url = "https://a/?action=org.matrix.cross_signing_reset".to_owned();
+        let uia = AnswerBody::Uia {
+            flows: vec![UiaFlow { stages: vec!["m.oauth"] }, UiaFlow { stages: vec!["x"] }],
+            params: vec![StageParams { stage: "m.oauth", url: url.clone() }, StageParams { stage: "x", url }],
+            session: "S".to_owned(),
+        };
+        assert_eq!(
+            uia.to_json_text(),
+            r#"{"flows":[{"stages":["m.oauth"]},{"stages":["x"]}],"params":{"m.oauth":{"url":"https://a/?action=org.matrix.cross_signing_reset"},"x":{"url":"https://a/?action=org.matrix.cross_signing_reset"}},"session":"S"}"#
+        );
+        let step_up = |acr_values: Option<&str>, max_age| AnswerBody::StepUp {
+            errcode: STEP_UP_ERRCODE,
+            error: STEP_UP_MESSAGE,
+            acr_values: acr_values.map(str::to_owned),
+            max_age,
+        };
+        let prefix = r#"{"errcode":"M_INSUFFICIENT_USER_AUTHENTICATION","error":"The request needs a more recent or stronger authentication""#;
+        assert_eq!(step_up(None, None).to_json_text(), format!("{prefix}}}"));
+        assert_eq!(
+            step_up(Some("a b"), Some(30)).to_json_text(),
+            format!(r#"{prefix},"acr_values":"a b","max_age":30}}"#)
+        );
     }
 }

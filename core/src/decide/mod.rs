@@ -9,23 +9,38 @@
 //! the operation's own required scope, (11) the Synapse admin scope, (12, 13) guests, (14) device
 //! deletion, (15) cross-signing, (16) unknown paths, (17) step-up, (18) allow.
 //!
-//! The endpoint is found with [`endpoint::route`], which consults the policy's declared
-//! endpoints after the catalogue; `HEAD` is decided as `GET`.
+//! One request goes one way: [`route`] looks the request line up once (admin paths, the
+//! catalogue under every spelling, then the policy's declared endpoints; `HEAD` as `GET`) and
+//! returns a [`Route`], which says which request facts its decision reads ([`Route::facts`]);
+//! the host fetches only those and calls [`Route::decide`]. [`decide`] does both in one call for
+//! callers that have every fact at hand anyway; both give the same answer.
+//!
+//! The rules read the catalogue's columns ([`Endpoint::rule`](crate::endpoint::Endpoint::rule),
+//! `legacy_only`, `account_action`), never an operation id, and live in the modules named for
+//! them: [`appservice`] (steps 1 and 3), [`legacy`] (steps 2
+//! and 14), [`guest`] (12, 13), [`uia`] (15),
+//! [`step_up`] (17).
 //!
 //! Allow and deny answers borrow from the request, the policy and the catalogue and allocate
-//! nothing; [`Decision::render`] writes the HTTP answer.
+//! nothing. [`Decision::output`] is the owned, typed result ([`Output`], its body an
+//! [`AnswerBody`]); [`Decision::render`] writes the HTTP answer.
 
 mod decision;
 
-pub use decision::{Decision, Denial, HttpAnswer, INSUFFICIENT_SCOPE, Subject};
+pub use decision::{
+    AnswerBody, Decision, DecisionKind, Denial, HttpAnswer, INSUFFICIENT_SCOPE, Output, StageParams, Subject, UiaFlow,
+    WWW_AUTHENTICATE,
+};
 
-use crate::endpoint::{self, Lookup, Operation, Params, TokenRequirement};
+use crate::appservice::{self, Registration};
+use crate::endpoint::{self, Endpoint, Lookup, Operation, Params, Rule, TokenRequirement};
 use crate::error::Error;
 use crate::guest::{self, GuestAccess};
+use crate::legacy;
 use crate::policy::{Policy, UnknownEndpoints};
 use crate::scope::{self, ScopeRef};
 use crate::step_up::{self, Authentication};
-use crate::uia::{self, CrossSigning, CrossSigningInput, CrossSigningOutcome, Registration};
+use crate::uia::{self, CrossSigning, CrossSigningInput, CrossSigningOutcome};
 
 /// The longest explicit device id a token may carry, in bytes.
 pub const MAX_EXPLICIT_DEVICE_ID_BYTES: usize = 255;
@@ -125,27 +140,140 @@ impl<'a> Request<'a> {
     }
 }
 
-/// Decides on `request` under `policy` (DECISIONS.md "Pipeline").
+/// The request facts beyond the token that a route's decision reads (DECISIONS.md "Input"
+/// `query` and `context`): a host fetches these and may leave the others out. The
+/// account-management URL and the time are cheap for most hosts; they are listed all the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Facts {
+    /// `context.body`'s `type` and `inhibit_login` (`POST /login` and `POST /register` on a
+    /// server without the legacy API).
+    pub body: bool,
+    /// The `kind` query parameter (`POST /register`).
+    pub query_kind: bool,
+    /// The room's `m.room.guest_access` (a join; read for guests only).
+    pub room_guest_access: bool,
+    /// The user's cross-signing state, and a UIA session id or entropy to derive one
+    /// (`POST /keys/device_signing/upload`).
+    pub cross_signing: bool,
+    /// The server's account-management URL (an answer that links to it).
+    pub account_management_uri: bool,
+    /// The current time (the cross-signing approval window, a step-up rule with `max_age`).
+    pub now: bool,
+}
+
+/// Where a request line leads under a policy: the endpoint (built-in or declared, with the token
+/// the policy gives it), what it is (admin, unknown, a CORS preflight), and the facts its
+/// decision reads. Looking it up allocates nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct Route<'a> {
+    policy: &'a Policy,
+    method: &'a str,
+    path: &'a str,
+    found: Lookup<'a>,
+    operation: Option<Operation<'a>>,
+}
+
+/// Looks `method` and the raw `path` up under `policy` (DECISIONS.md "Path matching"): once per
+/// request, before the host fetches any fact.
+#[inline]
+pub fn route<'a>(policy: &'a Policy, method: &'a str, path: &'a str) -> Route<'a> {
+    // Step 0: a CORS preflight names no endpoint, whatever the path.
+    if method == "OPTIONS" {
+        return Route { policy, method, path, found: Lookup::Unknown, operation: None };
+    }
+    let found = endpoint::route(&policy.endpoints, method, path);
+    let operation = found.operation(&policy.endpoints);
+    Route { policy, method, path, found, operation }
+}
+
+impl<'a> Route<'a> {
+    /// What the lookup found (a CORS preflight counts as unknown).
+    pub fn lookup(&self) -> &Lookup<'a> {
+        &self.found
+    }
+
+    /// The endpoint under the policy, `None` for an admin or unknown path and a preflight.
+    pub fn operation(&self) -> Option<Operation<'a>> {
+        self.operation
+    }
+
+    /// The operation id results report, `None` for an admin or unknown path and a preflight.
+    pub fn operation_id(&self) -> Option<&'a str> {
+        self.operation.map(|o| o.operation_id())
+    }
+
+    /// The built-in endpoint, when the route leads to one.
+    pub fn endpoint(&self) -> Option<&'static Endpoint> {
+        self.operation.and_then(|o| o.builtin)
+    }
+
+    /// Whether this is a CORS preflight (`OPTIONS`), which step 0 allows.
+    pub fn is_preflight(&self) -> bool {
+        self.method == "OPTIONS"
+    }
+
+    /// The endpoint-specific step that names the endpoint ([`Rule::None`] for a declared one).
+    pub fn rule(&self) -> Rule {
+        self.endpoint().map_or(Rule::None, |e| e.rule)
+    }
+
+    /// The request facts its decision reads beyond the token.
+    pub fn facts(&self) -> Facts {
+        let Some(operation) = self.operation else { return Facts::default() };
+        let legacy_rules = !self.policy.legacy_endpoints;
+        let rule = self.rule();
+        let cross_signing = rule == Rule::CrossSigningUpload;
+        let links = legacy_rules && self.endpoint().is_some_and(|e| e.account_action.is_some());
+        let max_age = self
+            .policy
+            .step_up
+            .iter()
+            .any(|r| r.max_age.is_some() && r.endpoints.iter().any(|id| operation.is_named(id)));
+        Facts {
+            body: legacy_rules && matches!(rule, Rule::AppserviceLogin | Rule::Registration),
+            query_kind: legacy_rules && rule == Rule::Registration,
+            room_guest_access: rule == Rule::GuestJoin,
+            cross_signing,
+            account_management_uri: cross_signing || links,
+            now: cross_signing || max_age,
+        }
+    }
+
+    /// Decides on `request` along this route (DECISIONS.md "Pipeline"). The request's method and
+    /// path must be the ones the route was looked up with (`input.invalid` otherwise); facts the
+    /// route does not read are ignored.
+    ///
+    /// Fails with `input.invalid` for a malformed request (an OAuth token without a scope; a step
+    /// that compares times without `now`; a UIA challenge without an account-management URL or a
+    /// session source) and `entropy.insufficient` when the entropy cannot make a session id.
+    pub fn decide(&self, request: &Request<'a>) -> Result<Decision<'a>, Error> {
+        if request.method != self.method || request.path != self.path {
+            return Err(Error::input("the request's method and path are not the ones its route was looked up with"));
+        }
+        if let Some(token) = &request.token {
+            if !token.appservice && token.scope.is_none() {
+                return Err(Error::input("`token.scope` is required unless `token.appservice`"));
+            }
+        }
+        // Step 0: a CORS preflight carries no credentials, whatever the path.
+        if self.is_preflight() {
+            return Ok(Decision::Allow { subject: Subject::default(), consumes_approval: None });
+        }
+        let operation_id = self.operation_id();
+        let pipeline =
+            Pipeline { request, policy: self.policy, found: &self.found, operation: self.operation, operation_id };
+        pipeline.run()
+    }
+}
+
+/// Decides on `request` under `policy` (DECISIONS.md "Pipeline"): [`route`], then
+/// [`Route::decide`], in one call.
 ///
 /// Fails with `input.invalid` for a malformed request (an OAuth token without a scope; a step
 /// that compares times without `now`; a UIA challenge without an account-management URL or a
 /// session source) and `entropy.insufficient` when the entropy cannot make a session id.
 pub fn decide<'a>(request: &Request<'a>, policy: &'a Policy) -> Result<Decision<'a>, Error> {
-    if let Some(token) = &request.token {
-        if !token.appservice && token.scope.is_none() {
-            return Err(Error::input("`token.scope` is required unless `token.appservice`"));
-        }
-    }
-    // Step 0: a CORS preflight carries no credentials, whatever the path.
-    if request.method == "OPTIONS" {
-        return Ok(Decision::Allow { subject: Subject::default(), consumes_approval: None });
-    }
-    let found = endpoint::route(&policy.endpoints, request.method, request.path);
-    // The lookup is kept where it was written: the steps borrow its parameters, no copy.
-    let operation = found.operation(&policy.endpoints);
-    let operation_id = operation.map(|o| o.operation_id());
-    let pipeline = Pipeline { request, policy, found: &found, operation, operation_id };
-    pipeline.run()
+    route(policy, request.method, request.path).decide(request)
 }
 
 struct Pipeline<'r, 'a> {
@@ -239,14 +367,17 @@ impl<'a> Pipeline<'_, 'a> {
             return None;
         }
         let context = &self.request.context;
-        if uia::is_login(endpoint) && context.body.login_type == Some(uia::APPSERVICE_LOGIN) {
+        // Step 1.
+        if endpoint.rule == Rule::AppserviceLogin && appservice::is_appservice_login(context.body.login_type) {
             return Some(self.deny(self.subject(), Denial::AppserviceLogin));
         }
-        if uia::is_legacy_only(endpoint) {
-            let account = uia::account_link(endpoint, self.params(), context.account_management_uri);
+        // Step 2.
+        if endpoint.legacy_only {
+            let account = legacy::account_link(endpoint, self.params(), context.account_management_uri);
             return Some(Decision::Deny { subject: self.subject(), reason: Denial::LegacyOnly, account });
         }
-        if uia::is_registration(endpoint) {
+        // Step 3.
+        if endpoint.rule == Rule::Registration {
             let token = self.request.token;
             let registration = Registration {
                 kind: self.request.query_kind,
@@ -255,7 +386,7 @@ impl<'a> Pipeline<'_, 'a> {
                 inhibit_login: context.body.inhibit_login,
             };
             let device = token.and_then(|t| t.device_id);
-            return Some(match uia::registration(registration) {
+            return Some(match appservice::registration(registration) {
                 Ok(()) => Self::allow(Subject { device, ..self.subject() }),
                 Err(refusal) => self.deny(self.subject(), Denial::Registration(refusal)),
             });
@@ -288,7 +419,7 @@ impl<'a> Pipeline<'_, 'a> {
         if !anonymous && !guest::may_call(self.operation.as_ref(), self.params(), self.policy) {
             return Some(Denial::GuestEndpoint);
         }
-        let joining = self.operation.and_then(|o| o.builtin).is_some_and(guest::is_join);
+        let joining = self.operation.and_then(|o| o.builtin).is_some_and(|e| e.rule == Rule::GuestJoin);
         (joining && !guest::may_join(self.request.context.room_guest_access)).then_some(Denial::GuestJoin)
     }
 
@@ -307,12 +438,12 @@ impl<'a> Pipeline<'_, 'a> {
         let request = self.request;
         let builtin = operation.builtin;
         // Step 14.
-        if let Some(endpoint) = builtin.filter(|e| !self.policy.legacy_endpoints && uia::is_device_deletion(e)) {
-            let account = uia::account_link(endpoint, self.params(), request.context.account_management_uri);
+        if let Some(endpoint) = builtin.filter(|e| !self.policy.legacy_endpoints && e.rule == Rule::DeviceDeletion) {
+            let account = legacy::account_link(endpoint, self.params(), request.context.account_management_uri);
             return Ok(Decision::Deny { subject, reason: Denial::DeviceDeletion, account });
         }
         // Step 15.
-        if builtin.is_some_and(uia::is_cross_signing_upload) {
+        if builtin.is_some_and(|e| e.rule == Rule::CrossSigningUpload) {
             let outcome = uia::cross_signing(CrossSigningInput {
                 state: request.context.cross_signing,
                 now: request.now,
@@ -423,5 +554,44 @@ mod tests {
         assert_eq!(run(join, &spec), ("deny", Some(403), Some("M_GUEST_ACCESS_FORBIDDEN")));
         join.context.room_guest_access = Some(GuestAccess::CanJoin);
         assert_eq!(run(join, &spec), ("allow", None, None));
+    }
+
+    #[test]
+    fn routes_name_their_facts() {
+        let spec = Policy::spec();
+        let facts = |policy: &Policy, method, path| route(policy, method, path).facts();
+        let upload = facts(&spec, "POST", "/_matrix/client/r0/keys/device_signing/upload");
+        assert!(upload.cross_signing && upload.account_management_uri && upload.now && !upload.body);
+        let join = facts(&spec, "POST", "/_matrix/client/v3/join/%23a%3Ab");
+        assert_eq!(join, Facts { room_guest_access: true, ..Facts::default() });
+        let register = facts(&spec, "POST", "/_matrix/client/v3/register");
+        assert_eq!(register, Facts { body: true, query_kind: true, ..Facts::default() });
+        assert_eq!(facts(&spec, "POST", "/_matrix/client/v3/login"), Facts { body: true, ..Facts::default() });
+        let deactivate = facts(&spec, "POST", "/_matrix/client/v3/account/deactivate");
+        assert_eq!(deactivate, Facts { account_management_uri: true, ..Facts::default() });
+        assert_eq!(facts(&spec, "GET", "/_matrix/client/v3/sync"), Facts::default());
+        assert_eq!(facts(&spec, "OPTIONS", "/_matrix/client/v3/keys/device_signing/upload"), Facts::default());
+        // A server that also offers the legacy API skips steps 1 to 3 and 14.
+        let Ok(legacy) = crate::PolicySettings { legacy_endpoints: true, ..Default::default() }.build() else {
+            unreachable!()
+        };
+        assert_eq!(facts(&legacy, "POST", "/_matrix/client/v3/register"), Facts::default());
+        assert_eq!(facts(&legacy, "DELETE", "/_matrix/client/v3/devices/A"), Facts::default());
+        // A step-up rule with `max_age` needs the time.
+        let step_up =
+            vec![crate::policy::StepUpRule { endpoints: vec!["sync".into()], max_age: Some(5), acr_values: vec![] }];
+        let Ok(timed) = crate::PolicySettings { step_up, ..Default::default() }.build() else { unreachable!() };
+        assert_eq!(facts(&timed, "GET", "/_matrix/client/v3/sync"), Facts { now: true, ..Facts::default() });
+    }
+
+    #[test]
+    fn a_route_decides_its_own_request_line() {
+        let spec = Policy::spec();
+        let sync = Request::new("GET", "/_matrix/client/v3/sync").with_token(Token::oauth(FULL));
+        let found = route(&spec, "GET", "/_matrix/client/v3/sync");
+        assert_eq!(found.operation_id(), Some("sync"));
+        assert_eq!(found.decide(&sync), decide(&sync, &spec));
+        let other = Request { path: "/_matrix/client/v3/createRoom", ..sync };
+        assert_eq!(found.decide(&other).map_err(|e| e.code()), Err("input.invalid"));
     }
 }

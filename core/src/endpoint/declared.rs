@@ -13,10 +13,9 @@
 
 use super::matching::SYNAPSE_ADMIN;
 use super::{
-    ENDPOINTS, Endpoint, Guest, Lookup, PREFIX_SPELLINGS, TokenRequirement, lookup, spellings, template_spellings,
+    ENDPOINTS, Endpoint, Guest, Lookup, PREFIX_SPELLINGS, Rule, TokenRequirement, lookup, spellings, template_spellings,
 };
 use crate::policy::PolicyError;
-use crate::{guest, uia};
 
 /// The most endpoints a policy may declare.
 pub const MAX_DECLARED: usize = 256;
@@ -35,16 +34,11 @@ const VERSIONED: [&str; 3] = ["/_matrix/client/v3/", "/_matrix/client/v1/", "/_m
 /// Where an MSC- or vendor-prefixed template starts: a namespace with a dot follows.
 const UNSTABLE: &str = "/_matrix/client/unstable/";
 
-/// Whether a rule of steps 1-3, 8 or 13-15 names `endpoint` (asked of the rules themselves):
-/// no policy may redeclare it.
+/// Whether a rule of steps 1-3, 8 or 13-15 names `endpoint` (the catalogue's columns those rules
+/// read): no policy may redeclare it.
 fn protected(endpoint: &Endpoint) -> bool {
-    uia::is_login(endpoint)
-        || uia::is_legacy_only(endpoint)
-        || uia::is_registration(endpoint)
-        || endpoint.token == TokenRequirement::Appservice
-        || guest::is_join(endpoint)
-        || uia::is_device_deletion(endpoint)
-        || uia::is_cross_signing_upload(endpoint)
+    // Steps 1, 3, 13, 14 and 15 (the `rule` column), 2 (`legacy_only`) and 8 (the token).
+    endpoint.rule != Rule::None || endpoint.legacy_only || endpoint.token == TokenRequirement::Appservice
 }
 
 /// One entry of the policy setting `endpoints`.
@@ -146,6 +140,13 @@ impl<'a> Operation<'a> {
     /// Whether its request body takes the UIA `auth` object (never for a declared endpoint).
     pub fn uia(&self) -> bool {
         self.builtin.is_some_and(|e| e.uia)
+    }
+
+    /// Whether it is one of MSC4484's Server Administration endpoints (the catalogue's
+    /// `server_administration` column; never a declared endpoint).
+    #[inline]
+    pub fn is_server_administration(&self) -> bool {
+        self.builtin.is_some_and(|e| e.server_administration)
     }
 
     /// Whether `id` names it (either id of a merged built-in).

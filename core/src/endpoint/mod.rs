@@ -83,6 +83,51 @@ pub enum Guest {
     DisplaynameOnly,
 }
 
+/// The one endpoint-specific step of the pipeline that names an endpoint (DECISIONS.md steps 1,
+/// 3, 13, 14 and 15): the catalogue's `rule` column (`core/gen/endpoint-facts.tsv`). The steps
+/// read it rather than an operation id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rule {
+    /// No endpoint-specific step.
+    None,
+    /// `POST /login`: an appservice login is refused on an OAuth server (step 1, MSC4190); reads
+    /// the body's `type`.
+    AppserviceLogin,
+    /// `POST /register`: appservices only (step 3, MSC4190); reads the `kind` query parameter and
+    /// the body's `type` and `inhibit_login`.
+    Registration,
+    /// A room join: a guest needs the room's `m.room.guest_access` to be `can_join` (step 13).
+    GuestJoin,
+    /// Device deletion, moved to the account-management UI (step 14).
+    DeviceDeletion,
+    /// `POST /keys/device_signing/upload` (step 15): reads the user's cross-signing state, and a
+    /// UIA session when it asks for the `m.oauth` stage.
+    CrossSigningUpload,
+}
+
+/// The account-management action (MSC4191) offered instead of an endpoint (DECISIONS.md "Notes",
+/// `account_url`): the catalogue's `account_action` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AccountAction {
+    /// `org.matrix.account_deactivate`.
+    Deactivate,
+    /// `org.matrix.device_delete`, with the endpoint's `{deviceId}`.
+    DeviceDelete,
+    /// `org.matrix.devices_list`.
+    DevicesList,
+}
+
+impl AccountAction {
+    /// The action's name (`account.url`'s `action`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Deactivate => crate::account::ACCOUNT_DEACTIVATE,
+            Self::DeviceDelete => crate::account::DEVICE_DELETE,
+            Self::DevicesList => crate::account::DEVICES_LIST,
+        }
+    }
+}
+
 /// One method-and-path template of the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Endpoint {
@@ -100,6 +145,15 @@ pub struct Endpoint {
     pub guest: Guest,
     /// Whether every operation on it is deprecated.
     pub deprecated: bool,
+    /// Whether no OAuth client may use it (DECISIONS.md step 2; the policy's `legacy_endpoints`
+    /// lifts it).
+    pub legacy_only: bool,
+    /// The endpoint-specific step that names it.
+    pub rule: Rule,
+    /// The account-management action offered instead of it, when the host gave its URL.
+    pub account_action: Option<AccountAction>,
+    /// Whether it is one of MSC4484's Server Administration endpoints.
+    pub server_administration: bool,
 }
 
 impl Endpoint {
@@ -142,6 +196,12 @@ mod tests {
     fn catalogue_has_the_spec_operations() {
         assert_eq!(ENDPOINTS.len(), 168);
         assert_eq!(ENDPOINTS.iter().filter(|e| e.uia).count(), 8);
+        // The overlay's columns (core/gen/endpoint-facts.tsv).
+        assert_eq!(ENDPOINTS.iter().filter(|e| e.legacy_only).count(), 14);
+        assert_eq!(ENDPOINTS.iter().filter(|e| e.server_administration).count(), 5);
+        assert_eq!(ENDPOINTS.iter().filter(|e| e.rule == Rule::GuestJoin).count(), 2);
+        assert_eq!(by_operation_id("deleteDevice").and_then(|e| e.account_action), Some(AccountAction::DeviceDelete));
+        assert_eq!(by_operation_id("login").map(|e| (e.rule, e.legacy_only)), Some((Rule::AppserviceLogin, true)));
         assert_eq!(by_operation_id("peekEvents").map(|e| e.operation_id()), Some("getEvents"));
         assert!(by_operation_id("noSuchOperation").is_none());
     }

@@ -1,6 +1,7 @@
-//! The engine in front of every route: an axum middleware that gathers the facts of a request,
-//! asks `matrix_authz::decide`, and either sends the engine's HTTP answer unchanged or lets the
-//! request through to its handler with the caller attached.
+//! The engine in front of every route: an axum middleware that looks the request line up once
+//! (`matrix_authz::decide::route`), gathers only the facts that route asks for, decides along
+//! it, and either sends the engine's HTTP answer unchanged or lets the request through to its
+//! handler with the caller attached.
 
 use std::sync::Arc;
 
@@ -10,7 +11,7 @@ use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use matrix_authz::endpoint;
+use matrix_authz::decide::route;
 use matrix_authz::{Decision, HttpAnswer};
 use serde_json::Value;
 
@@ -52,23 +53,34 @@ fn authorize(app: &AppState, parts: &request::Parts, body: &Bytes) -> Result<Cal
     let method = parts.method.as_str();
     // The raw path, not percent-decoded: the engine matches and decodes it itself.
     let path = parts.uri.path();
-    let json: Option<Value> = serde_json::from_slice(body).ok();
+    // One lookup: the route says which facts its decision reads.
+    let route = route(&app.policy, method, path);
+    let facts = route.facts();
     let introspected = bearer_token(&parts.headers).map(|token| token.and_then(|t| app.tokens.introspect(t)));
     let user_id = introspected.flatten().map(|i| i.user_id.as_str());
 
     let mut request = matrix_authz::Request::new(method, path);
     request.token = introspected.map(|found| found.map_or(INACTIVE, |i| i.token()));
-    request.query_kind = query_param(parts.uri.query(), "kind");
-    request.now = Some(unix_now());
-    request.context.account_management_uri = Some(&app.account_management_uri);
-    request.context.body.login_type = json.as_ref().and_then(|b| b.get("type")).and_then(Value::as_str);
-    request.context.body.inhibit_login = json.as_ref().and_then(|b| b.get("inhibit_login")) == Some(&Value::Bool(true));
-
+    if facts.query_kind {
+        request.query_kind = query_param(parts.uri.query(), "kind");
+    }
+    if facts.now {
+        request.now = Some(unix_now());
+    }
+    if facts.account_management_uri {
+        request.context.account_management_uri = Some(&app.account_management_uri);
+    }
+    // The body is parsed only when the route reads it (the `type` of a login or registration,
+    // the keys of a cross-signing upload).
+    let json: Option<Value> = (facts.body || facts.cross_signing).then(|| serde_json::from_slice(body).ok()).flatten();
+    if facts.body {
+        request.context.body.login_type = json.as_ref().and_then(|b| b.get("type")).and_then(Value::as_str);
+        request.context.body.inhibit_login =
+            json.as_ref().and_then(|b| b.get("inhibit_login")) == Some(&Value::Bool(true));
+    }
     // Only a cross-signing upload needs the user's key state and a UIA session.
-    let is_upload =
-        endpoint::lookup(method, path).endpoint().is_some_and(|e| e.operation_id() == "uploadCrossSigningKeys");
     let session;
-    if is_upload {
+    if facts.cross_signing {
         request.context.cross_signing = app.cross_signing_facts(user_id, json.as_ref());
         session = match retried_session(json.as_ref()) {
             Some(given) => given.to_owned(),
@@ -76,8 +88,10 @@ fn authorize(app: &AppState, parts: &request::Parts, body: &Bytes) -> Result<Cal
         };
         request.context.uia_session = Some(&session);
     }
+    // This server has no rooms with guest access: a guest's join finds no `m.room.guest_access`
+    // (`facts.room_guest_access`), which counts as `forbidden`.
 
-    let decision = matrix_authz::decide(&request, &app.policy).map_err(engine_failure)?;
+    let decision = route.decide(&request).map_err(engine_failure)?;
     log(method, path, user_id, &decision);
     if let Some(answer) = decision.render() {
         return Err(answer);
