@@ -56,7 +56,7 @@ pub(crate) fn decide_grant_under(
         allowed: decision.allowed,
         violations: decision.codes().map(str::to_owned).collect(),
         granted: decision.granted.map(Scope::wrap),
-        device: decision.device,
+        device: decision.device.map(String::from),
     })
 }
 

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod account;
+pub mod chars;
 pub mod client;
 pub mod decide;
 pub mod device;
@@ -21,7 +22,7 @@ pub mod uia;
 
 pub use decide::{Decision, HttpAnswer, Request, Token, decide};
 pub use device::{DeviceId, DeviceRules};
-pub use error::{DeviceIdError, Error};
+pub use error::{DeviceError, DeviceIdError, Error, ScopeError};
 pub use grant::{GrantDecision, GrantRequest, GrantType};
 pub use policy::{Policy, Preset};
-pub use scope::{Form, Grammar, Namespace, Scope, ScopeLimits, ScopeRef, ScopeRules, TokenKind, TokenSet};
+pub use scope::{Form, Grammar, Namespace, Scope, ScopeLimits, ScopeRules, TokenKind, Tokens};

@@ -7,7 +7,6 @@
 use serde_json::{Map, Value};
 
 use crate::decide::{Body, Context, Decision, Request, Token, decide as decide_request};
-use crate::device;
 use crate::error::Error;
 use crate::guest::GuestAccess;
 use crate::json::input::Input;
@@ -17,7 +16,7 @@ use crate::uia::CrossSigning;
 
 /// Runs `request.decide` on an input object.
 pub fn decide(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
-    let entropy = input.opt_str("entropy")?.map(device::decode_hex).transpose()?;
+    let entropy = super::entropy(input)?;
     let mut request = Request::new(input.str("method")?, input.str("path")?);
     request.query_kind = match input.opt_obj("query", "query")? {
         Some(query) => query.opt_str("kind")?,

@@ -26,7 +26,7 @@
 //! Every accessor returns text borrowed from the input, as written: hosts and schemes are
 //! compared case-insensitively by the checks, everything else byte for byte.
 
-use crate::account::percent_decode;
+use crate::chars::percent_decode;
 
 /// The components of a syntactically valid absolute URI, borrowed from the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
