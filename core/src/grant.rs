@@ -175,7 +175,7 @@ impl<'a> Survey<'a> {
         let mut survey = Self::default();
         let rules =
             if text.is_empty() { ScopeRules { grammar: Grammar::Lenient, ..policy.scope } } else { policy.scope };
-        scope::scan(text, &rules, |_, token| {
+        scope::scan(text, &rules, |token| {
             match TokenKind::of(token) {
                 TokenKind::Api(ns) => survey.api.insert(ns),
                 TokenKind::Device(ns, id) => {

@@ -335,11 +335,32 @@ mod sealed {
 
 /// The storage of a [`Scope`] (and the shape of its text): `&str`, the string as written,
 /// borrowed; or `String`, the canonical string, owned. Sealed.
-pub trait Storage: AsRef<str> + sealed::Sealed {}
+pub trait Storage: AsRef<str> + sealed::Sealed {
+    /// Where the scope's device id sits: the id itself when borrowed (so that reading it on the
+    /// per-request path is a copy), its byte range in the text when owned.
+    #[doc(hidden)]
+    type Device: Copy + Default + fmt::Debug + PartialEq + Eq + std::hash::Hash;
 
-impl Storage for &str {}
+    /// The device id `device` locates, borrowed from this storage.
+    #[doc(hidden)]
+    fn device_id<'s>(&'s self, device: &Self::Device) -> Option<&'s str>;
+}
 
-impl Storage for String {}
+impl<'a> Storage for &'a str {
+    type Device = Option<&'a str>;
+
+    fn device_id<'s>(&'s self, device: &Self::Device) -> Option<&'s str> {
+        *device
+    }
+}
+
+impl Storage for String {
+    type Device = Option<(usize, usize)>;
+
+    fn device_id<'s>(&'s self, device: &Self::Device) -> Option<&'s str> {
+        device.and_then(|(at, end)| self.get(at..end))
+    }
+}
 
 /// What a parse learns about a scope besides its text: the counts and the classification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -347,46 +368,43 @@ struct Parts {
     /// Tokens in the text, duplicates included (the owned form has none).
     token_count: usize,
     api: Namespaces,
-    /// Byte offset and length of the device id inside the text; a length of 0 means none (an
-    /// empty id never parses).
-    device_at: usize,
-    device_len: usize,
     device_namespaces: Namespaces,
     synapse_admin: bool,
 }
 
 impl Parts {
-    /// Classifies one token that starts at byte `at` (the caller counts it); returns the device
-    /// id it names and the id's offset, if any.
+    /// Classifies one token (the caller counts it); returns the device id it names, if any.
     #[inline(always)]
-    fn add<'a>(&mut self, at: usize, token: &'a str) -> Option<(usize, &'a str)> {
+    fn add<'a>(&mut self, token: &'a str) -> Option<&'a str> {
         match TokenKind::of(token) {
             TokenKind::Api(ns) => self.api.insert(ns),
             TokenKind::SynapseAdmin => self.synapse_admin = true,
             TokenKind::Device(ns, id) => {
                 self.device_namespaces.insert(ns);
-                return Some((at + (token.len() - id.len()), id));
+                return Some(id);
             }
             _ => {}
         }
         None
     }
 
-    /// The parts of a text already known to be a valid scope (single spaces, one device id).
-    fn of_valid(text: &str) -> Self {
+    /// The parts of a text already known to be a valid scope (single spaces, one device id),
+    /// and the byte range of its device id.
+    fn of_valid(text: &str) -> (Self, Option<(usize, usize)>) {
         let mut parts = Self::default();
+        let mut device = None;
         let mut at = 0;
         for token in text.split(' ') {
             if !token.is_empty() {
                 parts.token_count += 1;
-                if let Some((id_at, id)) = parts.add(at, token) {
-                    parts.device_at = id_at;
-                    parts.device_len = id.len();
+                if let Some(id) = parts.add(token) {
+                    let end = at + token.len();
+                    device = Some((end - id.len(), end));
                 }
             }
             at += token.len() + 1;
         }
-        parts
+        (parts, device)
     }
 }
 
@@ -408,9 +426,10 @@ impl Parts {
 /// [`Scope::normalize`], `Display`). The distinct tokens in canonical order are a [`Tokens`]
 /// ([`Scope::distinct`]), held inline up to [`TOKENS_INLINE`] of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Scope<S = String> {
+pub struct Scope<S: Storage = String> {
     text: S,
     parts: Parts,
+    device: S::Device,
 }
 
 impl<'a> Scope<&'a str> {
@@ -451,18 +470,14 @@ impl<'a> Scope<&'a str> {
         let mut device: Option<&'a str> = None;
         let mut device_error = None;
         let mut multiple = false;
-        parts.token_count = scan(text, rules, |at, token| {
+        parts.token_count = scan(text, rules, |token| {
             each(token);
-            if let Some((id_at, id)) = parts.add(at, token) {
+            if let Some(id) = parts.add(token) {
                 if device_error.is_none() {
                     device_error = check_device_id(id, &rules.device).err();
                 }
                 match device {
-                    None => {
-                        device = Some(id);
-                        parts.device_at = id_at;
-                        parts.device_len = id.len();
-                    }
+                    None => device = Some(id),
                     Some(first) if first != id => multiple = true,
                     Some(_) => {}
                 }
@@ -474,7 +489,7 @@ impl<'a> Scope<&'a str> {
         if multiple {
             return Err(ScopeError::MultipleDevices);
         }
-        Ok(Self { text, parts })
+        Ok(Self { text, parts, device })
     }
 
     /// The string as given.
@@ -489,7 +504,7 @@ impl<'a> Scope<&'a str> {
 
     /// The one device id, if any.
     pub fn device(&self) -> Option<DeviceId<&'a str>> {
-        device_of(self.text, &self.parts)
+        self.device.map(DeviceId::checked)
     }
 
     /// The distinct tokens in canonical order, collected from the already validated string.
@@ -510,8 +525,8 @@ impl Scope {
         let mut set: Vec<&str> = tokens.into_iter().collect();
         sort_distinct(&mut set);
         let text = set.join(" ");
-        let parts = Parts::of_valid(&text);
-        Self { text, parts }
+        let (parts, device) = Parts::of_valid(&text);
+        Self { text, parts, device }
     }
 
     /// The canonical string.
@@ -526,7 +541,7 @@ impl Scope {
 
     /// The one device id, if any.
     pub fn device(&self) -> Option<DeviceId<&str>> {
-        device_of(&self.text, &self.parts)
+        self.text.device_id(&self.device).map(DeviceId::checked)
     }
 
     /// The distinct tokens in canonical order.
@@ -545,18 +560,10 @@ impl Scope {
     }
 }
 
-/// The device id the parts locate in `text`.
-fn device_of<'t>(text: &'t str, parts: &Parts) -> Option<DeviceId<&'t str>> {
-    if parts.device_len == 0 {
-        return None;
-    }
-    text.get(parts.device_at..parts.device_at + parts.device_len).map(DeviceId::checked)
-}
-
 impl<S: Storage> Scope<S> {
     /// The borrowed form over the same text (canonical, for an owned scope).
     pub fn as_borrowed(&self) -> Scope<&str> {
-        Scope { text: self.text.as_ref(), parts: self.parts }
+        Scope { text: self.text.as_ref(), parts: self.parts, device: self.text.device_id(&self.device) }
     }
 
     /// How many tokens were written, duplicates included (distinct tokens, for an owned scope).
@@ -661,8 +668,8 @@ impl<S: Storage> fmt::Display for Scope<S> {
 
 /// Checks `text` against the grammar and the limits in the documented order (`scope.empty`,
 /// then `scope.too_long`, then the first offence left to right: invalid character, empty token,
-/// the first token past the count limit), handing every token and its byte offset to
-/// `on_token` as it ends, left to right. Returns the number of tokens.
+/// the first token past the count limit), handing every token to `on_token` as it ends, left
+/// to right. Returns the number of tokens.
 ///
 /// A token is handed over before the rest of the string is checked, so `on_token` must only
 /// record what it finds: the caller reports it after a successful scan. Device ids are not
@@ -670,11 +677,7 @@ impl<S: Storage> fmt::Display for Scope<S> {
 /// there a device id that breaks the device rules is a policy violation, not a malformed
 /// request.
 #[inline(always)]
-pub(crate) fn scan<'a>(
-    text: &'a str,
-    rules: &ScopeRules,
-    on_token: impl FnMut(usize, &'a str),
-) -> Result<usize, ScopeError> {
+pub(crate) fn scan<'a>(text: &'a str, rules: &ScopeRules, on_token: impl FnMut(&'a str)) -> Result<usize, ScopeError> {
     let strict = rules.grammar == Grammar::Strict;
     if text.is_empty() && strict {
         return Err(ScopeError::Empty);
@@ -691,7 +694,7 @@ fn scan_checked<'a>(
     text: &'a str,
     strict: bool,
     max_tokens: usize,
-    mut on_token: impl FnMut(usize, &'a str),
+    mut on_token: impl FnMut(&'a str),
 ) -> Result<usize, ScopeError> {
     let bytes = text.as_bytes();
     let mut count = 0usize;
@@ -706,7 +709,7 @@ fn scan_checked<'a>(
             }
         }
         match bytes.get(end) {
-            Some(b' ') | None if end > at => on_token(at, text.get(at..end).unwrap_or_default()),
+            Some(b' ') | None if end > at => on_token(text.get(at..end).unwrap_or_default()),
             // Leading, doubled or (at the end) trailing space; the empty string was refused.
             Some(b' ') | None if strict => return Err(ScopeError::EmptyToken { at: end }),
             Some(b' ') | None => {}
@@ -1132,7 +1135,7 @@ mod tests {
             (" ", &lenient(), Ok(0)),
         ];
         for (text, rules, expected) in cases {
-            assert_eq!(scan(text, rules, |_, _| {}), expected, "{text:?}");
+            assert_eq!(scan(text, rules, |_| {}), expected, "{text:?}");
         }
     }
 
