@@ -2,21 +2,21 @@
 //!
 //! Every function does fully validated work and hands its result to `black_box`:
 //!
-//! - `matrix-authz`: `ScopeRef::parse_with_set` (grammar, limits, classification, device rules)
-//!   collecting the distinct tokens into a `TokenSet` in the same pass: the same output as the
+//! - `matrix-authz`: `Scope::parse_with_tokens` (grammar, limits, classification, device rules)
+//!   collecting the distinct tokens into a `Tokens` set in the same pass: the same output as the
 //!   peer's (a sorted set of validated tokens), borrowed instead of copied and held inline (no
-//!   allocation up to 8 distinct tokens), plus the classification.
-//! - `matrix-authz-borrowed`: `ScopeRef::parse` and the classification only, what a server does
-//!   on every request (no token set).
-//! - `matrix-authz-owned`: `Scope::parse`, the owned canonical form (one `String` per distinct
-//!   token, like the peer), plus the classification.
+//!   allocation up to 6 distinct tokens), plus the classification.
+//! - `matrix-authz-borrowed`: `Scope::parse` (a `Scope<&str>`) and the classification only, what
+//!   a server does on every request (no token set).
+//! - `matrix-authz-owned`: `Scope::parse(..).to_canonical()`, the owned canonical form (a
+//!   `Scope<String>`: one `String` holding the canonical text), plus the classification.
 //! - `oauth2-types`: `Scope::from_str`, a `BTreeSet` of owned tokens, not classified.
 
 use std::hint::black_box;
 use std::str::FromStr;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use matrix_authz::{Policy, Scope, ScopeRef};
+use matrix_authz::{Policy, Scope};
 use matrix_authz_benches::{scope, scope_of};
 
 fn scope_parse(c: &mut Criterion) {
@@ -27,19 +27,19 @@ fn scope_parse(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("scope_parse/{name}"));
         group.bench_function("matrix-authz", |b| {
             b.iter(|| {
-                let (parsed, tokens) = ScopeRef::parse_with_set(black_box(text), &rules).expect("valid");
+                let (parsed, tokens) = Scope::parse_with_tokens(black_box(text), &rules).expect("valid");
                 black_box((tokens, parsed.has_api(), parsed.device(), parsed.synapse_admin(), parsed.namespaces()))
             });
         });
         group.bench_function("matrix-authz-borrowed", |b| {
             b.iter(|| {
-                let parsed = ScopeRef::parse(black_box(text), &rules).expect("valid");
+                let parsed = Scope::parse(black_box(text), &rules).expect("valid");
                 black_box((parsed.has_api(), parsed.device(), parsed.synapse_admin(), parsed.namespaces()))
             });
         });
         group.bench_function("matrix-authz-owned", |b| {
             b.iter(|| {
-                let owned = Scope::parse(black_box(text), &rules).expect("valid");
+                let owned = Scope::parse(black_box(text), &rules).expect("valid").to_canonical();
                 let classified = (owned.has_api(), owned.synapse_admin());
                 black_box((classified, owned))
             });
@@ -60,7 +60,7 @@ fn scope_parse_scaling(c: &mut Criterion) {
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(BenchmarkId::from_parameter(n), text.as_str(), |b, text| {
             b.iter(|| {
-                let parsed = ScopeRef::parse(black_box(text), &rules).expect("valid");
+                let parsed = Scope::parse(black_box(text), &rules).expect("valid");
                 black_box((parsed.has_api(), parsed.device(), parsed.token_count()))
             });
         });

@@ -15,7 +15,7 @@ use std::hint::black_box;
 use matrix_authz::decide::{Request, Token, decide};
 use matrix_authz::endpoint::lookup;
 use matrix_authz::policy::StepUpRule;
-use matrix_authz::{Policy, PolicySettings, ScopeRef};
+use matrix_authz::{Policy, PolicySettings, Scope};
 use matrix_authz_benches::{path, scope};
 
 fn main() {
@@ -56,14 +56,14 @@ fn main() {
         "scope_parse" => {
             let text = scope(name);
             for _ in 0..iterations {
-                let parsed = ScopeRef::parse(black_box(text), &spec.scope).expect("valid");
+                let parsed = Scope::parse(black_box(text), &spec.scope).expect("valid");
                 black_box((parsed.has_api(), parsed.device(), parsed.synapse_admin(), parsed.namespaces()));
             }
         }
         "scope_set" => {
             let text = scope(name);
             for _ in 0..iterations {
-                let (parsed, tokens) = ScopeRef::parse_with_set(black_box(text), &spec.scope).expect("valid");
+                let (parsed, tokens) = Scope::parse_with_tokens(black_box(text), &spec.scope).expect("valid");
                 black_box((tokens, parsed.has_api(), parsed.device(), parsed.synapse_admin(), parsed.namespaces()));
             }
         }

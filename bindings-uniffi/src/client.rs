@@ -56,8 +56,9 @@ pub fn login_scope(
         LoginDevice::Id { device_id } => CoreLoginDevice::Id(device_id),
         LoginDevice::Entropy { bytes } => CoreLoginDevice::Entropy(bytes),
         LoginDevice::Random => {
-            random = matrix_authz::device::generate_random(matrix_authz::device::DEFAULT_LENGTH)?;
-            CoreLoginDevice::Id(&random)
+            random = matrix_authz::device::generate_random(matrix_authz::device::DEFAULT_LENGTH)
+                .map_err(matrix_authz::Error::from)?;
+            CoreLoginDevice::Id(random.as_str())
         }
     };
     let (scope, device_id) =

@@ -83,7 +83,7 @@ mod tests {
 
     #[test]
     fn variants_follow_the_code_prefix() {
-        let e = AuthzError::from(matrix_authz::Error::ScopeEmpty);
+        let e = AuthzError::from(matrix_authz::Error::from(matrix_authz::ScopeError::Empty));
         assert!(matches!(e, AuthzError::InvalidScope { .. }));
         assert_eq!(e.parts(), ("scope.empty", "the scope is empty"));
         assert_eq!(e.to_string(), "the scope is empty");

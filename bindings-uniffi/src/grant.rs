@@ -57,7 +57,7 @@ impl Policy {
             allowed: decision.allowed,
             violations: decision.codes().map(str::to_owned).collect(),
             granted: decision.granted.map(Scope::wrap),
-            device: decision.device,
+            device: decision.device.map(String::from),
         })
     }
 }

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use matrix_authz::scope as core_scope;
 use matrix_authz::{Form, Namespace};
 
 use crate::error::AuthzError;
@@ -89,7 +88,8 @@ impl Scope {
     #[uniffi::constructor(default(policy = None))]
     pub fn new(text: String, policy: Option<Arc<Policy>>) -> Result<Arc<Self>, AuthzError> {
         let policy = or_default(policy);
-        Ok(Self::wrap(matrix_authz::Scope::parse(&text, &policy.inner.scope)?))
+        let scope = matrix_authz::Scope::parse(&text, &policy.inner.scope).map_err(matrix_authz::Error::from)?;
+        Ok(Self::wrap(scope.to_canonical()))
     }
 
     /// The scope with no tokens (what an empty string means on the `satisfies` sides).
@@ -107,13 +107,13 @@ impl Scope {
     pub fn parts(&self) -> Vec<ScopeToken> {
         self.inner
             .tokens()
-            .map(|token| ScopeToken { token: token.to_owned(), kind: core_scope::TokenKind::of(token).into() })
+            .map(|token| ScopeToken { token: token.to_owned(), kind: matrix_authz::TokenKind::of(token).into() })
             .collect()
     }
 
     /// The canonical string: the distinct tokens in byte order, joined by single spaces.
     pub fn canonical(&self) -> String {
-        self.inner.canonical()
+        self.inner.as_str().to_owned()
     }
 
     /// How many distinct tokens.
@@ -138,7 +138,7 @@ impl Scope {
 
     /// The device id, if the scope names one.
     pub fn device_id(&self) -> Option<String> {
-        self.inner.device().map(str::to_owned)
+        self.inner.device().map(|id| id.to_string())
     }
 
     /// Whether `urn:synapse:admin:*` is present.
@@ -159,16 +159,11 @@ impl Scope {
     /// Whether this (granted) scope covers every token of `required`. Stable and unstable twins
     /// of the API token, and of a device token with the same id, cover each other.
     pub fn satisfies(&self, required: &Scope) -> bool {
-        required.inner.tokens().all(|token| core_scope::covers(self.inner.tokens(), token))
+        self.inner.satisfies(&required.inner)
     }
 
     /// The tokens of `required` this (granted) scope does not cover, in canonical order.
     pub fn missing(&self, required: &Scope) -> Vec<String> {
-        required
-            .inner
-            .tokens()
-            .filter(|token| !core_scope::covers(self.inner.tokens(), token))
-            .map(str::to_owned)
-            .collect()
+        self.inner.missing(&required.inner).iter().map(str::to_owned).collect()
     }
 }

@@ -108,7 +108,7 @@ fn decide_grant_under(scope: &str, grant_type: &str, options: &JsValue, policy: 
     Reflect::set(&result, &"violations".into(), &violations)?;
     let granted = decision.granted.as_ref().map_or(JsValue::NULL, |s| JsValue::from_str(&s.canonical()));
     Reflect::set(&result, &"granted".into(), &granted)?;
-    let device = decision.device.as_deref().map_or(JsValue::NULL, JsValue::from_str);
+    let device = decision.device.as_ref().map_or(JsValue::NULL, |id| JsValue::from_str(id.as_str()));
     Reflect::set(&result, &"device".into(), &device)?;
     Ok(result.into())
 }

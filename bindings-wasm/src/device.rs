@@ -1,5 +1,6 @@
 //! Device ids: validation against a policy, deterministic and random generation.
 
+use matrix_authz::DeviceId;
 use matrix_authz::device::{self, DEFAULT_LENGTH};
 use wasm_bindgen::prelude::*;
 
@@ -17,7 +18,7 @@ impl JsPolicy {
     /// Checks `id` against this policy's device rules; throws `device_id.*`.
     #[wasm_bindgen(js_name = validateDeviceId)]
     pub fn validate_device_id(&self, id: &str) -> Result<(), JsValue> {
-        self.inner.scope.device.validate(id).js()
+        DeviceId::parse(id, &self.inner.scope.device).map(|_| ()).js()
     }
 }
 
@@ -35,7 +36,7 @@ pub(crate) fn length(length: Option<f64>) -> Result<usize, JsValue> {
 /// when the bytes run out, `input.invalid` for a length outside 1 to 255.
 #[wasm_bindgen(js_name = generateDeviceId)]
 pub fn generate_device_id(entropy: &[u8], length: Option<f64>) -> Result<String, JsValue> {
-    device::generate(entropy, self::length(length)?).js()
+    device::generate(entropy, self::length(length)?).map(String::from).js()
 }
 
 /// A fresh id (default 10 characters) from the platform's secure random source
@@ -43,5 +44,5 @@ pub fn generate_device_id(entropy: &[u8], length: Option<f64>) -> Result<String,
 #[cfg(feature = "rand")]
 #[wasm_bindgen(js_name = randomDeviceId)]
 pub fn random_device_id(length: Option<f64>) -> Result<String, JsValue> {
-    device::generate_random(self::length(length)?).js()
+    device::generate_random(self::length(length)?).map(String::from).js()
 }

@@ -1,7 +1,7 @@
 //! Scopes: the `Scope` class (parse, read the parts, normalize) and `satisfies`.
 
 use js_sys::{Array, Object, Reflect};
-use matrix_authz::scope::{self, Form, Scope, ScopeRef, TokenKind};
+use matrix_authz::scope::{Form, Scope, TokenKind};
 use wasm_bindgen::prelude::*;
 
 use crate::error::{self, IntoJs};
@@ -32,7 +32,7 @@ impl JsScope {
     /// The canonical string: the tokens joined by single spaces.
     #[wasm_bindgen(getter)]
     pub fn canonical(&self) -> String {
-        self.inner.canonical()
+        self.inner.as_str().to_owned()
     }
 
     /// How many distinct tokens.
@@ -50,7 +50,7 @@ impl JsScope {
     /// The one device id, or `null`.
     #[wasm_bindgen(getter)]
     pub fn device(&self) -> Option<String> {
-        self.inner.device().map(str::to_owned)
+        self.inner.device().map(|id| id.to_string())
     }
 
     /// Whether `urn:synapse:admin:*` is present.
@@ -72,7 +72,7 @@ impl JsScope {
 
     /// Whether this scope covers `token` (stable and unstable twins cover each other).
     pub fn covers(&self, token: &str) -> bool {
-        scope::covers(self.inner.tokens(), token)
+        self.inner.covers(token)
     }
 
     /// The scope with its API and device tokens rewritten into `form`.
@@ -83,7 +83,7 @@ impl JsScope {
     /// The canonical string.
     #[wasm_bindgen(js_name = toString)]
     pub fn to_string_js(&self) -> String {
-        self.inner.canonical()
+        self.inner.as_str().to_owned()
     }
 }
 
@@ -99,7 +99,7 @@ pub fn token_kind(token: &str) -> String {
 }
 
 fn parse_scope(text: &str, policy: &Policy) -> Result<JsScope, JsValue> {
-    ScopeRef::parse(text, &policy.scope).map(|s| JsScope { inner: s.to_owned_scope() }).js()
+    Scope::parse(text, &policy.scope).map(|s| JsScope { inner: s.to_canonical() }).js()
 }
 
 /// Whether `granted` covers `required`, and the required tokens it misses (canonical order),
@@ -111,12 +111,12 @@ pub fn satisfies(granted: &str, required: &str) -> Result<JsValue, JsValue> {
 }
 
 fn satisfies_under(granted: &str, required: &str, policy: &Policy) -> Result<JsValue, JsValue> {
-    let granted = scope::parse_side(granted, &policy.scope).js()?;
-    let required = scope::parse_side(required, &policy.scope).js()?;
-    let missing = scope::missing(&granted, &required);
+    let granted = Scope::parse_or_empty(granted, &policy.scope).js()?;
+    let required = Scope::parse_or_empty(required, &policy.scope).js()?;
+    let missing = granted.missing(&required);
     let result = Object::new();
     Reflect::set(&result, &"satisfied".into(), &missing.is_empty().into())?;
-    let list: Array = missing.into_iter().map(JsValue::from_str).collect();
+    let list: Array = missing.iter().map(JsValue::from_str).collect();
     Reflect::set(&result, &"missing".into(), &list)?;
     Ok(result.into())
 }
@@ -130,7 +130,7 @@ pub fn normalize(text: &str, #[wasm_bindgen(unchecked_param_type = "Form")] form
 
 fn normalize_under(text: &str, form: &str, policy: &Policy) -> Result<String, JsValue> {
     let form = parse_form(form)?;
-    Scope::parse(text, &policy.scope).map(|s| s.normalize(form).canonical()).js()
+    Scope::parse(text, &policy.scope).map(|s| s.normalize(form).into_string()).js()
 }
 
 #[wasm_bindgen(js_class = Policy)]

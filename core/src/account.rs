@@ -7,6 +7,7 @@
 //! deployments (MAS) advertise unstable names for the device actions, so when the server's
 //! `account_management_actions_supported` lacks a stable action its unstable twin is used.
 
+use crate::chars::percent_encode;
 use crate::error::Error;
 
 /// `org.matrix.profile`
@@ -87,54 +88,6 @@ pub(crate) fn build(base: &str, action: &str, device_id: Option<&[u8]>) -> Strin
     out
 }
 
-/// RFC 3986 section 2.3 unreserved characters, which are never encoded.
-fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
-}
-
-/// Percent-encodes every byte outside unreserved, with upper-case hex (RFC 3986 section 2.1).
-fn percent_encode(out: &mut String, bytes: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in bytes {
-        if is_unreserved(b) {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            for nibble in [b >> 4, b & 0x0f] {
-                out.push(char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0')));
-            }
-        }
-    }
-}
-
-/// Decodes `%XX` escapes in raw text (a path segment here and in `uia`, a host in `metadata::uri`); a
-/// `%` not followed by two hex digits stays as is.
-pub(crate) fn percent_decode(raw: &str) -> Vec<u8> {
-    fn hex(b: u8) -> Option<u8> {
-        char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok())
-    }
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let escaped = match (b, bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
-            (b'%', Some(hi), Some(lo)) => Some((hi << 4) | lo),
-            _ => None,
-        };
-        match escaped {
-            Some(decoded) => {
-                out.push(decoded);
-                i += 3;
-            }
-            None => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,12 +130,5 @@ mod tests {
         assert_eq!(resolve("com.example.custom", &mas).ok(), Some("com.example.custom"));
         assert_eq!(url("https://a/", "", None, &[]).map_err(|e| e.code()), Err("input.invalid"));
         assert_eq!(url("https://a/", PROFILE, Some(""), &[]).map_err(|e| e.code()), Err("input.invalid"));
-    }
-
-    #[test]
-    fn decoding_keeps_stray_percent_signs() {
-        assert_eq!(percent_decode("AB%2FCD"), b"AB/CD");
-        assert_eq!(percent_decode("%zz%4"), b"%zz%4");
-        assert_eq!(percent_decode("%c3%a9"), "é".as_bytes());
     }
 }

@@ -9,10 +9,10 @@
 
 use std::borrow::Cow;
 
-use crate::device::{self, DEFAULT_LENGTH};
+use crate::device::{self, DEFAULT_LENGTH, DeviceId};
 use crate::error::Error;
 use crate::policy::Policy;
-use crate::scope::{Form, Scope, ScopeRef};
+use crate::scope::{Form, Scope};
 use crate::www_authenticate::{Challenges, Item, ParamValue};
 
 /// Where the device id of a login scope comes from.
@@ -33,23 +33,20 @@ pub fn login_scope(
     policy: &Policy,
 ) -> Result<(Scope, String), Error> {
     let device_id = match device {
-        LoginDevice::Id(id) => {
-            policy.scope.device.validate(id)?;
-            id.to_owned()
-        }
+        LoginDevice::Id(id) => DeviceId::parse(id, &policy.scope.device)?.into_owned(),
         LoginDevice::Entropy(bytes) => device::generate(bytes, DEFAULT_LENGTH)?,
     };
     let mut text = String::new();
     for ns in form.namespaces() {
         push_token(&mut text, ns.api_token());
         push_token(&mut text, ns.device_prefix());
-        text.push_str(&device_id);
+        text.push_str(device_id.as_str());
     }
     for token in extra {
         push_token(&mut text, token);
     }
-    let scope = ScopeRef::parse(&text, &policy.scope)?.to_owned_scope();
-    Ok((scope, device_id))
+    let scope = Scope::parse(&text, &policy.scope)?.to_canonical();
+    Ok((scope, device_id.into()))
 }
 
 fn push_token(text: &mut String, token: &str) {

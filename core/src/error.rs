@@ -1,4 +1,9 @@
-//! The one error type of the engine, with a stable code per variant.
+//! The engine's errors: one type per API, each with a stable code per variant, and the union
+//! [`Error`] for callers that take any operation (the JSON dispatcher, the bindings).
+//!
+//! - [`ScopeError`]: the scope parser (`scope.*`, and `device_id.*` for a device token's id).
+//! - [`DeviceIdError`]: a device id against a policy's device rules (`device_id.*`).
+//! - [`DeviceError`]: device id generation (`entropy.insufficient`, `input.invalid` for a length).
 //!
 //! Codes are lower-case and dot-separated (`scope.invalid_char`); they are the contract every
 //! runtime exposes unchanged. Messages are for people: lower-case, no trailing period, the
@@ -65,56 +70,149 @@ impl fmt::Display for DeviceIdError {
     }
 }
 
-/// Every failure the engine reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
+/// Why a scope string does not parse (the scope API's error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScopeError {
     /// The empty string under the strict grammar.
-    ScopeEmpty,
+    Empty,
     /// The scope string is longer than the policy's byte limit.
-    ScopeTooLong {
+    TooLong {
         /// Its length in bytes.
         len: usize,
         /// The limit.
         max: usize,
     },
     /// More tokens than the policy's token limit; `at` is the byte offset of the first token past it.
-    ScopeTooManyTokens {
+    TooManyTokens {
         /// The limit.
         max: usize,
         /// Byte offset of the first token past the limit.
         at: usize,
     },
     /// A character that no scope token may hold.
-    ScopeInvalidChar {
+    InvalidChar {
         /// The offending character.
         ch: char,
         /// Its byte offset in the scope string.
         at: usize,
     },
     /// An empty token: a leading, trailing or doubled space (strict grammar only).
-    ScopeEmptyToken {
+    EmptyToken {
         /// Byte offset where the empty token sits.
         at: usize,
     },
     /// Two distinct device ids in one scope.
-    ScopeMultipleDevices,
-    /// A device id that breaks the policy's device rules.
+    MultipleDevices,
+    /// A device token whose id breaks the policy's device rules.
     DeviceId(DeviceIdError),
-    /// Not enough entropy bytes to derive an id of the requested length.
+}
+
+impl ScopeError {
+    /// The stable code: `scope.*`, or the device id's `device_id.*`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Empty => "scope.empty",
+            Self::TooLong { .. } => "scope.too_long",
+            Self::TooManyTokens { .. } => "scope.too_many_tokens",
+            Self::InvalidChar { .. } => "scope.invalid_char",
+            Self::EmptyToken { .. } => "scope.empty_token",
+            Self::MultipleDevices => "scope.multiple_devices",
+            Self::DeviceId(e) => e.code(),
+        }
+    }
+}
+
+impl From<DeviceIdError> for ScopeError {
+    fn from(e: DeviceIdError) -> Self {
+        Self::DeviceId(e)
+    }
+}
+
+impl fmt::Display for ScopeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => write!(f, "the scope is empty"),
+            Self::TooLong { len, max } => {
+                write!(f, "the scope has {len} bytes, more than the limit of {max}")
+            }
+            Self::TooManyTokens { max, at } => {
+                write!(f, "the scope has more than {max} tokens (the token at byte {at} is one too many)")
+            }
+            Self::InvalidChar { ch, at } => {
+                write!(f, "the scope has `{}` at byte {at}, which no scope token may hold", ch.escape_default())
+            }
+            Self::EmptyToken { at } => {
+                write!(f, "the scope has an empty token at byte {at} (a leading, trailing or doubled space)")
+            }
+            Self::MultipleDevices => write!(f, "the scope names two different devices"),
+            Self::DeviceId(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ScopeError {}
+
+impl std::error::Error for DeviceIdError {}
+
+/// Why a device id cannot be generated (the device generation API's error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeviceError {
+    /// Not enough entropy bytes to derive an id of the requested length (or the platform's
+    /// random source failed).
     EntropyInsufficient {
         /// Characters wanted.
         wanted: usize,
     },
+    /// A requested length outside 1 to `max` (the generator's limit); its code is
+    /// `input.invalid`, as it always was.
+    LengthOutOfRange {
+        /// The length asked for.
+        length: usize,
+        /// The longest id the generator draws.
+        max: usize,
+    },
+}
+
+impl DeviceError {
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::EntropyInsufficient { .. } => "entropy.insufficient",
+            Self::LengthOutOfRange { .. } => "input.invalid",
+        }
+    }
+}
+
+impl fmt::Display for DeviceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::EntropyInsufficient { wanted } => {
+                write!(f, "the entropy ran out before {wanted} characters were drawn")
+            }
+            Self::LengthOutOfRange { length, max } => {
+                write!(f, "invalid input: `length` must be 1 to {max}, not {length}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for DeviceError {}
+
+/// Every failure the engine reports, for callers that take any operation (the JSON dispatcher,
+/// the bindings). Each API's own error converts into it with `From`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The scope parser's error.
+    Scope(ScopeError),
+    /// A device id that breaks the policy's device rules.
+    DeviceId(DeviceIdError),
+    /// Device id generation's error.
+    Device(DeviceError),
     /// The account-management action is not supported by the server, nor its unstable twin.
     AccountActionUnsupported {
         /// The action asked for.
         action: String,
-    },
-    /// A metadata document larger than the 64 KiB limit (reported as a violation by the ops).
-    MetadataTooLarge {
-        /// Its size as compact JSON, in bytes.
-        len: usize,
     },
     /// Settings or a policy document that do not describe a policy, or an unknown preset name.
     Policy(PolicyError),
@@ -128,16 +226,10 @@ impl Error {
     /// The stable code, the same in every runtime.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::ScopeEmpty => "scope.empty",
-            Self::ScopeTooLong { .. } => "scope.too_long",
-            Self::ScopeTooManyTokens { .. } => "scope.too_many_tokens",
-            Self::ScopeInvalidChar { .. } => "scope.invalid_char",
-            Self::ScopeEmptyToken { .. } => "scope.empty_token",
-            Self::ScopeMultipleDevices => "scope.multiple_devices",
+            Self::Scope(e) => e.code(),
             Self::DeviceId(e) => e.code(),
-            Self::EntropyInsufficient { .. } => "entropy.insufficient",
+            Self::Device(e) => e.code(),
             Self::AccountActionUnsupported { .. } => "account.action_unsupported",
-            Self::MetadataTooLarge { .. } => "metadata.too_large",
             Self::Policy(e) => e.code(),
             Self::InputInvalid(_) => "input.invalid",
             Self::OpUnknown(_) => "op.unknown",
@@ -155,38 +247,32 @@ impl From<PolicyError> for Error {
     }
 }
 
+impl From<ScopeError> for Error {
+    fn from(e: ScopeError) -> Self {
+        Self::Scope(e)
+    }
+}
+
 impl From<DeviceIdError> for Error {
     fn from(e: DeviceIdError) -> Self {
         Self::DeviceId(e)
     }
 }
 
+impl From<DeviceError> for Error {
+    fn from(e: DeviceError) -> Self {
+        Self::Device(e)
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::ScopeEmpty => write!(f, "the scope is empty"),
-            Self::ScopeTooLong { len, max } => {
-                write!(f, "the scope has {len} bytes, more than the limit of {max}")
-            }
-            Self::ScopeTooManyTokens { max, at } => {
-                write!(f, "the scope has more than {max} tokens (the token at byte {at} is one too many)")
-            }
-            Self::ScopeInvalidChar { ch, at } => {
-                write!(f, "the scope has `{}` at byte {at}, which no scope token may hold", ch.escape_default())
-            }
-            Self::ScopeEmptyToken { at } => {
-                write!(f, "the scope has an empty token at byte {at} (a leading, trailing or doubled space)")
-            }
-            Self::ScopeMultipleDevices => write!(f, "the scope names two different devices"),
+            Self::Scope(e) => e.fmt(f),
             Self::DeviceId(e) => e.fmt(f),
-            Self::EntropyInsufficient { wanted } => {
-                write!(f, "the entropy ran out before {wanted} characters were drawn")
-            }
+            Self::Device(e) => e.fmt(f),
             Self::AccountActionUnsupported { action } => {
                 write!(f, "the account-management action `{action}` is not supported by the server")
-            }
-            Self::MetadataTooLarge { len } => {
-                write!(f, "the metadata document has {len} bytes, more than the limit of 65536")
             }
             Self::Policy(e) => e.fmt(f),
             Self::InputInvalid(msg) => write!(f, "invalid input: {msg}"),
@@ -203,14 +289,19 @@ mod tests {
 
     #[test]
     fn codes_are_stable() {
-        assert_eq!(Error::ScopeEmpty.code(), "scope.empty");
+        assert_eq!(Error::from(ScopeError::Empty).code(), "scope.empty");
+        assert_eq!(ScopeError::from(DeviceIdError::Empty).code(), "device_id.empty");
         assert_eq!(Error::from(DeviceIdError::Empty).code(), "device_id.empty");
+        assert_eq!(Error::from(DeviceError::EntropyInsufficient { wanted: 3 }).code(), "entropy.insufficient");
+        assert_eq!(DeviceError::LengthOutOfRange { length: 0, max: 255 }.code(), "input.invalid");
         assert_eq!(Error::input("x").code(), "input.invalid");
     }
 
     #[test]
     fn messages_name_the_offending_character() {
-        let e = Error::ScopeInvalidChar { ch: '\t', at: 3 };
+        let e = Error::from(ScopeError::InvalidChar { ch: '\t', at: 3 });
         assert_eq!(e.to_string(), "the scope has `\\t` at byte 3, which no scope token may hold");
+        let e = DeviceError::LengthOutOfRange { length: 0, max: 255 };
+        assert_eq!(e.to_string(), Error::input("`length` must be 1 to 255, not 0").to_string());
     }
 }

@@ -16,10 +16,10 @@
 
 use std::fmt;
 
-use crate::device::{self, DEFAULT_LENGTH};
+use crate::device::{self, DEFAULT_LENGTH, DeviceId};
 use crate::error::{DeviceIdError, Error};
 use crate::policy::{GrantRules, Policy, SERVER_ADMINISTRATION_SCOPES};
-use crate::scope::{self, Namespace, Namespaces, Scope, TokenKind};
+use crate::scope::{self, Grammar, Namespace, Namespaces, Scope, ScopeRules, TokenKind};
 
 /// The OAuth 2.0 grant a token is requested through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -143,7 +143,7 @@ pub struct GrantDecision {
     /// The scope to issue (canonical), or `None` when refused.
     pub granted: Option<Scope>,
     /// The device the token is bound to, or `None` when there is none or the grant is refused.
-    pub device: Option<String>,
+    pub device: Option<DeviceId>,
 }
 
 impl GrantDecision {
@@ -169,9 +169,14 @@ struct Survey<'a> {
 }
 
 impl<'a> Survey<'a> {
-    fn of(text: &'a str, policy: &Policy) -> Self {
+    /// Reads `text` in one pass: the scope grammar and limits (errors), and what it asks for.
+    /// Device ids are not checked here: a bad one is a [`Violation`], not a malformed request.
+    /// An empty scope asks for nothing, which is always grantable (MAS's policy special-cases it).
+    fn of(text: &'a str, policy: &Policy) -> Result<Self, Error> {
         let mut survey = Self::default();
-        for token in text.split(' ').filter(|t| !t.is_empty()) {
+        let rules =
+            if text.is_empty() { ScopeRules { grammar: Grammar::Lenient, ..policy.scope } } else { policy.scope };
+        scope::scan(text, &rules, |token| {
             match TokenKind::of(token) {
                 TokenKind::Api(ns) => survey.api.insert(ns),
                 TokenKind::Device(ns, id) => {
@@ -190,14 +195,14 @@ impl<'a> Survey<'a> {
                         || policy.allows_extra_token(token);
                     if !known {
                         survey.unknown = true;
-                        continue;
+                        return;
                     }
                     survey.server_administration |= server_administration;
                 }
             }
             survey.known.push(token);
-        }
-        survey
+        })?;
+        Ok(survey)
     }
 
     fn device_namespaces(&self) -> Namespaces {
@@ -238,11 +243,7 @@ fn by_code(violations: Vec<Violation>) -> Vec<Violation> {
 /// `scope.too_long`, `scope.too_many_tokens`) and `entropy.insufficient` when a device id must be
 /// derived from too few bytes. Everything else is a [`Violation`] in the decision.
 pub fn decide(request: &GrantRequest<'_>, policy: &Policy) -> Result<GrantDecision, Error> {
-    // An empty scope asks for nothing, which is always grantable (MAS's policy special-cases it).
-    if !request.scope.is_empty() {
-        scope::check_syntax(request.scope, &policy.scope)?;
-    }
-    let survey = Survey::of(request.scope, policy);
+    let survey = Survey::of(request.scope, policy)?;
     let mut violations = Vec::new();
     check_tokens(&survey, policy, &mut violations);
     check_grant_type(&survey, request, &mut violations);
@@ -252,12 +253,14 @@ pub fn decide(request: &GrantRequest<'_>, policy: &Policy) -> Result<GrantDecisi
     if !violations.is_empty() {
         return Ok(GrantDecision { allowed: false, violations, granted: None, device: None });
     }
-    let device = derived.clone().or_else(|| survey.devices.first().map(|(_, id)| (*id).to_owned()));
     let derived_tokens: Vec<String> = match &derived {
         Some(id) => survey.api.iter().map(|ns| format!("{}{id}", ns.device_prefix())).collect(),
         None => Vec::new(),
     };
-    let granted = Scope::from_tokens(survey.known.iter().copied().chain(derived_tokens.iter().map(String::as_str)));
+    let granted =
+        Scope::from_valid_tokens(survey.known.iter().copied().chain(derived_tokens.iter().map(String::as_str)));
+    // The granted scope names the derived device, or the one requested (checked above).
+    let device = granted.device().map(DeviceId::into_owned);
     Ok(GrantDecision { allowed: true, violations, granted: Some(granted), device })
 }
 
@@ -299,7 +302,7 @@ fn check_devices(survey: &Survey<'_>, policy: &Policy, violations: &mut Vec<Viol
         violations.push(Violation::DeviceWithoutApi);
     }
     for (_, id) in &survey.devices {
-        if let Err(e) = policy.scope.device.validate(id) {
+        if let Err(e) = policy.scope.device.parse(id) {
             violations.push(Violation::DeviceId(e));
         }
     }
@@ -321,12 +324,12 @@ fn derive_device(
     request: &GrantRequest<'_>,
     policy: &Policy,
     violations: &mut Vec<Violation>,
-) -> Result<Option<String>, Error> {
+) -> Result<Option<DeviceId>, Error> {
     if policy.grant != GrantRules::Default || survey.api.is_empty() || !survey.devices.is_empty() {
         return Ok(None);
     }
     match request.entropy {
-        Some(bytes) => device::generate(bytes, DEFAULT_LENGTH).map(Some),
+        Some(bytes) => Ok(Some(device::generate(bytes, DEFAULT_LENGTH)?)),
         None => {
             violations.push(Violation::DeviceMissing);
             Ok(None)

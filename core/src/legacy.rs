@@ -30,7 +30,7 @@ impl AccountLink<'_> {
 
     /// The URL (`account.url` of the base with the action and the percent-decoded device id).
     pub fn url(&self) -> String {
-        let device_id = self.raw_device_id.map(account::percent_decode);
+        let device_id = self.raw_device_id.map(crate::chars::percent_decode);
         account::build(self.base, self.action, device_id.as_deref())
     }
 }

@@ -9,6 +9,7 @@ uniffi::setup_scaffolding!("matrix_authz_core");
 
 pub mod account;
 pub mod appservice;
+pub mod chars;
 pub mod client;
 pub mod decide;
 pub mod device;
@@ -30,7 +31,7 @@ mod www_authenticate;
 
 pub use decide::{Decision, HttpAnswer, Request, Token, decide};
 pub use device::{DeviceId, DeviceRules};
-pub use error::{DeviceIdError, Error};
+pub use error::{DeviceError, DeviceIdError, Error, ScopeError};
 pub use grant::{GrantDecision, GrantRequest, GrantType};
 pub use policy::{Policy, PolicyError, PolicySettings, Preset};
-pub use scope::{Form, Grammar, Namespace, Scope, ScopeLimits, ScopeRef, ScopeRules, TokenKind, TokenSet};
+pub use scope::{Form, Grammar, Namespace, Scope, ScopeLimits, ScopeRules, TokenKind, Tokens};

@@ -12,19 +12,21 @@
 //! (MSC2967 "Unstable prefix"). Twins name the same grant: a device named under both prefixes is
 //! one device, and each twin satisfies the other.
 //!
-//! [`ScopeRef::parse`] borrows from its input and allocates nothing: it validates, classifies
+//! One type, [`Scope`], generic over its storage: `Scope<&str>` borrowed, `Scope<String>` owned.
+//! [`Scope::parse`] borrows from its input and allocates nothing: it validates, classifies
 //! and extracts the device in one pass, which is what a server does on every request. The pass
 //! looks each byte up in a 256-entry table (`BYTE_CLASS`: token character, space, or
 //! invalid) and classifies each token as it ends, on its first byte and the shared `urn:matrix:`
 //! prefix before any whole-string comparison. Errors keep their documented precedence because
 //! the grammar errors are returned at the byte that causes them, while the first device error
 //! is only remembered and reported once the whole string has passed the grammar.
-//! [`Scope`] is the owned, canonical form (distinct tokens in byte order) for storage.
+//! `Scope<String>` is the owned, canonical form (distinct tokens in byte order) for storage.
 
 use std::fmt;
 
-use crate::device::{Alphabet, DeviceRules};
-use crate::error::{DeviceIdError, Error};
+pub use crate::chars::is_scope_char;
+use crate::device::{Alphabet, DeviceId, DeviceRules};
+use crate::error::{DeviceIdError, ScopeError};
 
 /// The stable full-API token.
 pub const API_STABLE: &str = "urn:matrix:client:api:*";
@@ -44,11 +46,6 @@ pub const SYNAPSE_ADMIN: &str = "urn:synapse:admin:*";
 pub const MAS_ADMIN: &str = "urn:mas:admin";
 /// The Matrix Authentication Service's GraphQL API.
 pub const MAS_GRAPHQL: &str = "urn:mas:graphql:*";
-
-/// Whether `b` may appear in a scope token (NQCHAR).
-pub const fn is_scope_char(b: u8) -> bool {
-    matches!(b, 0x21 | 0x23..=0x5B | 0x5D..=0x7E)
-}
 
 /// What a byte is to the scope grammar, one entry per byte value (built at compile time from
 /// [`is_scope_char`], so the two cannot disagree).
@@ -144,7 +141,7 @@ impl Default for ScopeLimits {
     }
 }
 
-/// Everything [`ScopeRef::parse`] needs from a policy.
+/// Everything [`Scope::parse`] needs from a policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ScopeRules {
     /// Strict or lenient splitting.
@@ -331,35 +328,137 @@ impl<'a> TokenKind<'a> {
     }
 }
 
-/// A validated, classified scope string, borrowed from its input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ScopeRef<'a> {
-    text: &'a str,
+mod sealed {
+    /// Closes [`super::Storage`] to the two storages the crate implements.
+    pub trait Sealed {}
+    impl Sealed for &str {}
+    impl Sealed for String {}
+}
+
+/// The storage of a [`Scope`] (and the shape of its text): `&str`, the string as written,
+/// borrowed; or `String`, the canonical string, owned. Sealed.
+pub trait Storage: AsRef<str> + sealed::Sealed {
+    /// Where the scope's device id sits: the id itself when borrowed (so that reading it on the
+    /// per-request path is a copy), its byte range in the text when owned.
+    #[doc(hidden)]
+    type Device: Copy + Default + fmt::Debug + PartialEq + Eq + std::hash::Hash;
+
+    /// The device id `device` locates, borrowed from this storage.
+    #[doc(hidden)]
+    fn device_id<'s>(&'s self, device: &Self::Device) -> Option<&'s str>;
+}
+
+impl<'a> Storage for &'a str {
+    type Device = Option<&'a str>;
+
+    fn device_id<'s>(&'s self, device: &Self::Device) -> Option<&'s str> {
+        *device
+    }
+}
+
+impl Storage for String {
+    type Device = Option<(usize, usize)>;
+
+    fn device_id<'s>(&'s self, device: &Self::Device) -> Option<&'s str> {
+        device.and_then(|(at, end)| self.get(at..end))
+    }
+}
+
+/// What a parse learns about a scope besides its text: the counts and the classification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+struct Parts {
+    /// Tokens in the text, duplicates included (the owned form has none).
     token_count: usize,
     api: Namespaces,
-    device: Option<&'a str>,
     device_namespaces: Namespaces,
     synapse_admin: bool,
 }
 
-impl<'a> ScopeRef<'a> {
+impl Parts {
+    /// Classifies one token (the caller counts it); returns the device id it names, if any.
+    #[inline(always)]
+    fn add<'a>(&mut self, token: &'a str) -> Option<&'a str> {
+        match TokenKind::of(token) {
+            TokenKind::Api(ns) => self.api.insert(ns),
+            TokenKind::SynapseAdmin => self.synapse_admin = true,
+            TokenKind::Device(ns, id) => {
+                self.device_namespaces.insert(ns);
+                return Some(id);
+            }
+            _ => {}
+        }
+        None
+    }
+
+    /// The parts of a text already known to be a valid scope (single spaces, one device id),
+    /// and the byte range of its device id.
+    fn of_valid(text: &str) -> (Self, Option<(usize, usize)>) {
+        let mut parts = Self::default();
+        let mut device = None;
+        let mut at = 0;
+        for token in text.split(' ') {
+            if !token.is_empty() {
+                parts.token_count += 1;
+                if let Some(id) = parts.add(token) {
+                    let end = at + token.len();
+                    device = Some((end - id.len(), end));
+                }
+            }
+            at += token.len() + 1;
+        }
+        (parts, device)
+    }
+}
+
+/// A validated, classified scope: RFC 6749 section 3.3 tokens, with the MSC2967 parts read out.
+///
+/// Generic over its storage, as `url::Host<S>` is:
+///
+/// - `Scope<&'a str>`, the borrowed form: the string as written, validated by [`Scope::parse`]
+///   in one pass that allocates nothing (what a server does on every request). Its
+///   [`Scope::tokens`] are the tokens as written, duplicates included.
+/// - `Scope<String>` (the default), the owned form: the canonical string (distinct tokens in
+///   byte order, single spaces), for storage. [`Scope::to_canonical`] and [`Scope::normalize`]
+///   give it.
+///
+/// Both answer the same questions with the same methods: the parts ([`Scope::has_api`],
+/// [`Scope::api_namespaces`], [`Scope::device`], [`Scope::synapse_admin`], ...), the comparison
+/// ([`Scope::covers`], [`Scope::satisfies`], [`Scope::missing`]; stable and unstable twins of
+/// the API and device tokens cover each other), and the canonical form ([`Scope::canonical`],
+/// [`Scope::normalize`], `Display`). The distinct tokens in canonical order are a [`Tokens`]
+/// ([`Scope::distinct`]), held inline up to [`TOKENS_INLINE`] of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Scope<S: Storage = String> {
+    text: S,
+    parts: Parts,
+    device: S::Device,
+}
+
+impl<'a> Scope<&'a str> {
     /// Parses `text` under `rules`, allocating nothing.
     ///
     /// Errors, when several rules break: `scope.empty` (strict grammar), then `scope.too_long`,
     /// then the first offence left to right (invalid character, empty token, the first token
     /// past the count limit), then the first device token whose id breaks the device rules,
     /// then `scope.multiple_devices`.
-    pub fn parse(text: &'a str, rules: &ScopeRules) -> Result<Self, Error> {
+    pub fn parse(text: &'a str, rules: &ScopeRules) -> Result<Self, ScopeError> {
         Self::parse_each(text, rules, |_| {})
     }
 
-    /// [`Self::parse`], collecting the distinct tokens into a [`TokenSet`] in the same pass.
+    /// [`Self::parse`], except that the empty string is the empty scope whatever the grammar:
+    /// how each side of a comparison (`scope.satisfies`) is read, where it means "nothing
+    /// granted" or "nothing required".
+    pub fn parse_or_empty(text: &'a str, rules: &ScopeRules) -> Result<Self, ScopeError> {
+        if text.is_empty() { Ok(Self::default()) } else { Self::parse(text, rules) }
+    }
+
+    /// [`Self::parse`], collecting the distinct tokens in canonical order in the same pass.
     ///
-    /// Allocates nothing unless the scope has more than [`TOKEN_SET_INLINE`] distinct tokens.
+    /// Allocates nothing unless the scope has more than [`TOKENS_INLINE`] distinct tokens.
     /// Inlined, so that the set is built where the caller keeps it rather than moved there.
     #[inline]
-    pub fn parse_with_set(text: &'a str, rules: &ScopeRules) -> Result<(Self, TokenSet<'a>), Error> {
-        let mut set = TokenSet::new();
+    pub fn parse_with_tokens(text: &'a str, rules: &ScopeRules) -> Result<(Self, Tokens<'a>), ScopeError> {
+        let mut set = Tokens::new();
         let scope = Self::parse_each(text, rules, |token| set.push(token))?;
         set.finish();
         Ok((scope, set))
@@ -367,43 +466,32 @@ impl<'a> ScopeRef<'a> {
 
     /// [`Self::parse`], handing every token as written to `each` (before the string is known to
     /// be valid: the caller keeps what it collects only on success).
-    fn parse_each(text: &'a str, rules: &ScopeRules, mut each: impl FnMut(&'a str)) -> Result<Self, Error> {
-        let mut scope = Self {
-            text,
-            token_count: 0,
-            api: Namespaces::NONE,
-            device: None,
-            device_namespaces: Namespaces::NONE,
-            synapse_admin: false,
-        };
+    #[inline(always)]
+    fn parse_each(text: &'a str, rules: &ScopeRules, mut each: impl FnMut(&'a str)) -> Result<Self, ScopeError> {
+        let mut parts = Parts::default();
+        let mut device: Option<&'a str> = None;
         let mut device_error = None;
         let mut multiple = false;
-        scope.token_count = scan(text, rules, |token| {
+        parts.token_count = scan(text, rules, |token| {
             each(token);
-            match TokenKind::of(token) {
-                TokenKind::Api(ns) => scope.api.insert(ns),
-                TokenKind::SynapseAdmin => scope.synapse_admin = true,
-                TokenKind::Device(ns, id) => {
-                    scope.device_namespaces.insert(ns);
-                    if device_error.is_none() {
-                        device_error = check_device_id(id, &rules.device).err();
-                    }
-                    match scope.device {
-                        None => scope.device = Some(id),
-                        Some(first) if first != id => multiple = true,
-                        Some(_) => {}
-                    }
+            if let Some(id) = parts.add(token) {
+                if device_error.is_none() {
+                    device_error = check_device_id(id, &rules.device).err();
                 }
-                _ => {}
+                match device {
+                    None => device = Some(id),
+                    Some(first) if first != id => multiple = true,
+                    Some(_) => {}
+                }
             }
         })?;
         if let Some(e) = device_error {
             return Err(e.into());
         }
         if multiple {
-            return Err(Error::ScopeMultipleDevices);
+            return Err(ScopeError::MultipleDevices);
         }
-        Ok(scope)
+        Ok(Self { text, parts, device })
     }
 
     /// The string as given.
@@ -416,85 +504,188 @@ impl<'a> ScopeRef<'a> {
         self.text.split(' ').filter(|t| !t.is_empty())
     }
 
-    /// How many tokens were written, duplicates included.
-    pub fn token_count(&self) -> usize {
-        self.token_count
-    }
-
-    /// Whether the scope holds the full-API token in either namespace.
-    pub fn has_api(&self) -> bool {
-        !self.api.is_empty()
-    }
-
-    /// The namespaces in which the full-API token appears.
-    pub fn api_namespaces(&self) -> Namespaces {
-        self.api
-    }
-
     /// The one device id, if any.
-    pub fn device(&self) -> Option<&'a str> {
-        self.device
+    pub fn device(&self) -> Option<DeviceId<&'a str>> {
+        self.device.map(DeviceId::checked)
     }
 
-    /// The namespaces in which a device token appears.
-    pub fn device_namespaces(&self) -> Namespaces {
-        self.device_namespaces
-    }
-
-    /// The namespaces of the API and device tokens together.
-    pub fn namespaces(&self) -> Namespaces {
-        self.api.union(self.device_namespaces)
-    }
-
-    /// Whether `urn:synapse:admin:*` is present.
-    pub fn synapse_admin(&self) -> bool {
-        self.synapse_admin
-    }
-
-    /// Whether the exact token is present.
-    pub fn contains(&self, token: &str) -> bool {
-        self.tokens().any(|t| t == token)
-    }
-
-    /// The distinct tokens as a sorted set, collected from the already validated string.
-    pub fn token_set(&self) -> TokenSet<'a> {
-        let mut set = TokenSet::new();
+    /// The distinct tokens in canonical order, collected from the already validated string.
+    pub fn distinct(&self) -> Tokens<'a> {
+        let mut set = Tokens::new();
         for token in self.tokens() {
             set.push(token);
         }
         set.finish();
         set
     }
+}
 
-    /// The owned, canonical form.
-    pub fn to_owned_scope(&self) -> Scope {
-        Scope::from_ref(self)
+impl Scope {
+    /// The canonical scope of tokens that are already valid (each a scope token, one device id
+    /// at most, under rules the caller applied).
+    pub(crate) fn from_valid_tokens<'t>(tokens: impl IntoIterator<Item = &'t str>) -> Self {
+        let mut set: Vec<&str> = tokens.into_iter().collect();
+        sort_distinct(&mut set);
+        let text = set.join(" ");
+        let (parts, device) = Parts::of_valid(&text);
+        Self { text, parts, device }
+    }
+
+    /// The canonical string.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The distinct tokens in canonical order.
+    pub fn tokens(&self) -> impl Iterator<Item = &str> {
+        self.text.split(' ').filter(|t| !t.is_empty())
+    }
+
+    /// The one device id, if any.
+    pub fn device(&self) -> Option<DeviceId<&str>> {
+        self.text.device_id(&self.device).map(DeviceId::checked)
+    }
+
+    /// The distinct tokens in canonical order.
+    pub fn distinct(&self) -> Tokens<'_> {
+        self.as_borrowed().distinct()
+    }
+
+    /// How many distinct tokens.
+    pub fn len(&self) -> usize {
+        self.parts.token_count
+    }
+
+    /// The canonical string, moved out.
+    pub fn into_string(self) -> String {
+        self.text
     }
 }
 
-/// Checks the grammar and the limits only, in [`ScopeRef::parse`]'s order (`scope.empty`, then
-/// `scope.too_long`, then the first offence left to right), without looking at device ids.
-///
-/// The authorization server (`grant.decide`) uses it: there a device id that breaks the device
-/// rules is a policy violation, not a malformed request.
-pub fn check_syntax(text: &str, rules: &ScopeRules) -> Result<(), Error> {
-    scan(text, rules, |_| {}).map(|_| ())
+impl<S: Storage> Scope<S> {
+    /// The borrowed form over the same text (canonical, for an owned scope).
+    pub fn as_borrowed(&self) -> Scope<&str> {
+        Scope { text: self.text.as_ref(), parts: self.parts, device: self.text.device_id(&self.device) }
+    }
+
+    /// How many tokens were written, duplicates included (distinct tokens, for an owned scope).
+    pub fn token_count(&self) -> usize {
+        self.parts.token_count
+    }
+
+    /// Whether there are no tokens.
+    pub fn is_empty(&self) -> bool {
+        self.parts.token_count == 0
+    }
+
+    /// Whether the scope holds the full-API token in either namespace.
+    pub fn has_api(&self) -> bool {
+        !self.parts.api.is_empty()
+    }
+
+    /// The namespaces in which the full-API token appears.
+    pub fn api_namespaces(&self) -> Namespaces {
+        self.parts.api
+    }
+
+    /// The namespaces in which a device token appears.
+    pub fn device_namespaces(&self) -> Namespaces {
+        self.parts.device_namespaces
+    }
+
+    /// The namespaces of the API and device tokens together.
+    pub fn namespaces(&self) -> Namespaces {
+        self.parts.api.union(self.parts.device_namespaces)
+    }
+
+    /// Whether `urn:synapse:admin:*` is present.
+    pub fn synapse_admin(&self) -> bool {
+        self.parts.synapse_admin
+    }
+
+    /// Whether the exact token is present (case-sensitive; no twin matching).
+    pub fn contains(&self, token: &str) -> bool {
+        self.as_borrowed().tokens().any(|t| t == token)
+    }
+
+    /// Whether this (granted) scope covers `token`: holds it, or its stable or unstable twin
+    /// (of the API token, or of a device token with the same id).
+    pub fn covers(&self, token: &str) -> bool {
+        let key = CoverKey::of(token);
+        self.as_borrowed().tokens().any(|g| CoverKey::of(g) == key)
+    }
+
+    /// Whether this (granted) scope covers every token of `required` (see [`Self::covers`]).
+    pub fn satisfies<T: Storage>(&self, required: &Scope<T>) -> bool {
+        required.as_borrowed().tokens().all(|token| self.covers(token))
+    }
+
+    /// The tokens of `required` this (granted) scope does not cover, distinct, in canonical
+    /// order; none means it satisfies `required`. Allocates nothing up to [`TOKENS_INLINE`]
+    /// missing tokens.
+    pub fn missing<'r, T: Storage>(&self, required: &'r Scope<T>) -> Tokens<'r> {
+        let mut set = Tokens::new();
+        for token in required.as_borrowed().tokens() {
+            if !self.covers(token) {
+                set.push(token);
+            }
+        }
+        set.finish();
+        set
+    }
+
+    /// The canonical string: the distinct tokens in byte order, joined by single spaces.
+    pub fn canonical(&self) -> String {
+        self.as_borrowed().distinct().to_string()
+    }
+
+    /// The owned, canonical form.
+    pub fn to_canonical(&self) -> Scope {
+        Scope::from_valid_tokens(self.as_borrowed().tokens())
+    }
+
+    /// The owned, canonical form with the API and device tokens rewritten into `form`; every
+    /// other token is kept as is.
+    pub fn normalize(&self, form: Form) -> Scope {
+        let mut out: Vec<String> = Vec::new();
+        for token in self.as_borrowed().tokens() {
+            match TokenKind::of(token) {
+                TokenKind::Api(_) => out.extend(form.namespaces().map(|ns| ns.api_token().to_owned())),
+                TokenKind::Device(_, id) => {
+                    out.extend(form.namespaces().map(|ns| format!("{}{id}", ns.device_prefix())));
+                }
+                _ => out.push(token.to_owned()),
+            }
+        }
+        Scope::from_valid_tokens(out.iter().map(String::as_str))
+    }
+}
+
+/// The canonical string.
+impl<S: Storage> fmt::Display for Scope<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.as_borrowed().distinct(), f)
+    }
 }
 
 /// Checks `text` against the grammar and the limits in the documented order (`scope.empty`,
 /// then `scope.too_long`, then the first offence left to right: invalid character, empty token,
-/// the first token past the count limit), handing every token to `on_token` as it ends, left to
-/// right. Returns the number of tokens.
+/// the first token past the count limit), handing every token to `on_token` as it ends, left
+/// to right. Returns the number of tokens.
 ///
 /// A token is handed over before the rest of the string is checked, so `on_token` must only
-/// record what it finds: the caller reports it after a successful scan.
-fn scan<'a>(text: &'a str, rules: &ScopeRules, on_token: impl FnMut(&'a str)) -> Result<usize, Error> {
+/// record what it finds: the caller reports it after a successful scan. Device ids are not
+/// looked at: the authorization server (`grant::decide`) reads a request through this, since
+/// there a device id that breaks the device rules is a policy violation, not a malformed
+/// request.
+#[inline(always)]
+pub(crate) fn scan<'a>(text: &'a str, rules: &ScopeRules, on_token: impl FnMut(&'a str)) -> Result<usize, ScopeError> {
     let strict = rules.grammar == Grammar::Strict;
     if text.is_empty() && strict {
-        return Err(Error::ScopeEmpty);
+        return Err(ScopeError::Empty);
     }
     if text.len() > rules.limits.max_bytes {
-        return Err(Error::ScopeTooLong { len: text.len(), max: rules.limits.max_bytes });
+        return Err(ScopeError::TooLong { len: text.len(), max: rules.limits.max_bytes });
     }
     scan_checked(text, strict, rules.limits.max_tokens, on_token)
 }
@@ -506,7 +697,7 @@ fn scan_checked<'a>(
     strict: bool,
     max_tokens: usize,
     mut on_token: impl FnMut(&'a str),
-) -> Result<usize, Error> {
+) -> Result<usize, ScopeError> {
     let bytes = text.as_bytes();
     let mut count = 0usize;
     // `at` is where the current piece (a token, or nothing between two spaces) starts.
@@ -516,17 +707,17 @@ fn scan_checked<'a>(
         if end > at {
             count += 1;
             if count > max_tokens {
-                return Err(Error::ScopeTooManyTokens { max: max_tokens, at });
+                return Err(ScopeError::TooManyTokens { max: max_tokens, at });
             }
         }
         match bytes.get(end) {
             Some(b' ') | None if end > at => on_token(text.get(at..end).unwrap_or_default()),
             // Leading, doubled or (at the end) trailing space; the empty string was refused.
-            Some(b' ') | None if strict => return Err(Error::ScopeEmptyToken { at: end }),
+            Some(b' ') | None if strict => return Err(ScopeError::EmptyToken { at: end }),
             Some(b' ') | None => {}
             Some(&b) => {
                 let ch = text.get(end..).and_then(|rest| rest.chars().next()).unwrap_or(char::from(b));
-                return Err(Error::ScopeInvalidChar { ch, at: end });
+                return Err(ScopeError::InvalidChar { ch, at: end });
             }
         }
         if end >= bytes.len() {
@@ -580,44 +771,33 @@ const fn stop_bytes(word: u64) -> u64 {
     below(word, 0x21) | above(word, 0x7E) | equal(word, 0x22) | equal(word, 0x5C)
 }
 
-/// [`DeviceRules::validate`] for an id taken from a token that is being scanned.
+/// [`DeviceRules::parse`] for an id taken from a token that is being scanned.
 ///
 /// Under the `scope_token` alphabet (the default) the character check is the grammar's own: when
 /// the scan succeeds, every byte of the id is a token character, and when it fails, the device
-/// error is never reported. So only the length rules are left, in `validate`'s order.
+/// error is never reported. So only the length rules are left, in `parse`'s order.
+#[inline(always)]
 fn check_device_id(id: &str, rules: &DeviceRules) -> Result<(), DeviceIdError> {
-    if rules.alphabet != Alphabet::ScopeToken {
-        return rules.validate(id);
-    }
-    let len = id.len();
-    if len == 0 {
-        Err(DeviceIdError::Empty)
-    } else if len < rules.min_length {
-        Err(DeviceIdError::TooShort { len, min: rules.min_length })
-    } else if len > rules.max_length {
-        Err(DeviceIdError::TooLong { len, max: rules.max_length })
-    } else {
-        Ok(())
-    }
+    if rules.alphabet == Alphabet::ScopeToken { rules.check_length(id) } else { rules.parse(id) }.map(|_| ())
 }
 
-/// How many distinct tokens a [`TokenSet`] holds without allocating.
-pub const TOKEN_SET_INLINE: usize = 6;
+/// How many distinct tokens a [`Tokens`] holds without allocating.
+pub const TOKENS_INLINE: usize = 6;
 
-/// The distinct tokens of a validated scope, in canonical (byte) order, borrowed from the
-/// scope string.
+/// The distinct tokens of a validated [`Scope`], in canonical (byte) order, borrowed from the
+/// scope string: what [`Scope::distinct`], [`Scope::parse_with_tokens`] and [`Scope::missing`]
+/// give.
 ///
-/// Up to [`TOKEN_SET_INLINE`] distinct tokens are held inline, so a login or introspected scope
+/// Up to [`TOKENS_INLINE`] distinct tokens are held inline, so a login or introspected scope
 /// (MAS's has six: `openid`, `email`, and the API and device tokens in both namespaces)
 /// allocates nothing; a larger scope moves its tokens to one heap vector. The whole is 128
 /// bytes, which the compiler moves without a `memcpy` call. Membership is a binary
 /// search, iteration is in canonical order, and [`fmt::Display`] writes the canonical string
-/// without building it. Built by [`ScopeRef::parse_with_set`] (in the parsing pass) or
-/// [`ScopeRef::token_set`] (from a parsed scope).
+/// without building it.
 #[derive(Clone)]
-pub struct TokenSet<'a> {
+pub struct Tokens<'a> {
     /// The tokens while they fit (the first `len` slots).
-    inline: [&'a str; TOKEN_SET_INLINE],
+    inline: [&'a str; TOKENS_INLINE],
     len: u8,
     /// All the tokens once they do not fit inline (then `len` is 0).
     heap: Vec<&'a str>,
@@ -625,10 +805,10 @@ pub struct TokenSet<'a> {
     sorted: bool,
 }
 
-impl<'a> TokenSet<'a> {
+impl<'a> Tokens<'a> {
     /// The empty set.
     pub const fn new() -> Self {
-        Self { inline: [""; TOKEN_SET_INLINE], len: 0, heap: Vec::new(), sorted: true }
+        Self { inline: [""; TOKENS_INLINE], len: 0, heap: Vec::new(), sorted: true }
     }
 
     /// Adds a token while building. Tokens usually arrive in canonical order already (or nearly),
@@ -638,7 +818,7 @@ impl<'a> TokenSet<'a> {
     #[inline(always)]
     fn push(&mut self, token: &'a str) {
         let len = usize::from(self.len);
-        if self.heap.is_empty() && len < TOKEN_SET_INLINE {
+        if self.heap.is_empty() && len < TOKENS_INLINE {
             if let Some(&last) = len.checked_sub(1).and_then(|i| self.inline.get(i)) {
                 match token_order(token, last) {
                     std::cmp::Ordering::Equal => return,
@@ -662,11 +842,11 @@ impl<'a> TokenSet<'a> {
         if self.heap.is_empty() {
             // Full: drop repeats first, and move to the heap only if that frees nothing.
             self.finish();
-            if usize::from(self.len) < TOKEN_SET_INLINE {
+            if usize::from(self.len) < TOKENS_INLINE {
                 self.push(token);
                 return;
             }
-            self.heap = Vec::with_capacity(2 * TOKEN_SET_INLINE);
+            self.heap = Vec::with_capacity(2 * TOKENS_INLINE);
             self.heap.extend_from_slice(&self.inline);
             self.len = 0;
         }
@@ -733,28 +913,6 @@ impl<'a> TokenSet<'a> {
     pub fn contains(&self, token: &str) -> bool {
         self.as_slice().binary_search(&token).is_ok()
     }
-
-    /// Whether every token of `required` is covered (stable and unstable twins of the API and
-    /// device tokens cover each other; see [`covers`]).
-    pub fn satisfies(&self, required: &TokenSet<'_>) -> bool {
-        required.iter().all(|token| covers(self.iter(), token))
-    }
-
-    /// The tokens of `required` that this set does not cover, in canonical order, without
-    /// allocating; none means the set satisfies `required`.
-    pub fn missing<'r, 's>(&'s self, required: &'s TokenSet<'r>) -> impl Iterator<Item = &'r str> + 's {
-        required.iter().filter(move |token| !covers(self.iter(), token))
-    }
-
-    /// The canonical string (the tokens joined by single spaces).
-    pub fn canonical(&self) -> String {
-        self.as_slice().join(" ")
-    }
-
-    /// The owned scope with the same tokens.
-    pub fn to_scope(&self) -> Scope {
-        Scope { tokens: self.iter().map(str::to_owned).collect() }
-    }
 }
 
 /// Byte order of two tokens, settled by the first bytes when they differ (as between `openid`
@@ -767,27 +925,27 @@ fn token_order(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-impl Default for TokenSet<'_> {
+impl Default for Tokens<'_> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl PartialEq for TokenSet<'_> {
+impl PartialEq for Tokens<'_> {
     fn eq(&self, other: &Self) -> bool {
         self.as_slice() == other.as_slice()
     }
 }
 
-impl Eq for TokenSet<'_> {}
+impl Eq for Tokens<'_> {}
 
-impl fmt::Debug for TokenSet<'_> {
+impl fmt::Debug for Tokens<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_set().entries(self.iter()).finish()
     }
 }
 
-impl fmt::Display for TokenSet<'_> {
+impl fmt::Display for Tokens<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (at, token) in self.iter().enumerate() {
             if at > 0 {
@@ -799,109 +957,12 @@ impl fmt::Display for TokenSet<'_> {
     }
 }
 
-impl<'s, 'a> IntoIterator for &'s TokenSet<'a> {
+impl<'s, 'a> IntoIterator for &'s Tokens<'a> {
     type Item = &'a str;
     type IntoIter = std::iter::Copied<std::slice::Iter<'s, &'a str>>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.as_slice().iter().copied()
-    }
-}
-
-/// An owned scope: distinct tokens in canonical (byte) order.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct Scope {
-    tokens: Vec<String>,
-}
-
-impl Scope {
-    /// Parses `text` under `rules` into the owned, canonical form.
-    pub fn parse(text: &str, rules: &ScopeRules) -> Result<Self, Error> {
-        ScopeRef::parse_with_set(text, rules).map(|(_, set)| set.to_scope())
-    }
-
-    fn from_ref(scope: &ScopeRef<'_>) -> Self {
-        scope.token_set().to_scope()
-    }
-
-    /// Builds the canonical set from tokens that are already valid.
-    pub(crate) fn from_tokens<'t>(tokens: impl IntoIterator<Item = &'t str>) -> Self {
-        let mut set: Vec<&str> = tokens.into_iter().collect();
-        sort_distinct(&mut set);
-        Self { tokens: set.into_iter().map(str::to_owned).collect() }
-    }
-
-    /// The distinct tokens in canonical order.
-    pub fn tokens(&self) -> impl Iterator<Item = &str> {
-        self.tokens.iter().map(String::as_str)
-    }
-
-    /// How many distinct tokens.
-    pub fn len(&self) -> usize {
-        self.tokens.len()
-    }
-
-    /// Whether there are no tokens.
-    pub fn is_empty(&self) -> bool {
-        self.tokens.is_empty()
-    }
-
-    /// Whether the exact token is present.
-    pub fn contains(&self, token: &str) -> bool {
-        self.tokens.binary_search_by(|t| t.as_str().cmp(token)).is_ok()
-    }
-
-    /// Whether the full-API token is present in either namespace.
-    pub fn has_api(&self) -> bool {
-        self.contains(API_STABLE) || self.contains(API_UNSTABLE)
-    }
-
-    /// The namespaces of the API and device tokens.
-    pub fn namespaces(&self) -> Namespaces {
-        let mut set = Namespaces::NONE;
-        for ns in self.tokens().filter_map(|t| TokenKind::of(t).namespace()) {
-            set.insert(ns);
-        }
-        set
-    }
-
-    /// The device id, if any (a valid [`Scope`] names at most one).
-    pub fn device(&self) -> Option<&str> {
-        self.tokens().find_map(|t| match TokenKind::of(t) {
-            TokenKind::Device(_, id) => Some(id),
-            _ => None,
-        })
-    }
-
-    /// Whether `urn:synapse:admin:*` is present.
-    pub fn synapse_admin(&self) -> bool {
-        self.contains(SYNAPSE_ADMIN)
-    }
-
-    /// The canonical string: the distinct tokens in byte order, joined by single spaces.
-    pub fn canonical(&self) -> String {
-        self.tokens.join(" ")
-    }
-
-    /// Rewrites the API and device tokens into `form`; every other token is kept as is.
-    pub fn normalize(&self, form: Form) -> Self {
-        let mut out: Vec<String> = Vec::new();
-        for token in self.tokens() {
-            match TokenKind::of(token) {
-                TokenKind::Api(_) => out.extend(form.namespaces().map(|ns| ns.api_token().to_owned())),
-                TokenKind::Device(_, id) => {
-                    out.extend(form.namespaces().map(|ns| format!("{}{id}", ns.device_prefix())));
-                }
-                _ => out.push(token.to_owned()),
-            }
-        }
-        Self::from_tokens(out.iter().map(String::as_str))
-    }
-}
-
-impl fmt::Display for Scope {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.canonical())
     }
 }
 
@@ -957,38 +1018,11 @@ impl<'a> CoverKey<'a> {
     }
 }
 
-/// Whether `token` is covered by `granted` (twins of the API and device tokens cover each other).
-pub fn covers<'a>(granted: impl IntoIterator<Item = &'a str>, token: &str) -> bool {
-    let key = CoverKey::of(token);
-    granted.into_iter().any(|g| CoverKey::of(g) == key)
-}
-
-/// The tokens of `required` that `granted` does not cover, distinct, in canonical order.
-///
-/// An empty result means `granted` satisfies `required`.
-pub fn missing<'r>(granted: &ScopeRef<'_>, required: &ScopeRef<'r>) -> Vec<&'r str> {
-    let mut set: Vec<&'r str> = required.tokens().filter(|t| !covers(granted.tokens(), t)).collect();
-    sort_distinct(&mut set);
-    set
-}
-
 /// Sorts `tokens` into canonical (byte) order and drops repeats. One sort for every token list
 /// keeps the WebAssembly build small (a `BTreeSet` per call site costs a stable sort each).
 pub(crate) fn sort_distinct(tokens: &mut Vec<&str>) {
     tokens.sort_unstable();
     tokens.dedup();
-}
-
-/// Parses one side of a comparison (`scope.satisfies`): `rules`, except that the empty string is
-/// the empty scope (nothing granted, or nothing required).
-pub fn parse_side<'a>(text: &'a str, rules: &ScopeRules) -> Result<ScopeRef<'a>, Error> {
-    let rules = if text.is_empty() { ScopeRules { grammar: Grammar::Lenient, ..*rules } } else { *rules };
-    ScopeRef::parse(text, &rules)
-}
-
-/// Whether `granted` covers every token of `required`.
-pub fn satisfies(granted: &ScopeRef<'_>, required: &ScopeRef<'_>) -> bool {
-    required.tokens().all(|t| covers(granted.tokens(), t))
 }
 
 #[cfg(test)]
@@ -1003,20 +1037,21 @@ mod tests {
 
     #[test]
     fn login_scope_is_classified() {
-        let s = ScopeRef::parse(LOGIN, &ScopeRules::DEFAULT).unwrap_or_else(|e| unreachable!("{e}"));
+        let s = Scope::parse(LOGIN, &ScopeRules::DEFAULT).unwrap_or_else(|e| unreachable!("{e}"));
         assert!(s.has_api());
-        assert_eq!(s.device(), Some("AAbbCCdd01"));
+        assert_eq!(s.device().map(DeviceId::into_inner), Some("AAbbCCdd01"));
         assert_eq!(s.token_count(), 3);
+        assert_eq!(s.to_canonical().device().map(|d| d.to_string()), Some("AAbbCCdd01".to_owned()));
         assert!(!s.synapse_admin());
     }
 
     #[test]
     fn inclusive_ranges() {
         for t in ["[", "]", "~", "!", "urn:x:~a"] {
-            assert!(ScopeRef::parse(t, &ScopeRules::DEFAULT).is_ok(), "{t}");
+            assert!(Scope::parse(t, &ScopeRules::DEFAULT).is_ok(), "{t}");
         }
         for t in ["\"", "\\", "\u{7f}", "a\tb", "\u{a0}"] {
-            let e = ScopeRef::parse(t, &ScopeRules::DEFAULT).map(|_| ());
+            let e = Scope::parse(t, &ScopeRules::DEFAULT).map(|_| ());
             assert_eq!(e.map_err(|e| e.code()), Err("scope.invalid_char"), "{t:?}");
         }
     }
@@ -1024,25 +1059,27 @@ mod tests {
     #[test]
     fn whitespace_strict_and_lenient() {
         for t in [" a", "a ", "a  b", " "] {
-            let strict = ScopeRef::parse(t, &ScopeRules::DEFAULT).map(|_| ());
+            let strict = Scope::parse(t, &ScopeRules::DEFAULT).map(|_| ());
             assert_eq!(strict.map_err(|e| e.code()), Err("scope.empty_token"), "{t:?}");
-            assert!(ScopeRef::parse(t, &lenient()).is_ok(), "{t:?}");
+            assert!(Scope::parse(t, &lenient()).is_ok(), "{t:?}");
         }
-        assert_eq!(ScopeRef::parse("", &ScopeRules::DEFAULT).map(|_| ()), Err(Error::ScopeEmpty));
-        assert_eq!(ScopeRef::parse("", &lenient()).map(|s| s.token_count()), Ok(0));
+        assert_eq!(Scope::parse("", &ScopeRules::DEFAULT).map(|_| ()), Err(ScopeError::Empty));
+        assert_eq!(Scope::parse("", &lenient()).map(|s| s.token_count()), Ok(0));
     }
 
     #[test]
     fn twins_are_one_device_and_cover_each_other() {
         let both = "urn:matrix:client:device:ABC urn:matrix:org.matrix.msc2967.client:device:ABC";
-        let s = ScopeRef::parse(both, &ScopeRules::DEFAULT).unwrap_or_else(|e| unreachable!("{e}"));
-        assert_eq!(s.device(), Some("ABC"));
+        let s = Scope::parse(both, &ScopeRules::DEFAULT).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(s.device().map(DeviceId::into_inner), Some("ABC"));
         let two = "urn:matrix:client:device:ABC urn:matrix:org.matrix.msc2967.client:device:ABD";
-        assert_eq!(ScopeRef::parse(two, &ScopeRules::DEFAULT).map(|_| ()), Err(Error::ScopeMultipleDevices));
-        let granted = ScopeRef::parse(API_UNSTABLE, &ScopeRules::DEFAULT).unwrap_or_else(|e| unreachable!("{e}"));
-        let required = ScopeRef::parse("openid urn:matrix:client:api:*", &ScopeRules::DEFAULT)
+        assert_eq!(Scope::parse(two, &ScopeRules::DEFAULT).map(|_| ()), Err(ScopeError::MultipleDevices));
+        let granted = Scope::parse(API_UNSTABLE, &ScopeRules::DEFAULT).unwrap_or_else(|e| unreachable!("{e}"));
+        let required = Scope::parse("openid urn:matrix:client:api:*", &ScopeRules::DEFAULT)
             .unwrap_or_else(|e| unreachable!("{e}"));
-        assert_eq!(missing(&granted, &required), vec!["openid"]);
+        assert_eq!(granted.missing(&required).as_slice(), ["openid"]);
+        assert!(!granted.satisfies(&required));
+        assert!(granted.covers(API_STABLE) && !granted.covers(OPENID));
     }
 
     #[test]
@@ -1088,14 +1125,14 @@ mod tests {
     #[test]
     fn scan_errors_come_in_order() {
         let two = ScopeRules { limits: ScopeLimits { max_bytes: 4096, max_tokens: 2 }, ..ScopeRules::DEFAULT };
-        let cases: [(&str, &ScopeRules, Result<usize, Error>); 10] = [
+        let cases: [(&str, &ScopeRules, Result<usize, ScopeError>); 10] = [
             ("a b", &ScopeRules::DEFAULT, Ok(2)),
-            ("a b c", &two, Err(Error::ScopeTooManyTokens { max: 2, at: 4 })),
-            ("a b c\\", &two, Err(Error::ScopeTooManyTokens { max: 2, at: 4 })),
-            ("a b \\c", &two, Err(Error::ScopeInvalidChar { ch: '\\', at: 4 })),
-            ("a  b", &ScopeRules::DEFAULT, Err(Error::ScopeEmptyToken { at: 2 })),
-            ("abcdefghijklmnop ", &ScopeRules::DEFAULT, Err(Error::ScopeEmptyToken { at: 17 })),
-            ("abcdefghij\u{e9}k", &ScopeRules::DEFAULT, Err(Error::ScopeInvalidChar { ch: '\u{e9}', at: 10 })),
+            ("a b c", &two, Err(ScopeError::TooManyTokens { max: 2, at: 4 })),
+            ("a b c\\", &two, Err(ScopeError::TooManyTokens { max: 2, at: 4 })),
+            ("a b \\c", &two, Err(ScopeError::InvalidChar { ch: '\\', at: 4 })),
+            ("a  b", &ScopeRules::DEFAULT, Err(ScopeError::EmptyToken { at: 2 })),
+            ("abcdefghijklmnop ", &ScopeRules::DEFAULT, Err(ScopeError::EmptyToken { at: 17 })),
+            ("abcdefghij\u{e9}k", &ScopeRules::DEFAULT, Err(ScopeError::InvalidChar { ch: '\u{e9}', at: 10 })),
             ("  a  bb  ", &lenient(), Ok(2)),
             ("", &lenient(), Ok(0)),
             (" ", &lenient(), Ok(0)),
@@ -1140,40 +1177,47 @@ mod tests {
     #[test]
     fn token_sets_are_sorted_and_distinct() {
         let text = "urn:b openid urn:b email openid";
-        let (scope, set) = ScopeRef::parse_with_set(text, &ScopeRules::DEFAULT).unwrap_or_else(|e| unreachable!("{e}"));
+        let (scope, set) = Scope::parse_with_tokens(text, &ScopeRules::DEFAULT).unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(set.as_slice(), ["email", "openid", "urn:b"]);
-        assert_eq!(scope.token_set(), set);
+        assert_eq!(scope.distinct(), set);
         assert!(set.contains("openid") && !set.contains("open"));
         assert_eq!(set.to_string(), "email openid urn:b");
-        assert_eq!(set.canonical(), set.to_string());
-        assert_eq!(set.to_scope().canonical(), set.canonical());
+        assert_eq!(scope.canonical(), set.to_string());
+        assert_eq!(scope.to_canonical().as_str(), set.to_string());
+        assert_eq!(scope.to_canonical().distinct(), set);
         assert_eq!(format!("{set:?}"), r#"{"email", "openid", "urn:b"}"#);
         // More distinct tokens than fit inline, in reverse order, with repeats.
-        let many: Vec<String> = (0..3 * TOKEN_SET_INLINE).rev().map(|i| format!("t{i:02}")).collect();
+        let many: Vec<String> = (0..3 * TOKENS_INLINE).rev().map(|i| format!("t{i:02}")).collect();
         let text = format!("{} {}", many.join(" "), many.join(" "));
-        let (_, set) = ScopeRef::parse_with_set(&text, &ScopeRules::DEFAULT).unwrap_or_else(|e| unreachable!("{e}"));
+        let (_, set) = Scope::parse_with_tokens(&text, &ScopeRules::DEFAULT).unwrap_or_else(|e| unreachable!("{e}"));
         let mut expected = many.clone();
         expected.sort();
         assert_eq!(set.iter().collect::<Vec<_>>(), expected);
         // Repeats that fill the inline slots are dropped before anything moves to the heap.
-        let repeats = ["b", "a"].repeat(TOKEN_SET_INLINE).join(" ");
-        let (_, set) = ScopeRef::parse_with_set(&repeats, &ScopeRules::DEFAULT).unwrap_or_else(|e| unreachable!("{e}"));
+        let repeats = ["b", "a"].repeat(TOKENS_INLINE).join(" ");
+        let (_, set) = Scope::parse_with_tokens(&repeats, &ScopeRules::DEFAULT).unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(set.as_slice(), ["a", "b"]);
         assert!(set.heap.is_empty());
-        assert_eq!(TokenSet::new().len(), 0);
+        assert_eq!(Tokens::new().len(), 0);
     }
 
     #[test]
-    fn token_set_comparison_covers_twins() {
-        let parse = |t: &'static str| {
-            ScopeRef::parse_with_set(t, &ScopeRules::DEFAULT).map(|(_, s)| s).unwrap_or_else(|e| unreachable!("{e}"))
-        };
+    fn comparison_covers_twins_in_either_storage() {
+        let parse = |t: &'static str| Scope::parse(t, &ScopeRules::DEFAULT).unwrap_or_else(|e| unreachable!("{e}"));
         let granted = parse("urn:matrix:org.matrix.msc2967.client:api:* urn:matrix:client:device:AB");
-        let required = parse("openid urn:matrix:client:api:* urn:matrix:org.matrix.msc2967.client:device:AB");
-        assert_eq!(granted.missing(&required).collect::<Vec<_>>(), ["openid"]);
-        assert!(!granted.satisfies(&required));
+        let required = parse("openid urn:matrix:client:api:* urn:matrix:org.matrix.msc2967.client:device:AB openid");
+        assert_eq!(granted.missing(&required).as_slice(), ["openid"]);
+        assert_eq!(granted.to_canonical().missing(&required).as_slice(), ["openid"]);
+        assert_eq!(granted.missing(&required.to_canonical()).as_slice(), ["openid"]);
+        assert!(!granted.satisfies(&required) && !granted.to_canonical().satisfies(&required.to_canonical()));
         assert!(
             parse("openid urn:matrix:client:api:*").satisfies(&parse("urn:matrix:org.matrix.msc2967.client:api:*"))
+        );
+        let empty = Scope::parse_or_empty("", &ScopeRules::DEFAULT).unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(granted.satisfies(&empty) && empty.is_empty() && !empty.satisfies(&granted));
+        assert_eq!(
+            empty.missing(&required).to_string(),
+            "openid urn:matrix:client:api:* urn:matrix:org.matrix.msc2967.client:device:AB"
         );
     }
 
@@ -1182,8 +1226,17 @@ mod tests {
         let s = Scope::parse("urn:matrix:org.matrix.msc2967.client:api:* openid openid", &ScopeRules::DEFAULT)
             .unwrap_or_default();
         assert_eq!(s.canonical(), "openid urn:matrix:org.matrix.msc2967.client:api:*");
-        assert_eq!(s.normalize(Form::Stable).canonical(), "openid urn:matrix:client:api:*");
+        assert_eq!(s.token_count(), 3);
+        assert_eq!(s.to_canonical().token_count(), 2);
+        assert_eq!(s.normalize(Form::Stable).as_str(), "openid urn:matrix:client:api:*");
         assert_eq!(s.normalize(Form::Both).len(), 3);
         assert_eq!(s.to_string(), s.canonical());
+        assert_eq!(s.to_canonical().to_string(), s.canonical());
+        let d = Scope::parse("urn:matrix:client:device:XY urn:matrix:client:api:*", &ScopeRules::DEFAULT)
+            .unwrap_or_default()
+            .normalize(Form::Unstable);
+        assert_eq!(d.device().map(|id| id.to_string()), Some("XY".to_owned()));
+        assert_eq!(d.api_namespaces().iter().collect::<Vec<_>>(), [Namespace::Unstable]);
+        assert_eq!(Scope::<String>::default().as_str(), "");
     }
 }

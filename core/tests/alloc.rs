@@ -1,5 +1,6 @@
 //! Proves that the hot path allocates nothing: parsing, classifying and extracting the device of
-//! a login scope, collecting its tokens into a `TokenSet` (and using the set), and the typed `decide` on its allow, deny, UIA (given session) and step-up
+//! a login scope, collecting its distinct tokens (`Tokens`, and using them), comparing two
+//! borrowed scopes (`satisfies`, `missing`), and the typed `decide` on its allow, deny, UIA (given session) and step-up
 //! paths (rendering the HTTP answer is a separate step, and allocates). A counting global
 //! allocator counts allocations made by this thread only.
 
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 use matrix_authz::decide::{Request, Token};
 use matrix_authz::endpoint::{DeclaredEndpoint, TokenRequirement};
 use matrix_authz::policy::{ServerAdministrationScope, StepUpRule};
-use matrix_authz::{Policy, PolicySettings, Preset, ScopeRef, decide};
+use matrix_authz::{Policy, PolicySettings, Preset, Scope, decide};
 
 struct Counting;
 
@@ -99,19 +100,18 @@ fn main() -> ExitCode {
         let policy = Policy::preset(preset);
         for (label, text) in [("login", login), ("introspected", introspected)] {
             let n = allocations_during(|| {
-                let scope = ScopeRef::parse(std::hint::black_box(text), &policy.scope).unwrap();
+                let scope = Scope::parse(std::hint::black_box(text), &policy.scope).unwrap();
                 std::hint::black_box((scope.has_api(), scope.device(), scope.synapse_admin(), scope.namespaces()));
             });
             tally.check(&format!("parse+classify {label} ({})", preset.name()), n);
         }
         for (label, text) in [("login", login), ("introspected", introspected)] {
             let n = allocations_during(|| {
-                let (scope, set) = ScopeRef::parse_with_set(std::hint::black_box(text), &policy.scope).unwrap();
-                let required = scope.token_set();
+                let (scope, set) = Scope::parse_with_tokens(std::hint::black_box(text), &policy.scope).unwrap();
+                let distinct = scope.distinct();
                 std::hint::black_box((
                     set.contains("openid"),
-                    set.satisfies(&required),
-                    set.missing(&required).count(),
+                    set == distinct,
                     set.iter().count(),
                     scope.has_api(),
                     scope.device(),
@@ -119,9 +119,25 @@ fn main() -> ExitCode {
             });
             tally.check(&format!("parse+classify+token set {label} ({})", preset.name()), n);
         }
+        // Comparing two borrowed scopes (`satisfies`, `missing`, `covers`) allocates nothing.
+        let n = allocations_during(|| {
+            let granted = Scope::parse(std::hint::black_box(introspected), &policy.scope).unwrap();
+            let required = Scope::parse(std::hint::black_box(login), &policy.scope).unwrap();
+            let missing = granted.missing(&required);
+            std::hint::black_box((
+                granted.satisfies(&required),
+                required.satisfies(&granted),
+                missing.len(),
+                missing.contains("openid"),
+                required.missing(&granted).iter().count(),
+                granted.covers("urn:matrix:org.matrix.msc2967.client:api:*"),
+            ));
+            assert_eq!(missing.as_slice(), ["openid"]);
+        });
+        tally.check(&format!("satisfies+missing, borrowed ({})", preset.name()), n);
         // The error path allocates nothing either.
         let n = allocations_during(|| {
-            let err = ScopeRef::parse(std::hint::black_box("openid  email"), &policy.scope);
+            let err = Scope::parse(std::hint::black_box("openid  email"), &policy.scope);
             std::hint::black_box(err.map(|_| ()).map_err(|e| e.code()).ok());
         });
         tally.check(&format!("parse error ({})", preset.name()), n);
@@ -201,17 +217,17 @@ fn main() -> ExitCode {
     check_decide_challenges(&mut tally, login);
     // The counter must see allocations, or the checks above prove nothing.
     let n = allocations_during(|| {
-        std::hint::black_box(ScopeRef::parse(login, &Policy::spec().scope).unwrap().to_owned_scope());
+        std::hint::black_box(Scope::parse(login, &Policy::spec().scope).unwrap().to_canonical());
     });
     if n == 0 {
         println!("FAIL the counting allocator saw no allocation for an owned scope");
         tally.failed += 1;
     }
     // A token set spills to the heap only past its inline capacity.
-    let many: Vec<String> = (0..=matrix_authz::scope::TOKEN_SET_INLINE).map(|i| format!("t{i}")).collect();
+    let many: Vec<String> = (0..=matrix_authz::scope::TOKENS_INLINE).map(|i| format!("t{i}")).collect();
     let many = many.join(" ");
     let n = allocations_during(|| {
-        std::hint::black_box(ScopeRef::parse_with_set(&many, &Policy::spec().scope).unwrap());
+        std::hint::black_box(Scope::parse_with_tokens(&many, &Policy::spec().scope).unwrap());
     });
     if n == 0 {
         println!("FAIL a token set past its inline capacity did not allocate");

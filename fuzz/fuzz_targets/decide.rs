@@ -23,7 +23,7 @@ use matrix_authz::policy::{
     Approval, SERVER_ADMINISTRATION_ENDPOINTS, ServerAdministrationScope, StepUpRule, UnknownEndpoints,
 };
 use matrix_authz::uia::CrossSigning;
-use matrix_authz::{Policy, PolicySettings, Preset, ScopeRef};
+use matrix_authz::{Policy, PolicySettings, Preset, Scope};
 use serde_json::Value;
 
 #[derive(Debug)]
@@ -274,10 +274,10 @@ fuzz_target!(|case: Case| {
         Some(t) => {
             assert!(t.active, "an inactive token was allowed");
             if !t.appservice {
-                let scope = t.scope.and_then(|s| ScopeRef::parse(s, &policy.scope).ok());
+                let scope = t.scope.and_then(|s| Scope::parse(s, &policy.scope).ok());
                 let own = operation.and_then(|o| policy.own_required_scopes(&o));
                 let met = scope.is_some_and(|s| match own {
-                    Some(own) => own.tokens().any(|r| matrix_authz::scope::covers(s.tokens(), r)),
+                    Some(own) => own.tokens().any(|r| s.covers(r)),
                     None => s.has_api(),
                 });
                 assert!(met, "allowed without the required scope: {:?}", t.scope);

@@ -33,12 +33,13 @@ pub use decision::{
 };
 
 use crate::appservice::{self, Registration};
+use crate::device::DeviceId;
 use crate::endpoint::{self, Endpoint, Lookup, Operation, Params, Rule, TokenRequirement};
 use crate::error::Error;
 use crate::guest::{self, GuestAccess};
 use crate::legacy;
 use crate::policy::{Policy, UnknownEndpoints};
-use crate::scope::{self, ScopeRef};
+use crate::scope::Scope;
 use crate::step_up::{self, Authentication};
 use crate::uia::{self, CrossSigning, CrossSigningInput, CrossSigningOutcome};
 
@@ -335,14 +336,14 @@ impl<'a> Pipeline<'_, 'a> {
             return Ok(self.deny(self.subject(), Denial::MalformedToken));
         };
         let subject = Subject {
-            device: token.device_id.or(scope.device()),
+            device: token.device_id.or(scope.device().map(DeviceId::into_inner)),
             synapse_admin: scope.synapse_admin(),
             ..self.subject()
         };
         // Step 10: the operation's own required scope, or else the API scope.
         let own = self.operation.and_then(|o| self.policy.own_required_scopes(&o));
         if let Some(own) = own {
-            if !own.tokens().any(|required| scope::covers(scope.tokens(), required)) {
+            if !own.tokens().any(|required| scope.covers(required)) {
                 return Ok(self.deny(subject, Denial::MissingRequiredScope(own.challenge())));
             }
         } else if !scope.has_api() {
@@ -404,8 +405,8 @@ impl<'a> Pipeline<'_, 'a> {
 
     /// Step 9: the scope under the policy's grammar and device rules, and the explicit device id.
     #[inline(always)]
-    fn read_scope(&self, token: &Token<'a>) -> Option<ScopeRef<'a>> {
-        let scope = ScopeRef::parse(token.scope?, &self.policy.scope).ok()?;
+    fn read_scope(&self, token: &Token<'a>) -> Option<Scope<&'a str>> {
+        let scope = Scope::parse(token.scope?, &self.policy.scope).ok()?;
         match token.device_id {
             Some(id) if id.is_empty() || id.len() > MAX_EXPLICIT_DEVICE_ID_BYTES => None,
             _ => Some(scope),

@@ -10,7 +10,6 @@
 use serde_json::{Map, Value};
 
 use crate::decide::{AnswerBody, Body, Context, Decision, Output, Request, Token, decide as decide_request};
-use crate::device;
 use crate::error::Error;
 use crate::guest::GuestAccess;
 use crate::json::input::Input;
@@ -26,7 +25,7 @@ pub fn decide(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
 /// Runs `request.decide` on an input object and gives the typed result, for bindings that build
 /// their own result objects from it.
 pub fn output(input: Input<'_>, policy: &Policy) -> Result<Output, Error> {
-    let entropy = input.opt_str("entropy")?.map(device::decode_hex).transpose()?;
+    let entropy = super::entropy(input)?;
     let mut request = Request::new(input.str("method")?, input.str("path")?);
     request.query_kind = match input.opt_obj("query", "query")? {
         Some(query) => query.opt_str("kind")?,

@@ -4,9 +4,9 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::grant::{self, GrantRequest, GrantType};
+use crate::json::device::entropy;
 use crate::json::input::Input;
 use crate::json::object;
-use crate::json::ops::entropy;
 use crate::policy::Policy;
 
 /// `grant.decide`: `scope`, `grant_type`, optional `user`, `client` (`{"admin": bool}`) and
@@ -22,8 +22,8 @@ pub(crate) fn decide(input: Input<'_>, policy: &Policy) -> Result<Value, Error> 
     Ok(object([
         ("allowed", decision.allowed.into()),
         ("violations", decision.codes().collect()),
-        ("granted", decision.granted.map(|s| s.canonical()).into()),
-        ("device", decision.device.into()),
+        ("granted", decision.granted.map(|s| s.into_string()).into()),
+        ("device", decision.device.map(String::from).into()),
     ]))
 }
 

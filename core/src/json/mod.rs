@@ -4,6 +4,7 @@
 mod account;
 pub mod client;
 pub mod decide;
+mod device;
 mod grant;
 pub mod input;
 #[cfg(feature = "metadata")]
@@ -11,7 +12,8 @@ pub mod metadata;
 mod ops;
 pub mod policy;
 
-pub use ops::{OPS, describe_scope, entropy, envelope, evaluate, evaluate_json};
+pub use device::entropy;
+pub use ops::{OPS, describe_scope, envelope, evaluate, evaluate_json};
 
 use serde_json::{Map, Value};
 

@@ -6,13 +6,13 @@
 use serde_json::{Map, Value};
 
 use crate::client::{self, LoginDevice};
-use crate::device::{self, DEFAULT_LENGTH};
 use crate::error::Error;
+use crate::json::device::entropy;
 use crate::json::input::Input;
 use crate::json::policy;
 use crate::json::{object, to_text};
 use crate::policy::Policy;
-use crate::scope::{self, Form, Scope, ScopeRef};
+use crate::scope::{Form, Scope, TokenKind};
 
 /// Every op name, in the order of the contract.
 pub const OPS: &[&str] = &[
@@ -42,8 +42,8 @@ pub fn evaluate(op: &str, input: &Value) -> Result<Value, Error> {
         "scope.parse" => scope_parse(fields, &policy),
         "scope.satisfies" => scope_satisfies(fields, &policy),
         "scope.normalize" => scope_normalize(fields, &policy),
-        "device.validate" => device_validate(fields, &policy),
-        "device.generate" => device_generate(fields),
+        "device.validate" => super::device::validate(fields, &policy),
+        "device.generate" => super::device::generate(fields),
         "client.login_scope" => login_scope(fields, &policy),
         #[cfg(feature = "metadata")]
         "redirect_uri.check" => super::metadata::redirect_uri_check(input),
@@ -77,17 +77,17 @@ pub fn envelope(answer: Result<Value, Error>) -> Value {
 }
 
 /// The JSON description of a parsed scope (the `scope.parse` result).
-pub fn describe_scope(scope: &ScopeRef<'_>) -> Value {
-    let owned = scope.to_owned_scope();
+pub fn describe_scope(scope: &Scope<&str>) -> Value {
+    let distinct = scope.distinct();
     let mut kinds = Map::new();
-    for t in owned.tokens() {
-        kinds.insert(t.to_owned(), Value::from(scope::TokenKind::of(t).name()));
+    for t in &distinct {
+        kinds.insert(t.to_owned(), Value::from(TokenKind::of(t).name()));
     }
     object([
-        ("tokens", owned.tokens().collect()),
-        ("canonical", owned.canonical().into()),
+        ("tokens", distinct.iter().collect()),
+        ("canonical", distinct.to_string().into()),
         ("api", if scope.has_api() { "full" } else { "none" }.into()),
-        ("device", scope.device().into()),
+        ("device", scope.device().map(|id| id.as_str().to_owned()).into()),
         ("synapse_admin", scope.synapse_admin().into()),
         ("namespaces", scope.namespaces().iter().map(|ns| ns.name()).collect()),
         ("kinds", kinds.into()),
@@ -96,16 +96,16 @@ pub fn describe_scope(scope: &ScopeRef<'_>) -> Value {
 
 fn scope_parse(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
     let text = input.str("scope")?;
-    ScopeRef::parse(text, &policy.scope).map(|s| describe_scope(&s))
+    Ok(describe_scope(&Scope::parse(text, &policy.scope)?))
 }
 
 fn scope_satisfies(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
     let granted_text = input.str("granted")?;
     let required_text = input.str("required")?;
-    let granted = scope::parse_side(granted_text, &policy.scope)?;
-    let required = scope::parse_side(required_text, &policy.scope)?;
-    let missing = scope::missing(&granted, &required);
-    Ok(object([("satisfied", missing.is_empty().into()), ("missing", missing.into())]))
+    let granted = Scope::parse_or_empty(granted_text, &policy.scope)?;
+    let required = Scope::parse_or_empty(required_text, &policy.scope)?;
+    let missing = granted.missing(&required);
+    Ok(object([("satisfied", missing.is_empty().into()), ("missing", missing.iter().collect())]))
 }
 
 fn form(input: Input<'_>, name: &str) -> Result<Option<Form>, Error> {
@@ -116,26 +116,7 @@ fn scope_normalize(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
     let text = input.str("scope")?;
     let form = form(input, "form")?.ok_or_else(|| Error::input("`input.form` is required"))?;
     let scope = Scope::parse(text, &policy.scope)?;
-    Ok(object([("canonical", scope.normalize(form).canonical().into())]))
-}
-
-fn device_validate(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
-    policy.scope.device.validate(input.str("device_id")?)?;
-    Ok(object([]))
-}
-
-/// The decoded `entropy` field, if present.
-pub fn entropy(input: Input<'_>) -> Result<Option<Vec<u8>>, Error> {
-    input.opt_str("entropy")?.map(device::decode_hex).transpose()
-}
-
-fn device_generate(input: Input<'_>) -> Result<Value, Error> {
-    let bytes = entropy(input)?.ok_or_else(|| Error::input("`input.entropy` is required"))?;
-    let length = match input.opt_u64("length")? {
-        None => DEFAULT_LENGTH,
-        Some(n) => usize::try_from(n).map_err(|_| Error::input("`input.length` is out of range"))?,
-    };
-    Ok(object([("device_id", device::generate(&bytes, length)?.into())]))
+    Ok(object([("canonical", scope.normalize(form).into_string().into())]))
 }
 
 fn login_scope(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
@@ -145,7 +126,7 @@ fn login_scope(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
     let extra = input.opt_strs("extra")?.unwrap_or_default();
     let device = LoginDevice::from_options(device_id, entropy.as_deref())?;
     let (scope, device_id) = client::login_scope(device, form, &extra, policy)?;
-    Ok(object([("scope", scope.canonical().into()), ("device_id", device_id.into())]))
+    Ok(object([("scope", scope.into_string().into()), ("device_id", device_id.into())]))
 }
 
 #[cfg(test)]

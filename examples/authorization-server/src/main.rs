@@ -206,9 +206,10 @@ fn answer(incoming: &Incoming, clients: &HashMap<&str, Client>) -> Result<Outcom
         Some(name) => Policy::preset(Preset::from_name(name).map_err(|e| Outcome::refused(e.code(), &e.to_string()))?),
     };
     let entropy = match &incoming.entropy_hex {
-        Some(hex) => {
-            Some(matrix_authz::device::decode_hex(hex).map_err(|e| Outcome::refused(e.code(), &e.to_string()))?)
-        }
+        Some(hex) => Some(
+            matrix_authz::chars::decode_hex(hex)
+                .map_err(|e| Outcome::refused("input.invalid", &format!("invalid input: the entropy has {e}")))?,
+        ),
         None => None,
     };
     let request = GrantRequest {

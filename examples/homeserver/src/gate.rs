@@ -84,7 +84,9 @@ fn authorize(app: &AppState, parts: &request::Parts, body: &Bytes) -> Result<Cal
         request.context.cross_signing = app.cross_signing_facts(user_id, json.as_ref());
         session = match retried_session(json.as_ref()) {
             Some(given) => given.to_owned(),
-            None => matrix_authz::device::generate_random(UIA_SESSION_LENGTH).map_err(engine_failure)?,
+            None => matrix_authz::device::generate_random(UIA_SESSION_LENGTH)
+                .map(String::from)
+                .map_err(|e| engine_failure(e.into()))?,
         };
         request.context.uia_session = Some(&session);
     }
