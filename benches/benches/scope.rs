@@ -21,7 +21,7 @@ use matrix_authz_benches::{scope, scope_of};
 
 fn scope_parse(c: &mut Criterion) {
     let policy = Policy::spec();
-    let rules = policy.scope;
+    let rules = policy.settings().scope;
     for name in ["login", "introspected"] {
         let text = scope(name);
         let mut group = c.benchmark_group(format!("scope_parse/{name}"));
@@ -53,7 +53,7 @@ fn scope_parse(c: &mut Criterion) {
 
 fn scope_parse_scaling(c: &mut Criterion) {
     let policy = Policy::spec();
-    let rules = policy.scope;
+    let rules = policy.settings().scope;
     let mut group = c.benchmark_group("scope_parse_scaling");
     for n in [1usize, 4, 16, 64] {
         let text = scope_of(n);

@@ -56,14 +56,15 @@ fn main() {
         "scope_parse" => {
             let text = scope(name);
             for _ in 0..iterations {
-                let parsed = Scope::parse(black_box(text), &spec.scope).expect("valid");
+                let parsed = Scope::parse(black_box(text), &spec.settings().scope).expect("valid");
                 black_box((parsed.has_api(), parsed.device(), parsed.synapse_admin(), parsed.namespaces()));
             }
         }
         "scope_set" => {
             let text = scope(name);
             for _ in 0..iterations {
-                let (parsed, tokens) = Scope::parse_with_tokens(black_box(text), &spec.scope).expect("valid");
+                let (parsed, tokens) =
+                    Scope::parse_with_tokens(black_box(text), &spec.settings().scope).expect("valid");
                 black_box((tokens, parsed.has_api(), parsed.device(), parsed.synapse_admin(), parsed.namespaces()));
             }
         }

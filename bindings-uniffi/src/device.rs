@@ -14,7 +14,7 @@ use crate::policy::{Policy, or_default};
 /// `device_id.too_long`.
 #[uniffi::export(default(policy = None))]
 pub fn validate_device_id(device_id: String, policy: Option<Arc<Policy>>) -> Result<(), AuthzError> {
-    DeviceId::parse(&device_id, &or_default(policy).inner.scope.device)?;
+    DeviceId::parse(&device_id, &or_default(policy).inner.settings().scope.device)?;
     Ok(())
 }
 

@@ -36,7 +36,7 @@ impl Policy {
 
     /// The preset the policy starts from.
     pub fn base_preset(&self) -> Preset {
-        self.inner.preset
+        self.inner.settings().preset
     }
 }
 

@@ -88,7 +88,8 @@ impl Scope {
     #[uniffi::constructor(default(policy = None))]
     pub fn new(text: String, policy: Option<Arc<Policy>>) -> Result<Arc<Self>, AuthzError> {
         let policy = or_default(policy);
-        let scope = matrix_authz::Scope::parse(&text, &policy.inner.scope).map_err(matrix_authz::Error::from)?;
+        let scope =
+            matrix_authz::Scope::parse(&text, &policy.inner.settings().scope).map_err(matrix_authz::Error::from)?;
         Ok(Self::wrap(scope.to_canonical()))
     }
 

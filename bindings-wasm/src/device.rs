@@ -18,7 +18,7 @@ impl JsPolicy {
     /// Checks `id` against this policy's device rules; throws `device_id.*`.
     #[wasm_bindgen(js_name = validateDeviceId)]
     pub fn validate_device_id(&self, id: &str) -> Result<(), JsValue> {
-        DeviceId::parse(id, &self.inner.scope.device).map(|_| ()).js()
+        DeviceId::parse(id, &self.inner.settings().scope.device).map(|_| ()).js()
     }
 }
 

@@ -39,7 +39,7 @@ impl JsPolicy {
     /// The preset this policy starts from.
     #[wasm_bindgen(getter, unchecked_return_type = "PresetName")]
     pub fn preset(&self) -> String {
-        self.inner.preset.name().to_owned()
+        self.inner.settings().preset.name().to_owned()
     }
 }
 

@@ -99,7 +99,7 @@ pub fn token_kind(token: &str) -> String {
 }
 
 fn parse_scope(text: &str, policy: &Policy) -> Result<JsScope, JsValue> {
-    Scope::parse(text, &policy.scope).map(|s| JsScope { inner: s.to_canonical() }).js()
+    Scope::parse(text, &policy.settings().scope).map(|s| JsScope { inner: s.to_canonical() }).js()
 }
 
 /// Whether `granted` covers `required`, and the required tokens it misses (canonical order),
@@ -111,8 +111,8 @@ pub fn satisfies(granted: &str, required: &str) -> Result<JsValue, JsValue> {
 }
 
 fn satisfies_under(granted: &str, required: &str, policy: &Policy) -> Result<JsValue, JsValue> {
-    let granted = Scope::parse_or_empty(granted, &policy.scope).js()?;
-    let required = Scope::parse_or_empty(required, &policy.scope).js()?;
+    let granted = Scope::parse_or_empty(granted, &policy.settings().scope).js()?;
+    let required = Scope::parse_or_empty(required, &policy.settings().scope).js()?;
     let missing = granted.missing(&required);
     let result = Object::new();
     Reflect::set(&result, &"satisfied".into(), &missing.is_empty().into())?;
@@ -130,7 +130,7 @@ pub fn normalize(text: &str, #[wasm_bindgen(unchecked_param_type = "Form")] form
 
 fn normalize_under(text: &str, form: &str, policy: &Policy) -> Result<String, JsValue> {
     let form = parse_form(form)?;
-    Scope::parse(text, &policy.scope).map(|s| s.normalize(form).into_string()).js()
+    Scope::parse(text, &policy.settings().scope).map(|s| s.normalize(form).into_string()).js()
 }
 
 #[wasm_bindgen(js_class = Policy)]

@@ -33,7 +33,7 @@ pub fn login_scope(
     policy: &Policy,
 ) -> Result<(Scope, String), Error> {
     let device_id = match device {
-        LoginDevice::Id(id) => DeviceId::parse(id, &policy.scope.device)?.into_owned(),
+        LoginDevice::Id(id) => DeviceId::parse(id, &policy.settings().scope.device)?.into_owned(),
         LoginDevice::Entropy(bytes) => device::generate(bytes, DEFAULT_LENGTH)?,
     };
     let mut text = String::new();
@@ -45,7 +45,7 @@ pub fn login_scope(
     for token in extra {
         push_token(&mut text, token);
     }
-    let scope = Scope::parse(&text, &policy.scope)?.to_canonical();
+    let scope = Scope::parse(&text, &policy.settings().scope)?.to_canonical();
     Ok((scope, device_id.into()))
 }
 

@@ -174,8 +174,11 @@ impl<'a> Survey<'a> {
     /// An empty scope asks for nothing, which is always grantable (MAS's policy special-cases it).
     fn of(text: &'a str, policy: &Policy) -> Result<Self, Error> {
         let mut survey = Self::default();
-        let rules =
-            if text.is_empty() { ScopeRules { grammar: Grammar::Lenient, ..policy.scope } } else { policy.scope };
+        let rules = if text.is_empty() {
+            ScopeRules { grammar: Grammar::Lenient, ..policy.settings().scope }
+        } else {
+            policy.settings().scope
+        };
         scope::scan(text, &rules, |token| {
             match TokenKind::of(token) {
                 TokenKind::Api(ns) => survey.api.insert(ns),
@@ -191,7 +194,7 @@ impl<'a> Survey<'a> {
                     // MSC4484's scope is known under the spec's rules; MAS's default policy does
                     // not list it, so there only `extra_tokens` lets it through (PRESETS.md v4).
                     let server_administration = SERVER_ADMINISTRATION_SCOPES.contains(&token);
-                    let known = (server_administration && policy.grant == GrantRules::Default)
+                    let known = (server_administration && policy.settings().grant == GrantRules::Default)
                         || policy.allows_extra_token(token);
                     if !known {
                         survey.unknown = true;
@@ -266,11 +269,11 @@ pub fn decide(request: &GrantRequest<'_>, policy: &Policy) -> Result<GrantDecisi
 
 /// Unknown tokens: MAS refuses them; the spec's reading grants less than asked (RFC 6749 3.3).
 fn check_tokens(survey: &Survey<'_>, policy: &Policy, violations: &mut Vec<Violation>) {
-    if survey.unknown && policy.grant == GrantRules::Mas {
+    if survey.unknown && policy.settings().grant == GrantRules::Mas {
         violations.push(Violation::TokenNotAllowed);
     }
     let namespaces = survey.api.union(survey.device_namespaces());
-    if policy.grant == GrantRules::Mas && namespaces.iter().count() > 1 {
+    if policy.settings().grant == GrantRules::Mas && namespaces.iter().count() > 1 {
         violations.push(Violation::MixedNamespaces);
     }
 }
@@ -302,11 +305,11 @@ fn check_devices(survey: &Survey<'_>, policy: &Policy, violations: &mut Vec<Viol
         violations.push(Violation::DeviceWithoutApi);
     }
     for (_, id) in &survey.devices {
-        if let Err(e) = policy.scope.device.parse(id) {
+        if let Err(e) = policy.settings().scope.device.parse(id) {
             violations.push(Violation::DeviceId(e));
         }
     }
-    let multiple = match policy.grant {
+    let multiple = match policy.settings().grant {
         GrantRules::Default => survey.distinct_ids(None) > 1,
         // MAS counts device tokens per prefix; mixing prefixes is its own violation.
         GrantRules::Mas => {
@@ -325,7 +328,7 @@ fn derive_device(
     policy: &Policy,
     violations: &mut Vec<Violation>,
 ) -> Result<Option<DeviceId>, Error> {
-    if policy.grant != GrantRules::Default || survey.api.is_empty() || !survey.devices.is_empty() {
+    if policy.settings().grant != GrantRules::Default || survey.api.is_empty() || !survey.devices.is_empty() {
         return Ok(None);
     }
     match request.entropy {

@@ -40,7 +40,7 @@ impl GuestAccess {
 pub fn may_call(operation: Option<&Operation<'_>>, params: &Params<'_>, policy: &Policy) -> bool {
     let Some(operation) = operation else { return false };
     // A policy addition names the whole operation, so it lifts the displayname-only limit too.
-    if policy.guest_endpoints.iter().any(|g| operation.is_named(g)) {
+    if policy.settings().guest_endpoints.iter().any(|g| operation.is_named(g)) {
         return true;
     }
     match operation.guest() {

@@ -10,7 +10,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::ops::Deref;
 
 use crate::device::DeviceRules;
 use crate::endpoint::{self, DeclaredEndpoint, Operation, TokenRequirement};
@@ -338,8 +337,8 @@ impl Default for PolicySettings {
 /// [`PolicySettings::build`] (settings, checked), or the JSON policy documents (feature
 /// `serde`), which go through `Policy::new` too. It cannot be changed once built: to change a
 /// setting, take [`Policy::settings`] (or [`Policy::into_settings`]), change the copy and build
-/// again. Reads go through [`Policy::settings`], or through `Deref` to [`PolicySettings`]
-/// (`policy.grant`, `policy.scope.device`), which gives no `&mut`. Cloning is cheap for the
+/// again. Reads go through [`Policy::settings`] (`policy.settings().scope.device`), which gives
+/// no `&mut`. Cloning is cheap for the
 /// compiled patterns (the regex crate shares them).
 #[derive(Debug, Clone)]
 pub struct Policy {
@@ -408,15 +407,6 @@ impl Policy {
             None => settings.required_scopes.get(operation.operation_id()),
         };
         listed.map(|tokens| OwnScopes::Listed(tokens))
-    }
-}
-
-impl Deref for Policy {
-    type Target = PolicySettings;
-
-    #[inline(always)]
-    fn deref(&self) -> &PolicySettings {
-        &self.settings
     }
 }
 
@@ -494,11 +484,11 @@ mod tests {
     #[test]
     fn presets_differ_where_the_contract_says() {
         let mas = Policy::preset(Preset::Mas);
-        assert_eq!(mas.scope.device.min_length, 10);
-        assert_eq!(mas.grant, GrantRules::Mas);
+        assert_eq!(mas.settings().scope.device.min_length, 10);
+        assert_eq!(mas.settings().grant, GrantRules::Mas);
         let synapse = Policy::preset(Preset::Synapse);
         assert_eq!(synapse.settings().scope.grammar, Grammar::Lenient);
-        assert_eq!(synapse.missing_api_scope, MissingApiScope::UnknownToken);
+        assert_eq!(synapse.settings().missing_api_scope, MissingApiScope::UnknownToken);
         assert_eq!(Preset::from_name("nope").map_err(|e| e.code()), Err("policy.unknown_preset"));
         for p in Preset::ALL {
             assert_eq!(Policy::new(PolicySettings::preset(p)), Ok(Policy::preset(p)));

@@ -87,10 +87,10 @@ pub fn check<'a>(
     policy: &'a Policy,
 ) -> Result<Option<Challenge<'a>>, Error> {
     let mut failed = false;
-    for rule in policy.step_up.iter().filter(|rule| names(rule, &operation)) {
+    for rule in policy.settings().step_up.iter().filter(|rule| names(rule, &operation)) {
         failed |= !passes(rule, auth, now)?;
     }
-    Ok(failed.then_some(Challenge { rules: &policy.step_up, operation }))
+    Ok(failed.then_some(Challenge { rules: &policy.settings().step_up, operation }))
 }
 
 fn passes(rule: &StepUpRule, auth: Authentication<'_>, now: Option<i64>) -> Result<bool, Error> {

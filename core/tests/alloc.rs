@@ -100,14 +100,15 @@ fn main() -> ExitCode {
         let policy = Policy::preset(preset);
         for (label, text) in [("login", login), ("introspected", introspected)] {
             let n = allocations_during(|| {
-                let scope = Scope::parse(std::hint::black_box(text), &policy.scope).unwrap();
+                let scope = Scope::parse(std::hint::black_box(text), &policy.settings().scope).unwrap();
                 std::hint::black_box((scope.has_api(), scope.device(), scope.synapse_admin(), scope.namespaces()));
             });
             tally.check(&format!("parse+classify {label} ({})", preset.name()), n);
         }
         for (label, text) in [("login", login), ("introspected", introspected)] {
             let n = allocations_during(|| {
-                let (scope, set) = Scope::parse_with_tokens(std::hint::black_box(text), &policy.scope).unwrap();
+                let (scope, set) =
+                    Scope::parse_with_tokens(std::hint::black_box(text), &policy.settings().scope).unwrap();
                 let distinct = scope.distinct();
                 std::hint::black_box((
                     set.contains("openid"),
@@ -121,8 +122,8 @@ fn main() -> ExitCode {
         }
         // Comparing two borrowed scopes (`satisfies`, `missing`, `covers`) allocates nothing.
         let n = allocations_during(|| {
-            let granted = Scope::parse(std::hint::black_box(introspected), &policy.scope).unwrap();
-            let required = Scope::parse(std::hint::black_box(login), &policy.scope).unwrap();
+            let granted = Scope::parse(std::hint::black_box(introspected), &policy.settings().scope).unwrap();
+            let required = Scope::parse(std::hint::black_box(login), &policy.settings().scope).unwrap();
             let missing = granted.missing(&required);
             std::hint::black_box((
                 granted.satisfies(&required),
@@ -137,7 +138,7 @@ fn main() -> ExitCode {
         tally.check(&format!("satisfies+missing, borrowed ({})", preset.name()), n);
         // The error path allocates nothing either.
         let n = allocations_during(|| {
-            let err = Scope::parse(std::hint::black_box("openid  email"), &policy.scope);
+            let err = Scope::parse(std::hint::black_box("openid  email"), &policy.settings().scope);
             std::hint::black_box(err.map(|_| ()).map_err(|e| e.code()).ok());
         });
         tally.check(&format!("parse error ({})", preset.name()), n);
@@ -217,7 +218,7 @@ fn main() -> ExitCode {
     check_decide_challenges(&mut tally, login);
     // The counter must see allocations, or the checks above prove nothing.
     let n = allocations_during(|| {
-        std::hint::black_box(Scope::parse(login, &Policy::spec().scope).unwrap().to_canonical());
+        std::hint::black_box(Scope::parse(login, &Policy::spec().settings().scope).unwrap().to_canonical());
     });
     if n == 0 {
         println!("FAIL the counting allocator saw no allocation for an owned scope");
@@ -227,7 +228,7 @@ fn main() -> ExitCode {
     let many: Vec<String> = (0..=matrix_authz::scope::TOKENS_INLINE).map(|i| format!("t{i}")).collect();
     let many = many.join(" ");
     let n = allocations_during(|| {
-        std::hint::black_box(Scope::parse_with_tokens(&many, &Policy::spec().scope).unwrap());
+        std::hint::black_box(Scope::parse_with_tokens(&many, &Policy::spec().settings().scope).unwrap());
     });
     if n == 0 {
         println!("FAIL a token set past its inline capacity did not allocate");

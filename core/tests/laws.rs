@@ -139,8 +139,8 @@ proptest! {
     #[test]
     fn no_input_panics_under_any_preset(s in any::<String>()) {
         for preset in Preset::ALL {
-            let _ = Scope::parse(&s, &Policy::preset(preset).scope);
-            let _ = DeviceId::parse(&s, &Policy::preset(preset).scope.device);
+            let _ = Scope::parse(&s, &Policy::preset(preset).settings().scope);
+            let _ = DeviceId::parse(&s, &Policy::preset(preset).settings().scope.device);
         }
     }
 }

@@ -259,8 +259,8 @@ fuzz_target!(|case: Case| {
         return;
     }
     let policy = &case.policy;
-    let found = route(&policy.endpoints, request.method, request.path);
-    let operation = found.operation(&policy.endpoints);
+    let found = route(&policy.settings().endpoints, request.method, request.path);
+    let operation = found.operation(&policy.settings().endpoints);
     if operation.is_some_and(|o| o.token == TokenRequirement::None) {
         return;
     }
@@ -274,7 +274,7 @@ fuzz_target!(|case: Case| {
         Some(t) => {
             assert!(t.active, "an inactive token was allowed");
             if !t.appservice {
-                let scope = t.scope.and_then(|s| Scope::parse(s, &policy.scope).ok());
+                let scope = t.scope.and_then(|s| Scope::parse(s, &policy.settings().scope).ok());
                 let own = operation.and_then(|o| policy.own_required_scopes(&o));
                 let met = scope.is_some_and(|s| match own {
                     Some(own) => own.tokens().any(|r| s.covers(r)),

@@ -182,8 +182,8 @@ pub fn route<'a>(policy: &'a Policy, method: &'a str, path: &'a str) -> Route<'a
     if method == "OPTIONS" {
         return Route { policy, method, path, found: Lookup::Unknown, operation: None };
     }
-    let found = endpoint::route(&policy.endpoints, method, path);
-    let operation = found.operation(&policy.endpoints);
+    let found = endpoint::route(&policy.settings().endpoints, method, path);
+    let operation = found.operation(&policy.settings().endpoints);
     Route { policy, method, path, found, operation }
 }
 
@@ -221,12 +221,13 @@ impl<'a> Route<'a> {
     /// The request facts its decision reads beyond the token.
     pub fn facts(&self) -> Facts {
         let Some(operation) = self.operation else { return Facts::default() };
-        let legacy_rules = !self.policy.legacy_endpoints;
+        let legacy_rules = !self.policy.settings().legacy_endpoints;
         let rule = self.rule();
         let cross_signing = rule == Rule::CrossSigningUpload;
         let links = legacy_rules && self.endpoint().is_some_and(|e| e.account_action.is_some());
         let max_age = self
             .policy
+            .settings()
             .step_up
             .iter()
             .any(|r| r.max_age.is_some() && r.endpoints.iter().any(|id| operation.is_named(id)));
@@ -347,7 +348,7 @@ impl<'a> Pipeline<'_, 'a> {
                 return Ok(self.deny(subject, Denial::MissingRequiredScope(own.challenge())));
             }
         } else if !scope.has_api() {
-            return Ok(self.deny(subject, Denial::MissingApiScope(self.policy.missing_api_scope)));
+            return Ok(self.deny(subject, Denial::MissingApiScope(self.policy.settings().missing_api_scope)));
         }
         // Step 11.
         if matches!(self.found, Lookup::Admin) && !scope.synapse_admin() {
@@ -364,7 +365,7 @@ impl<'a> Pipeline<'_, 'a> {
     /// Steps 1 to 3, which a server that also offers the legacy API skips (step 14 too).
     fn legacy_steps(&self) -> Option<Decision<'a>> {
         let endpoint = self.operation?.builtin?;
-        if self.policy.legacy_endpoints {
+        if self.policy.settings().legacy_endpoints {
             return None;
         }
         let context = &self.request.context;
@@ -406,7 +407,7 @@ impl<'a> Pipeline<'_, 'a> {
     /// Step 9: the scope under the policy's grammar and device rules, and the explicit device id.
     #[inline(always)]
     fn read_scope(&self, token: &Token<'a>) -> Option<Scope<&'a str>> {
-        let scope = Scope::parse(token.scope?, &self.policy.scope).ok()?;
+        let scope = Scope::parse(token.scope?, &self.policy.settings().scope).ok()?;
         match token.device_id {
             Some(id) if id.is_empty() || id.len() > MAX_EXPLICIT_DEVICE_ID_BYTES => None,
             _ => Some(scope),
@@ -429,7 +430,7 @@ impl<'a> Pipeline<'_, 'a> {
         let Some(operation) = self.operation else {
             // Step 16 (an admin path is not an unknown one); neither kind meets step-up rules,
             // which name operation ids.
-            let deny_unknown = self.policy.unknown_endpoints == UnknownEndpoints::Deny;
+            let deny_unknown = self.policy.settings().unknown_endpoints == UnknownEndpoints::Deny;
             return Ok(if deny_unknown && matches!(self.found, Lookup::Unknown) {
                 self.deny(subject, Denial::UnknownEndpoint)
             } else {
@@ -439,7 +440,9 @@ impl<'a> Pipeline<'_, 'a> {
         let request = self.request;
         let builtin = operation.builtin;
         // Step 14.
-        if let Some(endpoint) = builtin.filter(|e| !self.policy.legacy_endpoints && e.rule == Rule::DeviceDeletion) {
+        if let Some(endpoint) =
+            builtin.filter(|e| !self.policy.settings().legacy_endpoints && e.rule == Rule::DeviceDeletion)
+        {
             let account = legacy::account_link(endpoint, self.params(), request.context.account_management_uri);
             return Ok(Decision::Deny { subject, reason: Denial::DeviceDeletion, account });
         }
@@ -448,7 +451,7 @@ impl<'a> Pipeline<'_, 'a> {
             let outcome = uia::cross_signing(CrossSigningInput {
                 state: request.context.cross_signing,
                 now: request.now,
-                approval: self.policy.approval,
+                approval: self.policy.settings().approval,
                 account_management_uri: request.context.account_management_uri,
                 uia_session: request.context.uia_session,
                 entropy: request.entropy,

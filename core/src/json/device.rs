@@ -25,7 +25,7 @@ fn decode_entropy(hex: &str) -> Result<Vec<u8>, Error> {
 
 /// `device.validate`: `device_id` in; an empty object out.
 pub(crate) fn validate(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
-    DeviceId::parse(input.str("device_id")?, &policy.scope.device)?;
+    DeviceId::parse(input.str("device_id")?, &policy.settings().scope.device)?;
     Ok(object([]))
 }
 

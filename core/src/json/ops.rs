@@ -96,14 +96,14 @@ pub fn describe_scope(scope: &Scope<&str>) -> Value {
 
 fn scope_parse(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
     let text = input.str("scope")?;
-    Ok(describe_scope(&Scope::parse(text, &policy.scope)?))
+    Ok(describe_scope(&Scope::parse(text, &policy.settings().scope)?))
 }
 
 fn scope_satisfies(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
     let granted_text = input.str("granted")?;
     let required_text = input.str("required")?;
-    let granted = Scope::parse_or_empty(granted_text, &policy.scope)?;
-    let required = Scope::parse_or_empty(required_text, &policy.scope)?;
+    let granted = Scope::parse_or_empty(granted_text, &policy.settings().scope)?;
+    let required = Scope::parse_or_empty(required_text, &policy.settings().scope)?;
     let missing = granted.missing(&required);
     Ok(object([("satisfied", missing.is_empty().into()), ("missing", missing.iter().collect())]))
 }
@@ -115,7 +115,7 @@ fn form(input: Input<'_>, name: &str) -> Result<Option<Form>, Error> {
 fn scope_normalize(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
     let text = input.str("scope")?;
     let form = form(input, "form")?.ok_or_else(|| Error::input("`input.form` is required"))?;
-    let scope = Scope::parse(text, &policy.scope)?;
+    let scope = Scope::parse(text, &policy.settings().scope)?;
     Ok(object([("canonical", scope.normalize(form).into_string().into())]))
 }
 

@@ -250,10 +250,10 @@ mod tests {
     fn documents_override_a_preset() {
         let p = code(json!({"preset": "mas", "approval": "single_use", "scope_limits": {"max_tokens": 2}}));
         let p = p.unwrap_or_else(|e| unreachable!("{e}"));
-        assert_eq!(p.preset, Preset::Mas);
-        assert_eq!(p.approval, Approval::SingleUse);
-        assert_eq!(p.scope.limits.max_tokens, 2);
-        assert_eq!(p.scope.limits.max_bytes, 4096);
+        assert_eq!(p.settings().preset, Preset::Mas);
+        assert_eq!(p.settings().approval, Approval::SingleUse);
+        assert_eq!(p.settings().scope.limits.max_tokens, 2);
+        assert_eq!(p.settings().scope.limits.max_bytes, 4096);
     }
 
     #[test]

@@ -217,7 +217,12 @@ fn answer(incoming: &Incoming, clients: &HashMap<&str, Client>) -> Result<Outcom
         entropy: entropy.as_deref(),
         ..GrantRequest::new(param("scope").unwrap_or_default(), grant_type)
     };
-    println!("  {} asks for `{}` under the `{}` policy", grant_type.name(), request.scope, policy.preset.name());
+    println!(
+        "  {} asks for `{}` under the `{}` policy",
+        grant_type.name(),
+        request.scope,
+        policy.settings().preset.name()
+    );
     let decision = grant::decide(&request, &policy).map_err(|e| Outcome::refused(e.code(), &e.to_string()))?;
     match decision.granted {
         Some(scope) => Ok(Outcome::Accepted(scope.canonical())),
