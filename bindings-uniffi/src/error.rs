@@ -75,7 +75,12 @@ macro_rules! from_core {
         }
     )*};
 }
-from_core!(matrix_authz::Error, matrix_authz::DeviceIdError);
+from_core!(
+    matrix_authz::Error,
+    matrix_authz::DeviceIdError,
+    matrix_authz::error::InputError,
+    matrix_authz::account::AccountError
+);
 
 #[cfg(test)]
 mod tests {
