@@ -137,7 +137,7 @@ fn arbitrary_policy(u: &mut Unstructured<'_>) -> arbitrary::Result<Policy> {
         ])?;
         let path =
             *u.choose(&["/_matrix/client/v3/org.example.fuzz/{id}", "/_synapse/client/fuzz", "/fuzz/{a}/{b}"])?;
-        let mut declared = DeclaredEndpoint::new(*u.choose(&["GET", "POST", "PATCH"])?, path, "fuzzThing", token);
+        let mut declared = DeclaredEndpoint::new(u.choose(&["GET", "POST", "PATCH"])?, path, "fuzzThing", token);
         declared.guest = u.arbitrary()?;
         policy.endpoints.push(declared);
     }
