@@ -67,7 +67,7 @@ pub fn resolve<'a>(action: &'a str, supported: &[&str]) -> Result<&'a str, Accou
     }
 }
 
-/// Why [`url`] gives no URL.
+/// Why [`url()`] gives no URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AccountError {
     /// An empty `action` or `device_id`: `input.invalid`.
