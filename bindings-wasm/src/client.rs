@@ -3,6 +3,7 @@
 use js_sys::Array;
 use matrix_authz::client::{self, LoginDevice};
 use matrix_authz::scope::Form;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use crate::Js;
@@ -31,9 +32,11 @@ impl JsPolicy {
             return Err(error::input_invalid("the options must be an object"));
         }
         let options = Options::new(options)?;
-        let (device_id, entropy) = (options.string("deviceId")?, options.bytes("entropy")?);
-        let form = options.string("form")?.map_or(Ok(Form::Stable), |f| parse_form(&f))?;
-        let extra = options.strings("extra")?;
+        let (device_id, entropy) = (options.get("deviceId", "a string", |v| v.as_string())?, options.bytes("entropy")?);
+        let form = options.get("form", "a string", |v| v.as_string())?.map_or(Ok(Form::Stable), |f| parse_form(&f))?;
+        let list =
+            |v: JsValue| v.dyn_into::<Array>().ok()?.iter().map(|item| item.as_string()).collect::<Option<Vec<_>>>();
+        let extra = options.get("extra", "an array of strings", list)?.unwrap_or_default();
         let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
         let device = LoginDevice::from_options(device_id.as_deref(), entropy.as_deref()).js()?;
         let (scope, device_id) = client::login_scope(device, form, &extra, &self.inner).js()?;

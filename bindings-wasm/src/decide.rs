@@ -42,19 +42,14 @@ impl JsPolicy {
     }
 
     /// `grant.decide` under this policy: may a token with `scope` be issued through `grantType`?
-    // Declared in types.d.ts, where `options` can be optional.
+    // Declared in types.d.ts (`grantType`, an optional `options`).
     #[wasm_bindgen(js_name = decideGrant, skip_typescript)]
-    pub fn decide_grant(
-        &self,
-        scope: &str,
-        #[wasm_bindgen(js_name = grantType)] grant_type: &str,
-        options: &JsValue,
-    ) -> Js<JsValue> {
+    pub fn decide_grant(&self, scope: &str, grant_type: &str, options: &JsValue) -> Js<JsValue> {
         let options = Options::new(options)?;
         let entropy = options.bytes("entropy")?;
         let request = GrantRequest {
-            user_admin: options.flag("userAdmin")?,
-            client_admin: options.flag("clientAdmin")?,
+            user_admin: options.get("userAdmin", "a boolean", |v| v.as_bool())?.unwrap_or(false),
+            client_admin: options.get("clientAdmin", "a boolean", |v| v.as_bool())?.unwrap_or(false),
             entropy: entropy.as_deref(),
             ..GrantRequest::new(scope, GrantType::parse(grant_type).js()?)
         };
@@ -76,19 +71,14 @@ pub fn decide(#[wasm_bindgen(unchecked_param_type = "DecideRequest")] request: &
 }
 
 /// `grant.decide` under the `default` preset.
-// Declared in types.d.ts, where `options` can be optional.
+// Declared in types.d.ts (`grantType`, an optional `options`).
 #[wasm_bindgen(js_name = decideGrant, skip_typescript)]
-pub fn decide_grant(
-    scope: &str,
-    #[wasm_bindgen(js_name = grantType)] grant_type: &str,
-    options: &JsValue,
-) -> Js<JsValue> {
+pub fn decide_grant(scope: &str, grant_type: &str, options: &JsValue) -> Js<JsValue> {
     SPEC.decide_grant(scope, grant_type, options)
 }
 
-/// The account-management URL (MSC4191) for `action` and `deviceId`; with `supported` (the
-/// server's list), a stable action it lacks falls back to its unstable twin, else
-/// `account.action_unsupported`.
+/// The account-management URL (MSC4191) for `action` and `deviceId`; with the server's
+/// `supported` list, a stable action it lacks falls back to its unstable twin.
 #[wasm_bindgen(js_name = accountUrl)]
 pub fn account_url(
     base: &str,

@@ -79,7 +79,8 @@ impl Options {
         }
     }
 
-    fn get<T>(&self, name: &'static str, what: &str, cast: impl Fn(JsValue) -> Option<T>) -> Js<Option<T>> {
+    /// The field `name` as `cast` reads it, `what` naming the type for the message.
+    pub(crate) fn get<T>(&self, name: &'static str, what: &str, cast: impl Fn(JsValue) -> Option<T>) -> Js<Option<T>> {
         match self.0.as_ref().map(|o| o.unchecked_ref::<Plain>().get(&key(name))) {
             Some(v) if !(v.is_undefined() || v.is_null()) => {
                 cast(v).map(Some).ok_or_else(|| error::input_invalid(&format!("`{name}` must be {what}")))
@@ -88,24 +89,8 @@ impl Options {
         }
     }
 
-    /// A boolean, `false` when absent.
-    pub(crate) fn flag(&self, name: &'static str) -> Js<bool> {
-        Ok(self.get(name, "a boolean", |v| v.as_bool())?.unwrap_or(false))
-    }
-
-    /// A string.
-    pub(crate) fn string(&self, name: &'static str) -> Js<Option<String>> {
-        self.get(name, "a string", |v| v.as_string())
-    }
-
     /// The bytes of a `Uint8Array`.
     pub(crate) fn bytes(&self, name: &'static str) -> Js<Option<Vec<u8>>> {
         self.get(name, "a Uint8Array", |v| v.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec()))
-    }
-
-    /// An array of strings, empty when absent.
-    pub(crate) fn strings(&self, name: &'static str) -> Js<Vec<String>> {
-        let list = |v: JsValue| v.dyn_into::<Array>().ok()?.iter().map(|item| item.as_string()).collect();
-        Ok(self.get(name, "an array of strings", list)?.unwrap_or_default())
     }
 }
