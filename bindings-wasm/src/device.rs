@@ -4,26 +4,27 @@ use matrix_authz::DeviceId;
 use matrix_authz::device::{self, DEFAULT_LENGTH};
 use wasm_bindgen::prelude::*;
 
+use crate::Js;
 use crate::error::{self, IntoJs};
-use crate::policy::JsPolicy;
+use crate::policy::{JsPolicy, SPEC};
 
 /// Checks `id` against the `default` preset's device rules; throws `device_id.*`.
 #[wasm_bindgen(js_name = validateDeviceId)]
-pub fn validate_device_id(id: &str) -> Result<(), JsValue> {
-    JsPolicy::new().validate_device_id(id)
+pub fn validate_device_id(id: &str) -> Js<()> {
+    SPEC.validate_device_id(id)
 }
 
 #[wasm_bindgen(js_class = Policy)]
 impl JsPolicy {
     /// Checks `id` against this policy's device rules; throws `device_id.*`.
     #[wasm_bindgen(js_name = validateDeviceId)]
-    pub fn validate_device_id(&self, id: &str) -> Result<(), JsValue> {
+    pub fn validate_device_id(&self, id: &str) -> Js<()> {
         DeviceId::parse(id, &self.inner.settings().scope.device).map(|_| ()).js()
     }
 }
 
 /// A JavaScript length (an integer, 1 to 255 checked by core) as `usize`.
-pub(crate) fn length(length: Option<f64>) -> Result<usize, JsValue> {
+pub(crate) fn length(length: Option<f64>) -> Js<usize> {
     match length {
         None => Ok(DEFAULT_LENGTH),
         // Out of range values saturate and core refuses them; fractions are refused here.
@@ -35,7 +36,7 @@ pub(crate) fn length(length: Option<f64>) -> Result<usize, JsValue> {
 /// A `length`-character id (default 10) drawn from `entropy`; throws `entropy.insufficient`
 /// when the bytes run out, `input.invalid` for a length outside 1 to 255.
 #[wasm_bindgen(js_name = generateDeviceId)]
-pub fn generate_device_id(entropy: &[u8], length: Option<f64>) -> Result<String, JsValue> {
+pub fn generate_device_id(entropy: &[u8], length: Option<f64>) -> Js<String> {
     device::generate(entropy, self::length(length)?).map(String::from).js()
 }
 
@@ -43,6 +44,6 @@ pub fn generate_device_id(entropy: &[u8], length: Option<f64>) -> Result<String,
 /// (`crypto.getRandomValues`).
 #[cfg(feature = "rand")]
 #[wasm_bindgen(js_name = randomDeviceId)]
-pub fn random_device_id(length: Option<f64>) -> Result<String, JsValue> {
+pub fn random_device_id(length: Option<f64>) -> Js<String> {
     device::generate_random(self::length(length)?).map(String::from).js()
 }

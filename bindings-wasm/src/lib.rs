@@ -18,10 +18,14 @@ mod error;
 mod json;
 #[cfg(feature = "metadata")]
 mod metadata;
+mod object;
 mod policy;
 mod scope;
 
-use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::prelude::{JsValue, wasm_bindgen};
+
+/// What every export returns: the value, or a thrown `MatrixAuthzError`.
+type Js<T> = Result<T, JsValue>;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("types.d.ts");

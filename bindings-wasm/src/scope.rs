@@ -1,13 +1,12 @@
 //! Scopes: the `Scope` class (parse, read the parts, normalize) and `satisfies`.
 
-use js_sys::{Array, Object, Reflect};
 use matrix_authz::scope::{Form, Scope, TokenKind};
 use wasm_bindgen::prelude::*;
 
+use crate::Js;
 use crate::error::{self, IntoJs};
-use matrix_authz::Policy;
-
-use crate::policy::JsPolicy;
+use crate::object::{object, strings};
+use crate::policy::{JsPolicy, SPEC};
 
 /// A parsed scope in canonical form: distinct tokens in byte order.
 #[wasm_bindgen(js_name = Scope)]
@@ -17,10 +16,9 @@ pub struct JsScope {
 
 #[wasm_bindgen(js_class = Scope)]
 impl JsScope {
-    /// Parses `text` under the `default` preset's grammar, limits and device rules; throws
-    /// `scope.*` or `device_id.*`. `policy.parseScope(text)` parses under another policy.
-    pub fn parse(text: &str) -> Result<Self, JsValue> {
-        parse_scope(text, &Policy::spec())
+    /// Parses `text` under the `default` preset; throws `scope.*` or `device_id.*`.
+    pub fn parse(text: &str) -> Js<Self> {
+        SPEC.parse_scope(text)
     }
 
     /// The distinct tokens in canonical order.
@@ -76,7 +74,7 @@ impl JsScope {
     }
 
     /// The scope with its API and device tokens rewritten into `form`.
-    pub fn normalize(&self, #[wasm_bindgen(unchecked_param_type = "Form")] form: &str) -> Result<Self, JsValue> {
+    pub fn normalize(&self, #[wasm_bindgen(unchecked_param_type = "Form")] form: &str) -> Js<Self> {
         Ok(Self { inner: self.inner.normalize(parse_form(form)?) })
     }
 
@@ -88,8 +86,8 @@ impl JsScope {
 }
 
 /// `form` as a core [`Form`]; anything else is `input.invalid`.
-pub(crate) fn parse_form(form: &str) -> Result<Form, JsValue> {
-    Form::from_name(form).ok_or_else(|| error::input_invalid("`form` must be `stable`, `unstable` or `both`"))
+pub(crate) fn parse_form(form: &str) -> Js<Form> {
+    error::named("form", form, Form::from_name, "`stable`, `unstable` or `both`")
 }
 
 /// What one token means (`api`, `device`, `openid`, ..., `unknown`).
@@ -98,61 +96,39 @@ pub fn token_kind(token: &str) -> String {
     TokenKind::of(token).name().to_owned()
 }
 
-fn parse_scope(text: &str, policy: &Policy) -> Result<JsScope, JsValue> {
-    Scope::parse(text, &policy.settings().scope).map(|s| JsScope { inner: s.to_canonical() }).js()
-}
-
-/// Whether `granted` covers `required`, and the required tokens it misses (canonical order),
-/// under the `default` preset. Both are parsed with the policy's rules, except that an empty
-/// string is an empty scope.
+/// `{satisfied, missing}`: whether `granted` covers `required` under the `default` preset (an
+/// empty string is an empty scope), and the required tokens it misses in canonical order.
 #[wasm_bindgen(unchecked_return_type = "SatisfiesResult")]
-pub fn satisfies(granted: &str, required: &str) -> Result<JsValue, JsValue> {
-    satisfies_under(granted, required, &Policy::spec())
+pub fn satisfies(granted: &str, required: &str) -> Js<JsValue> {
+    SPEC.satisfies(granted, required)
 }
 
-fn satisfies_under(granted: &str, required: &str, policy: &Policy) -> Result<JsValue, JsValue> {
-    let granted = Scope::parse_or_empty(granted, &policy.settings().scope).js()?;
-    let required = Scope::parse_or_empty(required, &policy.settings().scope).js()?;
-    let missing = granted.missing(&required);
-    let result = Object::new();
-    Reflect::set(&result, &"satisfied".into(), &missing.is_empty().into())?;
-    let list: Array = missing.iter().map(JsValue::from_str).collect();
-    Reflect::set(&result, &"missing".into(), &list)?;
-    Ok(result.into())
-}
-
-/// The canonical string of `text` with its API and device tokens rewritten into `form`, under
-/// the `default` preset.
+/// `text` canonical, its API and device tokens in `form`, under the `default` preset.
 #[wasm_bindgen]
-pub fn normalize(text: &str, #[wasm_bindgen(unchecked_param_type = "Form")] form: &str) -> Result<String, JsValue> {
-    normalize_under(text, form, &Policy::spec())
-}
-
-fn normalize_under(text: &str, form: &str, policy: &Policy) -> Result<String, JsValue> {
-    let form = parse_form(form)?;
-    Scope::parse(text, &policy.settings().scope).map(|s| s.normalize(form).into_string()).js()
+pub fn normalize(text: &str, #[wasm_bindgen(unchecked_param_type = "Form")] form: &str) -> Js<String> {
+    SPEC.normalize(text, form)
 }
 
 #[wasm_bindgen(js_class = Policy)]
 impl JsPolicy {
     /// Parses `text` under this policy; throws `scope.*` or `device_id.*`.
     #[wasm_bindgen(js_name = parseScope)]
-    pub fn parse_scope(&self, text: &str) -> Result<JsScope, JsValue> {
-        parse_scope(text, &self.inner)
+    pub fn parse_scope(&self, text: &str) -> Js<JsScope> {
+        Scope::parse(text, &self.inner.settings().scope).map(|s| JsScope { inner: s.to_canonical() }).js()
     }
 
     /// `satisfies` under this policy.
     #[wasm_bindgen(unchecked_return_type = "SatisfiesResult")]
-    pub fn satisfies(&self, granted: &str, required: &str) -> Result<JsValue, JsValue> {
-        satisfies_under(granted, required, &self.inner)
+    pub fn satisfies(&self, granted: &str, required: &str) -> Js<JsValue> {
+        let parse = |text| Scope::parse_or_empty(text, &self.inner.settings().scope).js();
+        let (granted, required) = (parse(granted)?, parse(required)?);
+        let missing = granted.missing(&required);
+        Ok(object([("satisfied", missing.is_empty().into()), ("missing", strings(missing.iter()))]))
     }
 
     /// `normalize` under this policy.
-    pub fn normalize(
-        &self,
-        text: &str,
-        #[wasm_bindgen(unchecked_param_type = "Form")] form: &str,
-    ) -> Result<String, JsValue> {
-        normalize_under(text, form, &self.inner)
+    pub fn normalize(&self, text: &str, #[wasm_bindgen(unchecked_param_type = "Form")] form: &str) -> Js<String> {
+        let form = parse_form(form)?;
+        Scope::parse(text, &self.inner.settings().scope).map(|s| s.normalize(form).into_string()).js()
     }
 }

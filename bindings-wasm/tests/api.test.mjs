@@ -240,6 +240,37 @@ test('decide / policy.decide agree with evaluate(request.decide)', () => {
   synapse.free();
 });
 
+test('every request.decide vector: policy.decide (the request read in place) answers as evaluate', () => {
+  const outcome = (fn) => {
+    try {
+      return { ok: fn() };
+    } catch (e) {
+      return { error: e.code };
+    }
+  };
+  let cases = 0;
+  for (const { doc } of readVectorFiles()) {
+    for (const c of doc?.cases ?? []) {
+      if (c.op !== 'request.decide') continue;
+      cases += 1;
+      const expected = outcome(() => evaluate('request.decide', c.input));
+      const policy = outcome(() => (c.input?.policy === undefined ? new Policy() : Policy.fromDocument(c.input.policy)));
+      const got = policy.error ? policy : outcome(() => policy.ok.decide(c.input));
+      assert.deepEqual(got, expected, c.id);
+      policy.ok?.free();
+    }
+  }
+  assert.ok(cases > 100, `${cases} request.decide vectors`);
+  // Values JSON text cannot carry read as absent; wrong types are refused as in JSON.
+  const request = { method: 'GET', path: '/_matrix/client/v3/sync', token: { scope: LOGIN } };
+  assert.deepEqual(decide({ ...request, now: undefined, extra: () => 1 }), decide(request));
+  assert.deepEqual(decide({ ...request, now: NaN }), evaluate('request.decide', { ...request, now: NaN }));
+  for (const bad of [{ now: 1.5 }, { now: '1' }, { now: 10n }, { token: [] }, { context: 'x' }, { path: 1 }]) {
+    throwsCode(() => decide({ ...request, ...bad }), 'input.invalid');
+  }
+  throwsCode(() => decide([request]), 'input.invalid');
+});
+
 test('decideGrant agrees with evaluate(grant.decide)', () => {
   const cases = [
     ['urn:matrix:client:api:* urn:matrix:client:device:ABCDEFGHIJ', 'authorization_code', {}],

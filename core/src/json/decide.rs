@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use crate::decide::{AnswerBody, Body, Context, Decision, Output, Request, Token, decide as decide_request};
 use crate::error::Error;
 use crate::guest::GuestAccess;
-use crate::json::input::Input;
+use crate::json::input::{Field, Fields, Input};
 use crate::json::object;
 use crate::policy::Policy;
 use crate::uia::CrossSigning;
@@ -23,31 +23,61 @@ pub fn decide(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
 }
 
 /// Runs `request.decide` on an input object and gives the typed result, for bindings that build
-/// their own result objects from it.
-pub fn output(input: Input<'_>, policy: &Policy) -> Result<Output, Error> {
-    let entropy = super::entropy(input)?;
-    let mut request = Request::new(input.str("method")?, input.str("path")?);
-    request.query_kind = match input.opt_obj("query", "query")? {
+/// their own result objects from it. The object is read through [`Fields`], so a binding can
+/// hand its host's own object (the npm package: a JavaScript object, no JSON text).
+pub fn output<F: Fields>(input: F, policy: &Policy) -> Result<Output, Error> {
+    let entropy = super::entropy(&input)?;
+    let (method, path) = (input.str("method")?, input.str("path")?);
+    let query_kind = match input.opt_obj("query", "query")? {
         Some(query) => query.opt_str("kind")?,
         None => None,
     };
-    request.token = input.opt_obj("token", "token")?.map(token).transpose()?;
-    request.context = match input.opt_obj("context", "context")? {
-        Some(fields) => context(fields)?,
-        None => Context::default(),
+    let token = input.opt_obj("token", "token")?.map(|t| token(&t)).transpose()?;
+    let context = match input.opt_obj("context", "context")? {
+        Some(fields) => context(&fields)?,
+        None => ContextFields::default(),
     };
+    let mut request = Request::new(method.as_ref(), path.as_ref());
+    request.query_kind = query_kind.as_ref().map(AsRef::as_ref);
+    request.token = token.as_ref().map(TokenFields::token);
+    request.context = context.context();
     request.now = input.opt_i64("now")?;
     request.entropy = entropy.as_deref();
     Ok(decide_request(&request, policy)?.output())
 }
 
-fn token<'a>(fields: Input<'a>) -> Result<Token<'a>, Error> {
+/// A token's fields as read, before they are borrowed into a [`Token`].
+struct TokenFields<S> {
+    active: bool,
+    scope: Option<S>,
+    device_id: Option<S>,
+    auth_time: Option<i64>,
+    acr: Option<S>,
+    appservice: bool,
+    guest: bool,
+}
+
+impl<S: AsRef<str>> TokenFields<S> {
+    fn token(&self) -> Token<'_> {
+        Token {
+            active: self.active,
+            scope: self.scope.as_ref().map(AsRef::as_ref),
+            device_id: self.device_id.as_ref().map(AsRef::as_ref),
+            auth_time: self.auth_time,
+            acr: self.acr.as_ref().map(AsRef::as_ref),
+            appservice: self.appservice,
+            guest: self.guest,
+        }
+    }
+}
+
+fn token<F: Fields>(fields: &F) -> Result<TokenFields<F::Str>, Error> {
     let appservice = fields.opt_bool("appservice")?.unwrap_or(false);
     let scope = fields.opt_str("scope")?;
     if scope.is_none() && !appservice {
         return Err(Error::input("`token.scope` is required unless `token.appservice`"));
     }
-    Ok(Token {
+    Ok(TokenFields {
         active: fields.opt_bool("active")?.unwrap_or(true),
         scope,
         device_id: fields.opt_str("device_id")?,
@@ -58,11 +88,46 @@ fn token<'a>(fields: Input<'a>) -> Result<Token<'a>, Error> {
     })
 }
 
-fn context<'a>(fields: Input<'a>) -> Result<Context<'a>, Error> {
-    let mut context = Context {
+/// The context's fields as read, before they are borrowed into a [`Context`].
+struct ContextFields<S> {
+    account_management_uri: Option<S>,
+    uia_session: Option<S>,
+    cross_signing: CrossSigning,
+    room_guest_access: Option<GuestAccess>,
+    login_type: Option<S>,
+    inhibit_login: bool,
+}
+
+impl<S> Default for ContextFields<S> {
+    fn default() -> Self {
+        Self {
+            account_management_uri: None,
+            uia_session: None,
+            cross_signing: CrossSigning::default(),
+            room_guest_access: None,
+            login_type: None,
+            inhibit_login: false,
+        }
+    }
+}
+
+impl<S: AsRef<str>> ContextFields<S> {
+    fn context(&self) -> Context<'_> {
+        Context {
+            cross_signing: self.cross_signing,
+            room_guest_access: self.room_guest_access,
+            body: Body { login_type: self.login_type.as_ref().map(AsRef::as_ref), inhibit_login: self.inhibit_login },
+            account_management_uri: self.account_management_uri.as_ref().map(AsRef::as_ref),
+            uia_session: self.uia_session.as_ref().map(AsRef::as_ref),
+        }
+    }
+}
+
+fn context<F: Fields>(fields: &F) -> Result<ContextFields<F::Str>, Error> {
+    let mut context = ContextFields {
         account_management_uri: fields.opt_str("account_management_uri")?,
         uia_session: fields.opt_str("uia_session")?,
-        ..Context::default()
+        ..ContextFields::default()
     };
     if let Some(keys) = fields.opt_obj("cross_signing", "context.cross_signing")? {
         let default = CrossSigning::default();
@@ -77,10 +142,11 @@ fn context<'a>(fields: Input<'a>) -> Result<Context<'a>, Error> {
             room.opt_enum("guest_access", GuestAccess::from_name, "`can_join`, `forbidden` or null")?;
     }
     if let Some(body) = fields.opt_obj("body", "context.body")? {
-        context.body = Body {
-            login_type: body.get("type").and_then(Value::as_str),
-            inhibit_login: body.get("inhibit_login") == Some(&Value::Bool(true)),
-        };
+        // The client's own data: each field counts only when it has the type that means something.
+        if let Field::Str(login_type) = body.field("type", "") {
+            context.login_type = Some(login_type);
+        }
+        context.inhibit_login = matches!(body.field("inhibit_login", ""), Field::Bool(true));
     }
     Ok(context)
 }

@@ -6,13 +6,13 @@ use serde_json::Value;
 use crate::chars::{self, HexError};
 use crate::device::{self, DEFAULT_LENGTH, DeviceId};
 use crate::error::Error;
-use crate::json::input::Input;
+use crate::json::input::{Fields, Input};
 use crate::json::object;
 use crate::policy::Policy;
 
 /// The decoded `entropy` field (hex, either case), if present.
-pub fn entropy(input: Input<'_>) -> Result<Option<Vec<u8>>, Error> {
-    input.opt_str("entropy")?.map(decode_entropy).transpose()
+pub fn entropy<F: Fields>(input: &F) -> Result<Option<Vec<u8>>, Error> {
+    Fields::opt_str(input, "entropy")?.map(|hex| decode_entropy(hex.as_ref())).transpose()
 }
 
 /// Hex entropy as bytes; malformed hex is `input.invalid`.
@@ -31,7 +31,7 @@ pub(crate) fn validate(input: Input<'_>, policy: &Policy) -> Result<Value, Error
 
 /// `device.generate`: `entropy` (hex) and optional `length` in; `device_id` out.
 pub(crate) fn generate(input: Input<'_>) -> Result<Value, Error> {
-    let bytes = entropy(input)?.ok_or_else(|| Error::input("`input.entropy` is required"))?;
+    let bytes = entropy(&input)?.ok_or_else(|| Error::input("`input.entropy` is required"))?;
     let length = match input.opt_u64("length")? {
         None => DEFAULT_LENGTH,
         Some(n) => usize::try_from(n).map_err(|_| Error::input("`input.length` is out of range"))?,

@@ -16,7 +16,7 @@ pub(crate) fn decide(input: Input<'_>, policy: &Policy) -> Result<Value, Error> 
     let grant_type = GrantType::parse(input.str("grant_type")?)?;
     let user_admin = admin(input, "user", "input.user")?;
     let client_admin = admin(input, "client", "input.client")?;
-    let entropy = entropy(input)?;
+    let entropy = entropy(&input)?;
     let request = GrantRequest { scope, grant_type, user_admin, client_admin, entropy: entropy.as_deref() };
     let decision = grant::decide(&request, policy)?;
     Ok(object([

@@ -120,7 +120,7 @@ fn scope_normalize(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
 }
 
 fn login_scope(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
-    let entropy = entropy(input)?;
+    let entropy = entropy(&input)?;
     let device_id = input.opt_str("device_id")?;
     let form = form(input, "form")?.unwrap_or(Form::Stable);
     let extra = input.opt_strs("extra")?.unwrap_or_default();
