@@ -531,6 +531,31 @@ impl Scope {
         Self { text, parts, device }
     }
 
+    /// The owned copy of a scope already written in canonical form (tokens strictly increasing,
+    /// one space apart), as a login scope usually is: its text and parts as they are, without the
+    /// sort, join and second scan of [`Self::from_valid_tokens`]. `None` for any other text.
+    fn copy_if_canonical(scope: &Scope<&str>) -> Option<Self> {
+        let text = scope.text;
+        let mut previous: Option<&str> = None;
+        for token in text.split(' ') {
+            if token.is_empty() || previous.is_some_and(|p| p >= token) {
+                return None;
+            }
+            previous = Some(token);
+        }
+        // The borrowed device id is a slice of the text: its offset is where it starts.
+        let device = match scope.device {
+            None => None,
+            Some(id) => {
+                let at = (id.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+                let end = at + id.len();
+                (text.get(at..end) == Some(id)).then_some((at, end))?;
+                Some((at, end))
+            }
+        };
+        Some(Self { text: text.to_owned(), parts: scope.parts, device })
+    }
+
     /// The canonical string.
     pub fn as_str(&self) -> &str {
         &self.text
@@ -641,7 +666,8 @@ impl<S: Storage> Scope<S> {
 
     /// The owned, canonical form.
     pub fn to_canonical(&self) -> Scope {
-        Scope::from_valid_tokens(self.as_borrowed().tokens())
+        let borrowed = self.as_borrowed();
+        Scope::copy_if_canonical(&borrowed).unwrap_or_else(|| Scope::from_valid_tokens(borrowed.tokens()))
     }
 
     /// The owned, canonical form with the API and device tokens rewritten into `form`; every
@@ -1028,6 +1054,31 @@ pub(crate) fn sort_distinct(tokens: &mut Vec<&str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_canonical_text_is_copied_as_the_sort_would_write_it() {
+        let canonical = [
+            "openid urn:matrix:client:api:* urn:matrix:client:device:AAbbCCdd01",
+            "urn:matrix:client:device:ABCDEFGHIJ",
+            "a b c",
+            "openid",
+        ];
+        for text in canonical {
+            let Ok(parsed) = Scope::parse(text, &ScopeRules::DEFAULT) else { unreachable!() };
+            let copied = Scope::copy_if_canonical(&parsed);
+            assert_eq!(copied, Some(Scope::from_valid_tokens(parsed.tokens())), "{text}");
+            assert_eq!(
+                copied.and_then(|s| s.device().map(|d| d.as_str().to_owned())),
+                parsed.device().map(|d| d.as_str().to_owned())
+            );
+        }
+        let lenient = ScopeRules { grammar: Grammar::Lenient, ..ScopeRules::DEFAULT };
+        for text in ["b a", "a a", "a  b", " a", "a ", "urn:matrix:client:device:AB openid"] {
+            let Ok(parsed) = Scope::parse(text, &lenient) else { unreachable!() };
+            assert_eq!(Scope::copy_if_canonical(&parsed), None, "{text}");
+            assert_eq!(parsed.to_canonical(), Scope::from_valid_tokens(parsed.tokens()), "{text}");
+        }
+    }
 
     const LOGIN: &str = "openid urn:matrix:client:api:* urn:matrix:client:device:AAbbCCdd01";
 
