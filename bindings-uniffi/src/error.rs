@@ -80,7 +80,9 @@ from_core!(
     matrix_authz::ScopeError,
     matrix_authz::DeviceError,
     matrix_authz::DeviceIdError,
-    matrix_authz::PolicyError
+    matrix_authz::PolicyError,
+    matrix_authz::error::InputError,
+    matrix_authz::account::AccountError
 );
 
 #[cfg(test)]

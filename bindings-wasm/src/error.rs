@@ -14,7 +14,7 @@ pub(crate) fn to_js(e: &Error) -> JsValue {
 
 /// An `input.invalid` error for a JavaScript value the binding cannot convert.
 pub(crate) fn input_invalid(message: &str) -> JsValue {
-    to_js(&Error::InputInvalid(message.to_owned()))
+    to_js(&matrix_authz::error::InputError::new(message).into())
 }
 
 fn coded(code: &str, message: &str) -> JsValue {

@@ -7,8 +7,10 @@
 //! deployments (MAS) advertise unstable names for the device actions, so when the server's
 //! `account_management_actions_supported` lacks a stable action its unstable twin is used.
 
+use std::fmt;
+
 use crate::chars::percent_encode;
-use crate::error::Error;
+use crate::error::InputError;
 
 /// `org.matrix.profile`
 pub const PROFILE: &str = "org.matrix.profile";
@@ -40,19 +42,19 @@ const STABLE_ACTIONS: [(&str, Option<&str>); 6] = [
 /// With `supported` non-empty, a stable action the server does not list falls back to its
 /// unstable twin when that is listed, else `account.action_unsupported`; any other action is used
 /// as given. An empty `action` or `device_id` is `input.invalid`.
-pub fn url(base: &str, action: &str, device_id: Option<&str>, supported: &[&str]) -> Result<String, Error> {
+pub fn url(base: &str, action: &str, device_id: Option<&str>, supported: &[&str]) -> Result<String, AccountError> {
     if action.is_empty() {
-        return Err(Error::input("`action` must not be empty"));
+        return Err(AccountError::Input(InputError::new("`action` must not be empty")));
     }
     if device_id.is_some_and(str::is_empty) {
-        return Err(Error::input("`device_id` must not be empty"));
+        return Err(AccountError::Input(InputError::new("`device_id` must not be empty")));
     }
     let action = resolve(action, supported)?;
     Ok(build(base, action, device_id.map(str::as_bytes)))
 }
 
 /// The action to send: the stable name, or its unstable twin when only that is supported.
-pub fn resolve<'a>(action: &'a str, supported: &[&str]) -> Result<&'a str, Error> {
+pub fn resolve<'a>(action: &'a str, supported: &[&str]) -> Result<&'a str, AccountError> {
     let Some((_, twin)) = STABLE_ACTIONS.iter().find(|(stable, _)| *stable == action) else {
         return Ok(action);
     };
@@ -61,9 +63,45 @@ pub fn resolve<'a>(action: &'a str, supported: &[&str]) -> Result<&'a str, Error
     }
     match twin {
         Some(twin) if supported.contains(twin) => Ok(twin),
-        _ => Err(Error::AccountActionUnsupported { action: action.to_owned() }),
+        _ => Err(AccountError::ActionUnsupported { action: action.to_owned() }),
     }
 }
+
+/// Why [`url()`] gives no URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountError {
+    /// An empty `action` or `device_id`: `input.invalid`.
+    Input(InputError),
+    /// The server lists its actions and supports neither this one nor its unstable twin:
+    /// `account.action_unsupported`.
+    ActionUnsupported {
+        /// The action asked for.
+        action: String,
+    },
+}
+
+impl AccountError {
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Input(e) => e.code(),
+            Self::ActionUnsupported { .. } => "account.action_unsupported",
+        }
+    }
+}
+
+impl fmt::Display for AccountError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Input(e) => e.fmt(f),
+            Self::ActionUnsupported { action } => {
+                write!(f, "the account-management action `{action}` is not supported by the server")
+            }
+        }
+    }
+}
+
+impl std::error::Error for AccountError {}
 
 /// Adds `action` and `device_id` (raw bytes, encoded here) to the query of `base`.
 pub(crate) fn build(base: &str, action: &str, device_id: Option<&[u8]>) -> String {

@@ -55,7 +55,7 @@ impl std::error::Error for HexError {}
 /// Decodes hex (either case, even length, no separators).
 pub fn decode_hex(hex: &str) -> Result<Vec<u8>, HexError> {
     let bytes = hex.as_bytes();
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(HexError::OddLength);
     }
     bytes

@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 
 use crate::device::{self, DEFAULT_LENGTH, DeviceId};
-use crate::error::Error;
+use crate::error::{Error, InputError};
 use crate::policy::Policy;
 use crate::scope::{Form, Scope};
 use crate::www_authenticate::{Challenges, Item, ParamValue};
@@ -209,9 +209,9 @@ pub fn interpret<'a>(
     status: u16,
     headers: &[(&'a str, &'a str)],
     body: &ErrorBody<'a>,
-) -> Result<ClientAction<'a>, Error> {
+) -> Result<ClientAction<'a>, InputError> {
     if !(400..=599).contains(&status) {
-        return Err(Error::input(format!("the status {status} is not an error status")));
+        return Err(InputError::new(format!("the status {status} is not an error status")));
     }
     if let Some(action) = open_url(body) {
         return Ok(action);

@@ -198,6 +198,36 @@ impl fmt::Display for DeviceError {
 
 impl std::error::Error for DeviceError {}
 
+/// A request, argument or input object that does not say what the operation needs (a missing
+/// fact, a wrong-typed field, an empty name): `input.invalid`. The message names the argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError(String);
+
+impl InputError {
+    /// An input error with this message (without the `invalid input: ` prefix).
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+
+    /// The stable code: `input.invalid`.
+    pub fn code(&self) -> &'static str {
+        "input.invalid"
+    }
+
+    /// What is wrong, without the `invalid input: ` prefix.
+    pub fn message(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid input: {}", self.0)
+    }
+}
+
+impl std::error::Error for InputError {}
+
 /// Every failure the engine reports, for callers that take any operation (the JSON dispatcher,
 /// the bindings). Each API's own error converts into it with `From`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,15 +239,12 @@ pub enum Error {
     DeviceId(DeviceIdError),
     /// Device id generation's error.
     Device(DeviceError),
-    /// The account-management action is not supported by the server, nor its unstable twin.
-    AccountActionUnsupported {
-        /// The action asked for.
-        action: String,
-    },
+    /// The account-management URL's error.
+    Account(crate::account::AccountError),
     /// Settings or a policy document that do not describe a policy, or an unknown preset name.
     Policy(PolicyError),
-    /// A malformed input object.
-    InputInvalid(String),
+    /// A malformed request, argument or input object.
+    Input(InputError),
     /// An operation name the dispatcher does not know.
     OpUnknown(String),
 }
@@ -229,21 +256,33 @@ impl Error {
             Self::Scope(e) => e.code(),
             Self::DeviceId(e) => e.code(),
             Self::Device(e) => e.code(),
-            Self::AccountActionUnsupported { .. } => "account.action_unsupported",
+            Self::Account(e) => e.code(),
             Self::Policy(e) => e.code(),
-            Self::InputInvalid(_) => "input.invalid",
+            Self::Input(e) => e.code(),
             Self::OpUnknown(_) => "op.unknown",
         }
     }
 
     pub(crate) fn input(msg: impl Into<String>) -> Self {
-        Self::InputInvalid(msg.into())
+        Self::Input(InputError::new(msg))
     }
 }
 
 impl From<PolicyError> for Error {
     fn from(e: PolicyError) -> Self {
         Self::Policy(e)
+    }
+}
+
+impl From<InputError> for Error {
+    fn from(e: InputError) -> Self {
+        Self::Input(e)
+    }
+}
+
+impl From<crate::account::AccountError> for Error {
+    fn from(e: crate::account::AccountError) -> Self {
+        Self::Account(e)
     }
 }
 
@@ -271,11 +310,9 @@ impl fmt::Display for Error {
             Self::Scope(e) => e.fmt(f),
             Self::DeviceId(e) => e.fmt(f),
             Self::Device(e) => e.fmt(f),
-            Self::AccountActionUnsupported { action } => {
-                write!(f, "the account-management action `{action}` is not supported by the server")
-            }
+            Self::Account(e) => e.fmt(f),
             Self::Policy(e) => e.fmt(f),
-            Self::InputInvalid(msg) => write!(f, "invalid input: {msg}"),
+            Self::Input(e) => e.fmt(f),
             Self::OpUnknown(op) => write!(f, "there is no operation named `{op}`"),
         }
     }

@@ -17,7 +17,7 @@
 use std::fmt;
 
 use crate::device::{self, DEFAULT_LENGTH, DeviceId};
-use crate::error::{DeviceIdError, Error};
+use crate::error::{DeviceIdError, Error, InputError};
 use crate::policy::{GrantRules, Policy, SERVER_ADMINISTRATION_SCOPES};
 use crate::scope::{self, Grammar, Namespace, Namespaces, Scope, ScopeRules, TokenKind};
 
@@ -344,10 +344,10 @@ fn derive_device(
 /// values: the one reading of a grant type's name for the JSON layer and every binding.
 impl GrantType {
     /// [`GrantType::from_name`], with `input.invalid` for any other name.
-    pub fn parse(name: &str) -> Result<Self, Error> {
+    pub fn parse(name: &str) -> Result<Self, InputError> {
         Self::from_name(name).ok_or_else(|| {
             let [a, b, c] = Self::ALL.map(Self::name);
-            Error::input(format!("`grant_type` must be `{a}`, `{b}` or `{c}`, not `{name}`"))
+            InputError::new(format!("`grant_type` must be `{a}`, `{b}` or `{c}`, not `{name}`"))
         })
     }
 }

@@ -31,7 +31,7 @@ mod www_authenticate;
 
 pub use decide::{Decision, HttpAnswer, Request, Token, decide};
 pub use device::{DeviceId, DeviceRules};
-pub use error::{DeviceError, DeviceIdError, Error, ScopeError};
+pub use error::{DeviceError, DeviceIdError, Error, InputError, ScopeError};
 pub use grant::{GrantDecision, GrantRequest, GrantType};
 pub use policy::{Policy, PolicyError, PolicySettings, Preset};
 pub use scope::{Form, Grammar, Namespace, Scope, ScopeLimits, ScopeRules, TokenKind, Tokens};

@@ -3,16 +3,16 @@
 //! and every binding.
 
 use crate::client::LoginDevice;
-use crate::error::Error;
+use crate::error::InputError;
 
 impl<'a> LoginDevice<'a> {
     /// The id the client has when given (it wins over entropy), else a fresh id drawn from
     /// `entropy`; neither is `input.invalid`.
-    pub fn from_options(device_id: Option<&'a str>, entropy: Option<&'a [u8]>) -> Result<Self, Error> {
+    pub fn from_options(device_id: Option<&'a str>, entropy: Option<&'a [u8]>) -> Result<Self, InputError> {
         match (device_id, entropy) {
             (Some(id), _) => Ok(Self::Id(id)),
             (None, Some(bytes)) => Ok(Self::Entropy(bytes)),
-            (None, None) => Err(Error::input("`device_id` or `entropy` is required")),
+            (None, None) => Err(InputError::new("`device_id` or `entropy` is required")),
         }
     }
 }

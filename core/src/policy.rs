@@ -140,11 +140,6 @@ pub enum ServerAdministrationScope {
 pub const SERVER_ADMINISTRATION_SCOPES: [&str; 2] =
     ["urn:matrix:client:api:server_administration", "urn:matrix:client:cc.c10y.msc4484.server_administration"];
 
-/// The Server Administration endpoints MSC4484's scope guards (spec v1.18 "Server
-/// Administration": account locking and suspension (MSC4323), and `whois`).
-pub const SERVER_ADMINISTRATION_ENDPOINTS: [&str; 5] =
-    ["getAdminLockUser", "setAdminLockUser", "getAdminSuspendUser", "setAdminSuspendUser", "getWhoIs"];
-
 /// The most tokens `required_scopes` may list for one operation.
 pub const MAX_REQUIRED_SCOPES: usize = 16;
 

@@ -8,7 +8,7 @@
 //! `WWW-Authenticate: Bearer error="insufficient_user_authentication"` challenge.
 
 use crate::endpoint::Operation;
-use crate::error::Error;
+use crate::error::InputError;
 use crate::policy::{Policy, StepUpRule};
 
 /// What the authentication behind a token achieved.
@@ -85,7 +85,7 @@ pub fn check<'a>(
     auth: Authentication<'_>,
     now: Option<i64>,
     policy: &'a Policy,
-) -> Result<Option<Challenge<'a>>, Error> {
+) -> Result<Option<Challenge<'a>>, InputError> {
     let mut failed = false;
     for rule in policy.settings().step_up.iter().filter(|rule| names(rule, &operation)) {
         failed |= !passes(rule, auth, now)?;
@@ -93,10 +93,10 @@ pub fn check<'a>(
     Ok(failed.then_some(Challenge { rules: &policy.settings().step_up, operation }))
 }
 
-fn passes(rule: &StepUpRule, auth: Authentication<'_>, now: Option<i64>) -> Result<bool, Error> {
+fn passes(rule: &StepUpRule, auth: Authentication<'_>, now: Option<i64>) -> Result<bool, InputError> {
     if let Some(max_age) = rule.max_age {
         let Some(auth_time) = auth.auth_time else { return Ok(false) };
-        let now = now.ok_or_else(|| Error::input("`now` is required to check a step-up `max_age`"))?;
+        let now = now.ok_or_else(|| InputError::new("`now` is required to check a step-up `max_age`"))?;
         // i128: no overflow whatever the two times are; a future auth_time is simply recent.
         if i128::from(now) - i128::from(auth_time) > i128::from(max_age) {
             return Ok(false);

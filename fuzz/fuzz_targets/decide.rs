@@ -19,9 +19,7 @@ use libfuzzer_sys::fuzz_target;
 use matrix_authz::decide::{Body, Context, Decision, Request, Token, decide};
 use matrix_authz::endpoint::{DeclaredEndpoint, ENDPOINTS, Lookup, TokenRequirement, route};
 use matrix_authz::guest::GuestAccess;
-use matrix_authz::policy::{
-    Approval, SERVER_ADMINISTRATION_ENDPOINTS, ServerAdministrationScope, StepUpRule, UnknownEndpoints,
-};
+use matrix_authz::policy::{Approval, ServerAdministrationScope, StepUpRule, UnknownEndpoints};
 use matrix_authz::uia::CrossSigning;
 use matrix_authz::{Policy, PolicySettings, Preset, Scope};
 use serde_json::Value;
@@ -137,7 +135,7 @@ fn arbitrary_policy(u: &mut Unstructured<'_>) -> arbitrary::Result<Policy> {
         ])?;
         let path =
             *u.choose(&["/_matrix/client/v3/org.example.fuzz/{id}", "/_synapse/client/fuzz", "/fuzz/{a}/{b}"])?;
-        let mut declared = DeclaredEndpoint::new(*u.choose(&["GET", "POST", "PATCH"])?, path, "fuzzThing", token);
+        let mut declared = DeclaredEndpoint::new(u.choose(&["GET", "POST", "PATCH"])?, path, "fuzzThing", token);
         declared.guest = u.arbitrary()?;
         policy.endpoints.push(declared);
     }
@@ -146,7 +144,7 @@ fn arbitrary_policy(u: &mut Unstructured<'_>) -> arbitrary::Result<Policy> {
     }
     if u.ratio(1, 4)? {
         let id = *u.choose(&tokened)?;
-        let admin = SERVER_ADMINISTRATION_ENDPOINTS.contains(&id);
+        let admin = matrix_authz::endpoint::by_operation_id(id).is_some_and(|e| e.server_administration);
         if !(admin && policy.server_administration_scope == ServerAdministrationScope::Msc4484) {
             let tokens = vec!["urn:example:scope".to_owned(), "urn:matrix:client:api:*".to_owned()];
             policy.required_scopes.insert(id.to_owned(), tokens.into_iter().take(u.int_in_range(1..=2)?).collect());

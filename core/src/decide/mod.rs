@@ -256,10 +256,11 @@ impl<'a> Route<'a> {
         if request.method != self.method || request.path != self.path {
             return Err(Error::input("the request's method and path are not the ones its route was looked up with"));
         }
-        if let Some(token) = &request.token {
-            if !token.appservice && token.scope.is_none() {
-                return Err(Error::input("`token.scope` is required unless `token.appservice`"));
-            }
+        if let Some(token) = &request.token
+            && !token.appservice
+            && token.scope.is_none()
+        {
+            return Err(Error::input("`token.scope` is required unless `token.appservice`"));
         }
         // Step 0: a CORS preflight carries no credentials, whatever the path.
         if self.is_preflight() {
@@ -358,10 +359,10 @@ impl<'a> Pipeline<'_, 'a> {
         if matches!(self.found, Lookup::Admin) && !scope.synapse_admin() {
             return Ok(self.deny(subject, Denial::AdminScopeMissing));
         }
-        if token.guest {
-            if let Some(reason) = self.guest_steps() {
-                return Ok(self.deny(subject, reason));
-            }
+        if token.guest
+            && let Some(reason) = self.guest_steps()
+        {
+            return Ok(self.deny(subject, reason));
         }
         self.endpoint_steps(subject, &token)
     }

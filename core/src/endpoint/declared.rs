@@ -205,10 +205,10 @@ pub fn redeclaration<'a>(declared: &'a [DeclaredEndpoint], endpoint: &Endpoint) 
 pub fn route<'a>(declared: &'a [DeclaredEndpoint], method: &str, path: &'a str) -> Lookup<'a> {
     let mut found = lookup(method, path);
     // A redeclaration matches only paths the built-in lookup found: what matches here is new.
-    if matches!(found, Lookup::Unknown) {
-        if let Some(d) = declared.iter().find(|d| d.matches(method, path)) {
-            found = Lookup::Declared(d);
-        }
+    if matches!(found, Lookup::Unknown)
+        && let Some(d) = declared.iter().find(|d| d.matches(method, path))
+    {
+        found = Lookup::Declared(d);
     }
     found
 }

@@ -269,22 +269,21 @@ fn walk<'a>(
                     return Some(found);
                 }
                 // `.../{eventType}`: the state-key piece left out (it only ever ends a template).
-                if let Some((name, child)) = node.param.as_ref().filter(|(name, _)| *name == STATE_KEY) {
-                    if let Some(found) = child.endpoint(method) {
-                        if params.push(name, "") {
-                            return Some(found);
-                        }
-                    }
+                if let Some((name, child)) = node.param.as_ref().filter(|(name, _)| *name == STATE_KEY)
+                    && let Some(found) = child.endpoint(method)
+                    && params.push(name, "")
+                {
+                    return Some(found);
                 }
             }
             Some(rest) => {
                 let (piece, key, rest) = next_piece(rest);
                 if let Some(child) = node.literal(piece, key) {
-                    if node.param.is_some() {
-                        if let Some(slot) = branches.get_mut(taken) {
-                            *slot = Some((node, piece, rest, params.len()));
-                            taken += 1;
-                        }
+                    if node.param.is_some()
+                        && let Some(slot) = branches.get_mut(taken)
+                    {
+                        *slot = Some((node, piece, rest, params.len()));
+                        taken += 1;
                     }
                     node = child;
                     pieces = rest;

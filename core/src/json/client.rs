@@ -41,7 +41,7 @@ pub fn interpret_response<'a>(
         Some(value @ Value::Object(_)) => error_body(Input::new(value, "input.body")?),
         Some(_) => return Err(Error::input("`input.body` must be an object")),
     };
-    client::interpret(status, &headers, &body)
+    Ok(client::interpret(status, &headers, &body)?)
 }
 
 /// The headers as (name, value) pairs; a value may also be an array of strings (a repeated header).

@@ -167,10 +167,10 @@ pub fn check_redirect_uri_of(
     application_type: ApplicationType,
     stage: Stage,
     registered: &[&str],
-) -> Result<Option<Violation>, crate::Error> {
+) -> Result<Option<Violation>, crate::error::InputError> {
     let base = ClientBase::parse(client_uri).map_err(|rule| {
         let code = Violation { field: Field::ClientUri, rule }.code();
-        crate::Error::input(format!("`client_uri` is not a valid client uri ({code}): `{client_uri}`"))
+        crate::error::InputError::new(format!("`client_uri` is not a valid client uri ({code}): `{client_uri}`"))
     })?;
     Ok(check_redirect_uri(redirect_uri, &base, application_type, stage, registered).err())
 }
