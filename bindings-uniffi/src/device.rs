@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use matrix_authz::{DeviceId, Error, device};
+use matrix_authz::{DeviceId, device};
 
 use crate::error::AuthzError;
 use crate::policy::{Policy, or_default};
@@ -22,13 +22,13 @@ pub fn validate_device_id(device_id: String, policy: Option<Arc<Policy>>) -> Res
 /// give the same id in every runtime. Fails with `entropy.insufficient` when the bytes run out.
 #[uniffi::export(default(length = 10))]
 pub fn generate_device_id(entropy: Vec<u8>, length: u32) -> Result<String, AuthzError> {
-    Ok(device::generate(&entropy, to_usize(length)).map_err(Error::from)?.into())
+    Ok(device::generate(&entropy, to_usize(length))?.into())
 }
 
 /// A fresh `length`-character id (1 to 255) from the platform's secure random source.
 #[uniffi::export(default(length = 10))]
 pub fn generate_random_device_id(length: u32) -> Result<String, AuthzError> {
-    Ok(device::generate_random(to_usize(length)).map_err(Error::from)?.into())
+    Ok(device::generate_random(to_usize(length))?.into())
 }
 
 /// A length that does not fit `usize` is out of range anyway: saturate and let the core refuse it.

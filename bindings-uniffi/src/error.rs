@@ -77,7 +77,10 @@ macro_rules! from_core {
 }
 from_core!(
     matrix_authz::Error,
+    matrix_authz::ScopeError,
+    matrix_authz::DeviceError,
     matrix_authz::DeviceIdError,
+    matrix_authz::PolicyError,
     matrix_authz::error::InputError,
     matrix_authz::account::AccountError
 );
@@ -88,7 +91,7 @@ mod tests {
 
     #[test]
     fn variants_follow_the_code_prefix() {
-        let e = AuthzError::from(matrix_authz::Error::from(matrix_authz::ScopeError::Empty));
+        let e = AuthzError::from(matrix_authz::ScopeError::Empty);
         assert!(matches!(e, AuthzError::InvalidScope { .. }));
         assert_eq!(e.parts(), ("scope.empty", "the scope is empty"));
         assert_eq!(e.to_string(), "the scope is empty");

@@ -8,8 +8,12 @@
 //! Every failure is one `AuthzError` carrying the core's stable `code` and its `detail`.
 //!
 //! The closed enums (`Preset`, `Namespace`, `Form`, `GrantType`, `GuestAccess`,
-//! `ApplicationType`, `RedirectStage`...) are the core's own, derived with its `uniffi` feature;
-//! they form a second uniffi component (`matrix_authz_core`) in the same library.
+//! `ApplicationType`, `RedirectStage`, `DecisionKind`...) and the records of `decide`, the client
+//! helpers and the registration checks (`DecideRequest`, `TokenInfo`, `RequestContext`,
+//! `CrossSigningState`, `DecisionResult`, `Header`, `LoginDevice`, `ClientAction`, `TokenKind`,
+//! `ScopeToken`, `RedirectCheck`, `MetadataReport`) are the core's own, derived with its `uniffi`
+//! feature (owned twins where the core type borrows); they form a second uniffi component
+//! (`matrix_authz_core`) in the same library.
 
 // uniffi's macros emit `#[unsafe(no_mangle)]` exports and allow that themselves; nothing written
 // here needs `unsafe`.

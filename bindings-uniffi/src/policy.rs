@@ -31,7 +31,7 @@ impl Policy {
     /// `policy.invalid` or `policy.unknown_preset`.
     #[uniffi::constructor]
     pub fn from_json(json: String) -> Result<Arc<Self>, AuthzError> {
-        Ok(Arc::new(Self { inner: from_json(&json).map_err(matrix_authz::Error::from)? }))
+        Ok(Arc::new(Self { inner: from_json(&json)? }))
     }
 
     /// The preset the policy starts from.

@@ -3,64 +3,11 @@
 
 use std::sync::Arc;
 
+use matrix_authz::scope::ScopeToken;
 use matrix_authz::{Form, Namespace};
 
 use crate::error::AuthzError;
 use crate::policy::{Policy, or_default};
-
-/// What one scope token means.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum TokenKind {
-    /// The full client-server API token.
-    Api {
-        /// Its prefix.
-        namespace: Namespace,
-    },
-    /// A device token.
-    Device {
-        /// Its prefix.
-        namespace: Namespace,
-        /// The device id it names.
-        device_id: String,
-    },
-    /// `openid`.
-    OpenId,
-    /// `email`.
-    Email,
-    /// `urn:synapse:admin:*`.
-    SynapseAdmin,
-    /// `urn:mas:admin`.
-    MasAdmin,
-    /// `urn:mas:graphql:*`.
-    MasGraphql,
-    /// Anything else, kept verbatim.
-    Unknown,
-}
-
-impl From<matrix_authz::TokenKind<'_>> for TokenKind {
-    fn from(kind: matrix_authz::TokenKind<'_>) -> Self {
-        use matrix_authz::TokenKind as K;
-        match kind {
-            K::Api(namespace) => Self::Api { namespace },
-            K::Device(namespace, id) => Self::Device { namespace, device_id: id.to_owned() },
-            K::OpenId => Self::OpenId,
-            K::Email => Self::Email,
-            K::SynapseAdmin => Self::SynapseAdmin,
-            K::MasAdmin => Self::MasAdmin,
-            K::MasGraphql => Self::MasGraphql,
-            K::Unknown => Self::Unknown,
-        }
-    }
-}
-
-/// One token of a scope and what it means.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
-pub struct ScopeToken {
-    /// The token as written.
-    pub token: String,
-    /// Its meaning.
-    pub kind: TokenKind,
-}
 
 /// A parsed scope: distinct tokens in canonical (byte) order. Immutable.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Object)]
@@ -87,9 +34,7 @@ impl Scope {
     /// Fails with a `scope.*` or `device_id.*` code.
     #[uniffi::constructor(default(policy = None))]
     pub fn new(text: String, policy: Option<Arc<Policy>>) -> Result<Arc<Self>, AuthzError> {
-        let policy = or_default(policy);
-        let scope =
-            matrix_authz::Scope::parse(&text, &policy.inner.settings().scope).map_err(matrix_authz::Error::from)?;
+        let scope = matrix_authz::Scope::parse(&text, &or_default(policy).inner.settings().scope)?;
         Ok(Self::wrap(scope.to_canonical()))
     }
 
@@ -106,10 +51,7 @@ impl Scope {
 
     /// Every token with its meaning, in canonical order.
     pub fn parts(&self) -> Vec<ScopeToken> {
-        self.inner
-            .tokens()
-            .map(|token| ScopeToken { token: token.to_owned(), kind: matrix_authz::TokenKind::of(token).into() })
-            .collect()
+        self.inner.parts()
     }
 
     /// The canonical string: the distinct tokens in byte order, joined by single spaces.

@@ -56,6 +56,43 @@ fn push_token(text: &mut String, token: &str) {
     text.push_str(token);
 }
 
+/// Where the device id of a login scope comes from, owned (feature `uniffi`: the binding's
+/// `LoginDevice`, where nothing can be borrowed).
+#[cfg(feature = "uniffi")]
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+#[uniffi(name = "LoginDevice")]
+pub enum LoginDeviceSource {
+    /// An id the client already has (checked against the policy's device rules).
+    Id {
+        /// The device id.
+        device_id: String,
+    },
+    /// A fresh id of 10 characters drawn from these entropy bytes.
+    Entropy {
+        /// The bytes to draw from.
+        bytes: Vec<u8>,
+    },
+    /// A fresh id of 10 characters from the platform's secure random source (feature `rand`).
+    #[cfg(feature = "rand")]
+    Random,
+}
+
+#[cfg(feature = "uniffi")]
+impl LoginDeviceSource {
+    /// [`login_scope`] with the device id from this source.
+    pub fn login_scope(&self, form: Form, extra: &[&str], policy: &Policy) -> Result<(Scope, String), Error> {
+        match self {
+            Self::Id { device_id } => login_scope(LoginDevice::Id(device_id), form, extra, policy),
+            Self::Entropy { bytes } => login_scope(LoginDevice::Entropy(bytes), form, extra, policy),
+            #[cfg(feature = "rand")]
+            Self::Random => {
+                let id = device::generate_random(DEFAULT_LENGTH)?;
+                login_scope(LoginDevice::Id(id.as_str()), form, extra, policy)
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Interpreting an error response
 
@@ -291,6 +328,61 @@ impl<'a> BearerParams<'a> {
             max_age: self.max_age.and_then(|v| digits(&v.text())),
             scope: self.scope.map(ParamValue::text),
         })
+    }
+}
+
+/// What a client does about an error response, owned (feature `uniffi`: the binding's
+/// `ClientAction`, where nothing can be borrowed).
+#[cfg(feature = "uniffi")]
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+#[uniffi(name = "ClientAction")]
+pub enum OwnedClientAction {
+    /// Open `url` in a browser, then retry the request with the UIA `session` (MSC4312).
+    OpenUrl {
+        /// The page where the user approves the action.
+        url: String,
+        /// The UIA session to retry with.
+        session: Option<String>,
+    },
+    /// Start a new authorization request with these values (RFC 9470, MSC4363).
+    Reauthenticate {
+        /// Acceptable authentication context classes, space-separated, as sent.
+        acr_values: Option<String>,
+        /// Most seconds since the last active authentication.
+        max_age: Option<u64>,
+        /// The scope to request (absent: reuse the login scope).
+        scope: Option<String>,
+    },
+    /// Refresh the access token: the session survives (`soft_logout: true`).
+    Refresh,
+    /// The session is gone: sign out locally.
+    Logout,
+    /// Retry later.
+    Retry {
+        /// How long to wait, when the server said.
+        retry_after_ms: Option<u64>,
+    },
+    /// Nothing to do but report the error.
+    Fail,
+}
+
+#[cfg(feature = "uniffi")]
+impl From<ClientAction<'_>> for OwnedClientAction {
+    fn from(action: ClientAction<'_>) -> Self {
+        match action {
+            ClientAction::OpenUrl { url, session } => {
+                Self::OpenUrl { url: url.to_owned(), session: session.map(str::to_owned) }
+            }
+            ClientAction::Reauthenticate(step_up) => Self::Reauthenticate {
+                acr_values: step_up.acr_values.map(Cow::into_owned),
+                max_age: step_up.max_age,
+                scope: step_up.scope.map(Cow::into_owned),
+            },
+            ClientAction::Refresh => Self::Refresh,
+            ClientAction::Logout => Self::Logout,
+            ClientAction::Retry { retry_after_ms } => Self::Retry { retry_after_ms },
+            ClientAction::Fail => Self::Fail,
+        }
     }
 }
 

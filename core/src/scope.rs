@@ -1051,6 +1051,72 @@ pub(crate) fn sort_distinct(tokens: &mut Vec<&str>) {
     tokens.dedup();
 }
 
+/// What one scope token means, owned (feature `uniffi`: the binding's `TokenKind`, where nothing can
+/// be borrowed).
+#[cfg(feature = "uniffi")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi(name = "TokenKind")]
+pub enum OwnedTokenKind {
+    /// The full client-server API token.
+    Api {
+        /// Its prefix.
+        namespace: Namespace,
+    },
+    /// A device token.
+    Device {
+        /// Its prefix.
+        namespace: Namespace,
+        /// The device id it names.
+        device_id: String,
+    },
+    /// `openid`.
+    OpenId,
+    /// `email`.
+    Email,
+    /// `urn:synapse:admin:*`.
+    SynapseAdmin,
+    /// `urn:mas:admin`.
+    MasAdmin,
+    /// `urn:mas:graphql:*`.
+    MasGraphql,
+    /// Anything else, kept verbatim.
+    Unknown,
+}
+
+#[cfg(feature = "uniffi")]
+impl From<TokenKind<'_>> for OwnedTokenKind {
+    fn from(kind: TokenKind<'_>) -> Self {
+        match kind {
+            TokenKind::Api(namespace) => Self::Api { namespace },
+            TokenKind::Device(namespace, id) => Self::Device { namespace, device_id: id.to_owned() },
+            TokenKind::OpenId => Self::OpenId,
+            TokenKind::Email => Self::Email,
+            TokenKind::SynapseAdmin => Self::SynapseAdmin,
+            TokenKind::MasAdmin => Self::MasAdmin,
+            TokenKind::MasGraphql => Self::MasGraphql,
+            TokenKind::Unknown => Self::Unknown,
+        }
+    }
+}
+
+/// One token of a scope and what it means (feature `uniffi`).
+#[cfg(feature = "uniffi")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
+pub struct ScopeToken {
+    /// The token as written.
+    pub token: String,
+    /// Its meaning.
+    pub kind: OwnedTokenKind,
+}
+
+#[cfg(feature = "uniffi")]
+impl Scope {
+    /// Every token with its meaning, in canonical order, owned.
+    pub fn parts(&self) -> Vec<ScopeToken> {
+        self.tokens().map(|token| ScopeToken { token: token.to_owned(), kind: TokenKind::of(token).into() }).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,12 +24,16 @@ pub const SESSION_LENGTH: usize = 24;
 
 /// What the host knows about the user's cross-signing keys and approvals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi(name = "CrossSigningState"))]
 pub struct CrossSigning {
     /// Whether a master key is already stored.
+    #[cfg_attr(feature = "uniffi", uniffi(default = true))]
     pub master_key_exists: bool,
     /// Whether the upload only repeats the stored keys.
+    #[cfg_attr(feature = "uniffi", uniffi(default = false))]
     pub keys_identical: bool,
     /// The end of an approval window the authorization server opened (seconds since the epoch).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub reset_approved_until: Option<i64>,
 }
 

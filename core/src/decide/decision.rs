@@ -339,12 +339,13 @@ const STEP_UP_MESSAGE: &str = "The request needs a more recent or stronger authe
 
 /// The kind of a decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum DecisionKind {
     /// Let the request through.
     Allow,
     /// Refuse it with a Matrix error.
     Deny,
-    /// Ask for User-Interactive Authentication.
+    /// Ask for User-Interactive Authentication (the `m.oauth` stage).
     Uia,
     /// Ask the client to re-authenticate (RFC 9470).
     StepUp,

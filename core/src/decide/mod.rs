@@ -26,11 +26,15 @@
 //! [`AnswerBody`]); [`Decision::render`] writes the HTTP answer.
 
 mod decision;
+#[cfg(feature = "uniffi")]
+mod owned;
 
 pub use decision::{
     AnswerBody, Decision, DecisionKind, Denial, HttpAnswer, INSUFFICIENT_SCOPE, Output, StageParams, Subject, UiaFlow,
     WWW_AUTHENTICATE,
 };
+#[cfg(feature = "uniffi")]
+pub use owned::{DecideRequest, DecisionResult, Header, RequestContext, TokenInfo};
 
 use crate::appservice::{self, Registration};
 use crate::device::DeviceId;

@@ -376,6 +376,40 @@ fn strings(value: &Value) -> Option<Vec<&str>> {
     value.as_array()?.iter().map(Value::as_str).collect()
 }
 
+/// The answer of a redirect URI check, owned (feature `uniffi`: the binding's record).
+#[cfg(feature = "uniffi")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
+pub struct RedirectCheck {
+    /// Whether the URI passes.
+    pub valid: bool,
+    /// The first rule it breaks (`redirect_uri.scheme`), absent when valid.
+    pub violation: Option<String>,
+}
+
+#[cfg(feature = "uniffi")]
+impl From<Option<Violation>> for RedirectCheck {
+    fn from(violation: Option<Violation>) -> Self {
+        Self { valid: violation.is_none(), violation: violation.map(|v| v.code().to_owned()) }
+    }
+}
+
+/// The answer of a metadata validation, owned (feature `uniffi`: the binding's record).
+#[cfg(feature = "uniffi")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
+pub struct MetadataReport {
+    /// Whether the document passes.
+    pub valid: bool,
+    /// Every violation code (`redirect_uris.scheme`), sorted; empty exactly when valid.
+    pub violations: Vec<String>,
+}
+
+#[cfg(feature = "uniffi")]
+impl From<Report> for MetadataReport {
+    fn from(report: Report) -> Self {
+        Self { valid: report.is_valid(), violations: report.codes().into_iter().map(str::to_owned).collect() }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@
 // helper; an app would use kotlinx.serialization or org.json.
 import kotlin.system.exitProcess
 import org.matrix.authz.AuthzException
-import org.matrix.authz.LoginDevice
+import org.matrix.authz.core.LoginDevice
 import org.matrix.authz.evaluate
 import org.matrix.authz.loginScope
 import org.matrix.authz.test.Json
