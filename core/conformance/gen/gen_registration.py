@@ -18,10 +18,12 @@ Re-running reproduces the files byte for byte:
 """
 
 import ipaddress
+import unicodedata
 import json
 import os
 import re
 import sys
+import unicodedata
 
 OUT_DIR = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -130,6 +132,26 @@ def is_ip_host(host):
     return host.startswith("[") or _full(_IPV4, host)
 
 
+def idna_label_ok(label):
+    """UTS 46 section 4.1 on an xn-- label, as the WHATWG host parser applies it: the label must
+    decode (RFC 3492), contain a non-ASCII character, be in NFC, and hold only valid code points.
+    A small model: a code point counts as valid when NFKC and case folding leave it unchanged
+    (UTS 46's mapping is NFKC_Casefold-based), which holds for the labels the vectors use."""
+    if not label.lower().startswith("xn--"):
+        return True
+    try:
+        decoded = label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        return False
+    if decoded.isascii() or unicodedata.normalize("NFC", decoded) != decoded:
+        return False
+    return all(unicodedata.normalize("NFKC", c).casefold() == c for c in decoded)
+
+
+def host_idna_ok(host):
+    return is_ip_host(host) or all(idna_label_ok(label) for label in host.split("."))
+
+
 def host_under_base(host, base):
     """Same host or a subdomain by whole labels; an IP host or base matches only itself."""
     host = host.lower()
@@ -164,7 +186,7 @@ def https_field_rule(value, order, base=None):
         if rule == "not_https" and uri["scheme"].lower() != "https":
             return rule
         if rule == "host":
-            if not uri["host"]:
+            if not uri["host"] or not host_idna_ok(uri["host"]):
                 return rule
             if base is not None and not host_under_base(uri["host"], base):
                 return rule
@@ -206,7 +228,8 @@ def redirect_rule(value, base, app_type, stage="registration", registered=()):
         if base is not None and not scheme_matches_base(scheme, base):
             return "scheme"
     if kind == "https":
-        if not uri["host"] or (base is not None and not host_under_base(uri["host"], base)):
+        if not uri["host"] or not host_idna_ok(uri["host"]) or (
+                base is not None and not host_under_base(uri["host"], base)):
             return "host"
     elif kind == "loopback":
         if uri["host"] is None or uri["host"].lower() not in LOOPBACK_HOSTS:
@@ -432,6 +455,9 @@ R3986 = "RFC 3986 section 3"
 R7591 = "RFC 7591 section 2"
 R8414 = "RFC 8414 section 2"
 FMT = "FORMAT.md registration checks"
+UTS46 = ("WHATWG URL host parsing, domain to ASCII: UTS 46 section 4.1 validity criteria apply to "
+         "the decoded label of an xn-- label (NFC, every code point valid: U+00DC is mapped, not "
+         "valid); a host that fails them is a failure, as in browsers")
 POLICY = "policy"
 
 
@@ -585,6 +611,10 @@ def redirect_web():
     r("https://127.0.0.1:8080/cb", "host", S55, app="native")
     r("https://user@example.com/cb", "userinfo", S55, app="native")
     r("https://example.com/cb#x", "fragment", S55, app="native")
+    # xn-- labels are read as browsers read them (UTS 46 through the WHATWG host parser).
+    r("https://xn--bcher-kva.example.com/cb", "ok", UTS46)  # "bücher": valid, NFC
+    r("https://xn--wca.example.com/cb", "host", UTS46)  # "Ü": mapped, not valid
+    r("https://xn--a-ccb.example.com/cb", "host", UTS46)  # "a" + U+0308: not NFC
     return s
 
 
