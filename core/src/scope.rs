@@ -532,8 +532,9 @@ impl Scope {
     }
 
     /// The owned copy of a scope already written in canonical form (tokens strictly increasing,
-    /// one space apart), as a login scope usually is: its text and parts as they are, without the
-    /// sort, join and second scan of [`Self::from_valid_tokens`]. `None` for any other text.
+    /// one space apart), as a login scope usually is: its text copied as it is, without the
+    /// vector, sort and join of [`Self::from_valid_tokens`] (the parts are read from the copy as
+    /// that function reads them, so both give equal values). `None` for any other text.
     fn copy_if_canonical(scope: &Scope<&str>) -> Option<Self> {
         let text = scope.text;
         let mut previous: Option<&str> = None;
@@ -543,17 +544,9 @@ impl Scope {
             }
             previous = Some(token);
         }
-        // The borrowed device id is a slice of the text: its offset is where it starts.
-        let device = match scope.device {
-            None => None,
-            Some(id) => {
-                let at = (id.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
-                let end = at + id.len();
-                (text.get(at..end) == Some(id)).then_some((at, end))?;
-                Some((at, end))
-            }
-        };
-        Some(Self { text: text.to_owned(), parts: scope.parts, device })
+        let text = text.to_owned();
+        let (parts, device) = Parts::of_valid(&text);
+        Some(Self { text, parts, device })
     }
 
     /// The canonical string.
@@ -1128,6 +1121,8 @@ mod tests {
             "urn:matrix:client:device:ABCDEFGHIJ",
             "a b c",
             "openid",
+            // Two device tokens of one id: the parts locate the same one as the sort's.
+            "urn:matrix:client:device:ABCDEFGHIJ urn:matrix:org.matrix.msc2967.client:device:ABCDEFGHIJ",
         ];
         for text in canonical {
             let Ok(parsed) = Scope::parse(text, &ScopeRules::DEFAULT) else { unreachable!() };
