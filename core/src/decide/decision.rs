@@ -260,12 +260,16 @@ impl<'a> Decision<'a> {
 
     /// The headers to send (lower-case names).
     pub fn headers(&self) -> Vec<(String, String)> {
-        let www_authenticate = match self {
+        self.www_authenticate().map(|v| (WWW_AUTHENTICATE.to_owned(), v)).into_iter().collect()
+    }
+
+    /// The `WWW-Authenticate` challenge of a denial or a step-up, the one header an answer has.
+    fn www_authenticate(&self) -> Option<String> {
+        match self {
             Self::Deny { reason, .. } => reason.www_authenticate().map(Cow::into_owned),
             Self::StepUp { challenge, .. } => Some(challenge.www_authenticate()),
             Self::Allow { .. } | Self::Uia { .. } => None,
-        };
-        www_authenticate.map(|v| (WWW_AUTHENTICATE.to_owned(), v)).into_iter().collect()
+        }
     }
 
     /// The JSON body to send, typed; `None` on allow.
@@ -300,16 +304,11 @@ impl<'a> Decision<'a> {
     /// borrowed, the body typed.
     pub fn output(&self) -> Output {
         let subject = self.subject();
-        let www_authenticate = match self {
-            Self::Deny { reason, .. } => reason.www_authenticate().map(Cow::into_owned),
-            Self::StepUp { challenge, .. } => Some(challenge.www_authenticate()),
-            Self::Allow { .. } | Self::Uia { .. } => None,
-        };
         Output {
             decision: self.decision_kind(),
             status: self.status(),
             errcode: self.errcode(),
-            headers: www_authenticate.map(|v| (WWW_AUTHENTICATE, v)).into_iter().collect(),
+            headers: self.www_authenticate().map(|v| (WWW_AUTHENTICATE, v)).into_iter().collect(),
             body: self.body(),
             endpoint: subject.operation_id.map(str::to_owned),
             device: subject.device.map(str::to_owned),
