@@ -24,6 +24,19 @@ pub enum LoginDevice<'a> {
     Entropy(&'a [u8]),
 }
 
+impl<'a> LoginDevice<'a> {
+    /// The device of a login scope from optional arguments (`client.login_scope`): the one place
+    /// the choice is made, for the JSON layer and every binding. The id the client has when given
+    /// (it wins over entropy), else a fresh id drawn from `entropy`; neither is `input.invalid`.
+    pub fn from_options(device_id: Option<&'a str>, entropy: Option<&'a [u8]>) -> Result<Self, InputError> {
+        match (device_id, entropy) {
+            (Some(id), _) => Ok(Self::Id(id)),
+            (None, Some(bytes)) => Ok(Self::Entropy(bytes)),
+            (None, None) => Err(InputError::new("`device_id` or `entropy` is required")),
+        }
+    }
+}
+
 /// The login scope: the API and device tokens in `form`, plus `extra` tokens, parsed and
 /// canonical. Returns the scope and its device id.
 pub fn login_scope(
@@ -389,6 +402,14 @@ impl From<ClientAction<'_>> for OwnedClientAction {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_login_device_id_wins_over_entropy_and_one_is_required() {
+        let bytes = [1_u8; 10];
+        assert_eq!(LoginDevice::from_options(Some("ABC"), Some(&bytes)), Ok(LoginDevice::Id("ABC")));
+        assert_eq!(LoginDevice::from_options(None, Some(&bytes)), Ok(LoginDevice::Entropy(&bytes)));
+        assert_eq!(LoginDevice::from_options(None, None).map_err(|e| e.code()), Err("input.invalid"));
+    }
 
     #[test]
     fn login_scope_in_both_forms() {

@@ -20,7 +20,6 @@ pub mod guest;
 #[cfg(feature = "serde")]
 pub mod json;
 pub mod legacy;
-mod login;
 #[cfg(feature = "metadata")]
 pub mod metadata;
 pub mod policy;
