@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use crate::account;
 use crate::error::Error;
-use crate::json::input::Input;
+use crate::json::input::{Fields, Input};
 use crate::json::object;
 
 /// Runs `account.url` on an input object.

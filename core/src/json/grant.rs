@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::grant::{self, GrantRequest, GrantType};
 use crate::json::device::entropy;
-use crate::json::input::Input;
+use crate::json::input::{Fields, Input};
 use crate::json::object;
 use crate::policy::Policy;
 
@@ -28,7 +28,7 @@ pub(crate) fn decide(input: Input<'_>, policy: &Policy) -> Result<Value, Error> 
 }
 
 /// The `admin` flag of the `user` or `client` object (absent: not admin).
-fn admin(input: Input<'_>, name: &str, place: &'static str) -> Result<bool, Error> {
+fn admin(input: Input<'_>, name: &'static str, place: &'static str) -> Result<bool, Error> {
     match input.opt_obj(name, place)? {
         Some(party) => Ok(party.opt_bool("admin")?.unwrap_or(false)),
         None => Ok(false),

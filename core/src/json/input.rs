@@ -130,6 +130,7 @@ pub struct Input<'a> {
     place: &'a str,
 }
 
+/// The typed readers every input source shares come from [`Fields`]; these are JSON's own.
 impl<'a> Input<'a> {
     /// Wraps `value`, which must be an object.
     pub fn new(value: &'a Value, place: &'a str) -> Result<Self, Error> {
@@ -149,55 +150,16 @@ impl<'a> Input<'a> {
         self.fields.get(name).filter(|v| !v.is_null())
     }
 
-    fn wrong(&self, name: &str, what: &str) -> Error {
-        Error::input(format!("`{}.{name}` must be {what}", self.place))
-    }
-
-    fn missing(&self, name: &str) -> Error {
-        Error::input(format!("`{}.{name}` is required", self.place))
-    }
-
-    /// A required string.
-    pub fn str(&self, name: &str) -> Result<&'a str, Error> {
-        self.opt_str(name)?.ok_or_else(|| self.missing(name))
-    }
-
-    /// An optional string (absent or `null` is `None`).
-    pub fn opt_str(&self, name: &str) -> Result<Option<&'a str>, Error> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(self.wrong(name, "a string")),
-        }
-    }
-
-    /// An optional boolean.
-    pub fn opt_bool(&self, name: &str) -> Result<Option<bool>, Error> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(_) => Err(self.wrong(name, "a boolean")),
-        }
-    }
-
     /// An optional non-negative integer.
-    pub fn opt_u64(&self, name: &str) -> Result<Option<u64>, Error> {
+    pub fn opt_u64(&self, name: &'static str) -> Result<Option<u64>, Error> {
         match self.get(name) {
             None => Ok(None),
             Some(v) => v.as_u64().map(Some).ok_or_else(|| self.wrong(name, "a non-negative integer")),
         }
     }
 
-    /// An optional integer (seconds may be negative in principle).
-    pub fn opt_i64(&self, name: &str) -> Result<Option<i64>, Error> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(v) => v.as_i64().map(Some).ok_or_else(|| self.wrong(name, "an integer")),
-        }
-    }
-
     /// An optional array of strings.
-    pub fn opt_strs(&self, name: &str) -> Result<Option<Vec<&'a str>>, Error> {
+    pub fn opt_strs(&self, name: &'static str) -> Result<Option<Vec<&'a str>>, Error> {
         match self.get(name) {
             None => Ok(None),
             Some(Value::Array(items)) => {
@@ -208,28 +170,6 @@ impl<'a> Input<'a> {
                 Ok(Some(strings))
             }
             Some(_) => Err(self.wrong(name, "an array of strings")),
-        }
-    }
-
-    /// An optional nested object.
-    pub fn opt_obj(&self, name: &str, place: &'a str) -> Result<Option<Input<'a>>, Error> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(v @ Value::Object(_)) => Input::new(v, place).map(Some),
-            Some(_) => Err(self.wrong(name, "an object")),
-        }
-    }
-
-    /// An optional string drawn from a closed set, mapped by `parse`.
-    pub fn opt_enum<T>(
-        &self,
-        name: &str,
-        parse: impl Fn(&str) -> Option<T>,
-        allowed: &str,
-    ) -> Result<Option<T>, Error> {
-        match self.opt_str(name)? {
-            None => Ok(None),
-            Some(s) => parse(s).map(Some).ok_or_else(|| self.wrong(name, allowed)),
         }
     }
 }

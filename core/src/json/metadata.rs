@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::json::input::Input;
+use crate::json::input::{Fields, Input};
 use crate::json::object;
 use crate::metadata::{self, ApplicationType, Report, Stage};
 

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::client::{self, LoginDevice};
 use crate::error::Error;
 use crate::json::device::entropy;
-use crate::json::input::Input;
+use crate::json::input::{Fields, Input};
 use crate::json::policy;
 use crate::json::{object, to_text};
 use crate::policy::Policy;
@@ -108,7 +108,7 @@ fn scope_satisfies(input: Input<'_>, policy: &Policy) -> Result<Value, Error> {
     Ok(object([("satisfied", missing.is_empty().into()), ("missing", missing.iter().collect())]))
 }
 
-fn form(input: Input<'_>, name: &str) -> Result<Option<Form>, Error> {
+fn form(input: Input<'_>, name: &'static str) -> Result<Option<Form>, Error> {
     input.opt_enum(name, Form::from_name, "`stable`, `unstable` or `both`")
 }
 
