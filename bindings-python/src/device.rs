@@ -1,0 +1,34 @@
+//! Device ids (MSC2967 "Device ID allocation"): validation under a policy's device rules and
+//! generation, from given bytes (the same bytes give the same id in every runtime) or from the
+//! system's secure random source.
+
+use matrix_authz::{DeviceId, device};
+use pyo3::prelude::*;
+
+use crate::error::IntoPy;
+use crate::policy::{self, Policy};
+
+/// Checks `device_id` against the policy's device rules (the `default` preset when absent) and
+/// returns it. Raises `InvalidDeviceId` (`device_id.empty`, `device_id.invalid_char`,
+/// `device_id.too_short`, `device_id.too_long`).
+#[pyfunction]
+#[pyo3(signature = (device_id, policy = None))]
+pub(crate) fn validate_device_id<'a>(py: Python<'_>, device_id: &'a str, policy: Option<&Policy>) -> PyResult<&'a str> {
+    policy::with(policy, |policy| DeviceId::parse(device_id, &policy.settings().scope.device)).py(py)?;
+    Ok(device_id)
+}
+
+/// A `length`-character id (1 to 255) drawn from `entropy`, one byte at a time. Raises
+/// `InsufficientEntropy` when the bytes run out, `InvalidInput` for a length out of range.
+#[pyfunction]
+#[pyo3(signature = (entropy, length = device::DEFAULT_LENGTH))]
+pub(crate) fn generate_device_id(py: Python<'_>, entropy: &[u8], length: usize) -> PyResult<String> {
+    Ok(device::generate(entropy, length).py(py)?.into())
+}
+
+/// A fresh `length`-character id (1 to 255) from the system's secure random source.
+#[pyfunction]
+#[pyo3(signature = (length = device::DEFAULT_LENGTH))]
+pub(crate) fn random_device_id(py: Python<'_>, length: usize) -> PyResult<String> {
+    Ok(device::generate_random(length).py(py)?.into())
+}
