@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# build.sh: the one release build of the native library and the generator, and the three
+# build.sh: the one release build of the native library and the generator, and the two
 # generated bindings assembled into packages under bindings-uniffi/out (git-ignored). The library
 # holds two uniffi components (bindgen.toml): the binding's own and the core crate's closed enums.
-#   out/python/matrix_authz/     the Python package: the generated matrix_authz.py and
-#                                matrix_authz_core.py, an __init__.py exporting both, the .so
+# (Python has its own PyO3 package, bindings-python/.)
 #   out/kotlin/src/main/kotlin/  the Kotlin source set (packages org.matrix.authz and
 #                                org.matrix.authz.core)
 #   out/kotlin/src/main/resources/linux-x86-64/libmatrix_authz_ffi.so   (JNA finds it there)
@@ -47,13 +46,6 @@ fi
 
 rm -rf "$out"
 generate() { "$bindgen" generate "$lib" --language "$1" --out-dir "$2" --config "$here/bindgen.toml" --no-format >/dev/null; }
-
-py="$out/python/matrix_authz"
-generate python "$py"
-# The generated matrix_authz.py imports its sibling matrix_authz_core.py relatively: one package.
-printf '%s\n' '"""matrix-authz through uniffi: the generated modules of both components."""' \
-  'from .matrix_authz_core import *  # noqa: F401,F403' 'from .matrix_authz import *  # noqa: F401,F403' >"$py/__init__.py"
-cp "$lib" "$py/"
 
 generate kotlin "$out/kotlin/src/main/kotlin"
 cp -R "$here/kotlin/src" "$out/kotlin/"

@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
-# test.sh [kotlin|swift|python]...: the binding tests, each on its real toolchain (all three when
-# no language is named). Per language: the typed-API tests, then the conformance runner, whose
+# test.sh [kotlin|swift]...: the binding tests, each on its real toolchain (both when no
+# language is named). Per language: the typed-API tests, then the conformance runner, whose
 # last line is `N passed, N failed`. Exits non-zero if any language fails; a missing toolchain
 # is a failure, never a skip.
 #   Kotlin: kotlinc from npm's kotlin-compiler and Debian's JNA (.ci/setup/kotlin.sh)
 #   Swift:  `swift test` in the Debian 13 chroot (.ci/setup/swift.sh)
-#   Python: python3 -m unittest (CPython 3.11, no PyPI)
 # MATRIX_AUTHZ_VECTORS names an extra folder of vectors, as for every runner.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,11 +24,6 @@ test_kotlin() {
   "$here/build.sh" kotlin-jar || return 1
   kotlin_run org.matrix.authz.test.TypedApiTest || return 1
   kotlin_run org.matrix.authz.test.ConformanceKt
-}
-
-test_python() {
-  (cd "$here/python" && python3 -m unittest discover -s tests -v 2>&1) || return 1
-  python3 "$here/python/conformance.py"
 }
 
 copy_dir() { rm -rf "$2" && mkdir -p "$2" && cp -a "$1/." "$2/"; }
@@ -56,13 +50,13 @@ test_swift() {
 }
 
 languages=("$@")
-[ ${#languages[@]} -gt 0 ] || languages=(kotlin swift python)
+[ ${#languages[@]} -gt 0 ] || languages=(kotlin swift)
 failed=()
 for lang in "${languages[@]}"; do
   echo "---- $lang"
   case "$lang" in
-    kotlin|swift|python) "test_$lang" || failed+=("$lang") ;;
-    *) echo "unknown language $lang (kotlin, swift or python)"; failed+=("$lang") ;;
+    kotlin|swift) "test_$lang" || failed+=("$lang") ;;
+    *) echo "unknown language $lang (kotlin or swift)"; failed+=("$lang") ;;
   esac
 done
 if [ ${#failed[@]} -gt 0 ]; then

@@ -4,7 +4,7 @@
 use matrix_authz::Preset;
 use matrix_authz::json::policy::{from_document, from_json};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict, PyFrozenSet, PyString};
 use serde_json::Value;
 
 use crate::error::{self, IntoPy};
@@ -64,6 +64,23 @@ impl Policy {
         fields: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<crate::decide::Decision> {
         crate::decide::decide(py, &self.inner, request, fields)
+    }
+
+    /// What `decide` will read for `method` and `path` beyond the token, named by where it goes
+    /// in the request: `context.body`, `query.kind`, `context.room`, `context.cross_signing`
+    /// (with `context.uia_session` or `entropy`), `context.account_management_uri`, `now`. A
+    /// server looks a request up once and fetches only these (the rest changes nothing).
+    fn facts<'py>(&self, py: Python<'py>, method: &str, path: &str) -> PyResult<Bound<'py, PyFrozenSet>> {
+        let facts = matrix_authz::decide::route(&self.inner, method, path).facts();
+        let names = [
+            (facts.body, "context.body"),
+            (facts.query_kind, "query.kind"),
+            (facts.room_guest_access, "context.room"),
+            (facts.cross_signing, "context.cross_signing"),
+            (facts.account_management_uri, "context.account_management_uri"),
+            (facts.now, "now"),
+        ];
+        PyFrozenSet::new(py, names.iter().filter(|(needed, _)| *needed).map(|(_, name)| *name))
     }
 
     /// `grant.decide` under this policy: may a token with `scope` be issued through

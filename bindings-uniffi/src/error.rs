@@ -1,5 +1,5 @@
-//! The one error type every binding throws: a Kotlin `AuthzException`, a Swift `AuthzError`, a
-//! Python `AuthzError`. Variants group the core's codes by their prefix.
+//! The one error type both bindings throw: a Kotlin `AuthzException`, a Swift `AuthzError`.
+//! Variants group the core's codes by their prefix.
 
 /// A failure of the engine. Every variant carries `code`, the stable contract
 /// (`scope.invalid_char`), and `detail`, what is wrong for people (it may change). The field is

@@ -79,6 +79,10 @@ class Policy:
         """`request.decide` (DECISIONS.md) on a request given as one dict or as keyword
         arguments: `method`, `path`, `token` (`active`, `scope`, `device_id`, `auth_time`, `acr`,
         `appservice`, `guest`), `context`, `now`, `query`, `entropy` (hex)."""
+    def facts(self, method: str, path: str) -> frozenset[str]:
+        """What `decide` reads for this request line beyond the token, named by where it goes in
+        the request: `context.body`, `query.kind`, `context.room`, `context.cross_signing`,
+        `context.account_management_uri`, `now`. Fetch only these."""
     def decide_grant(
         self,
         scope: str,

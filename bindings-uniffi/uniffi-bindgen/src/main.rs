@@ -1,4 +1,4 @@
-//! `uniffi-bindgen generate target/release/libmatrix_authz_ffi.so --language kotlin|swift|python`:
+//! `uniffi-bindgen generate target/release/libmatrix_authz_ffi.so --language kotlin|swift`:
 //! the generator, built from the same uniffi version as the library it reads.
 
 fn main() {
