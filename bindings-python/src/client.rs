@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyMapping, PyString};
 use serde_json::{Map, Value};
 
-use crate::error::{self, IntoPy};
+use crate::error::{self, Raise};
 use crate::policy::{self, Policy};
 use crate::scope::{Scope, form};
 
@@ -48,13 +48,14 @@ pub(crate) fn login_scope(
     let random;
     let device = match (device_id, entropy) {
         (None, None) => {
-            random = device::generate_random(device::DEFAULT_LENGTH).py(py)?;
+            random = device::generate_random(device::DEFAULT_LENGTH).or_raise(py)?;
             LoginDevice::Id(random.as_str())
         }
-        (id, entropy) => LoginDevice::from_options(id, entropy.map(|bytes| bytes.as_bytes())).py(py)?,
+        (id, entropy) => LoginDevice::from_options(id, entropy.map(|bytes| bytes.as_bytes())).or_raise(py)?,
     };
     let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
-    let (scope, device_id) = policy::with(policy, |policy| core_login_scope(device, form, &extra, policy)).py(py)?;
+    let (scope, device_id) =
+        policy::with(policy, |policy| core_login_scope(device, form, &extra, policy)).or_raise(py)?;
     Ok(LoginScope { scope: Py::new(py, Scope { inner: scope })?, device_id })
 }
 
@@ -129,16 +130,16 @@ pub(crate) fn interpret_response(
         None => None,
         Some(b) if b.is_none() => None,
         Some(b) => Some(if let Ok(text) = b.cast::<PyString>() {
-            matrix_authz::json::from_text(&text.to_cow()?).py(py)?
+            matrix_authz::json::from_text(&text.to_cow()?).or_raise(py)?
         } else if let Ok(bytes) = b.cast::<PyBytes>() {
             let text = std::str::from_utf8(bytes.as_bytes())
                 .map_err(|_| error::input(py, "`body` must be UTF-8 JSON text"))?;
-            matrix_authz::json::from_text(text).py(py)?
+            matrix_authz::json::from_text(text).or_raise(py)?
         } else {
             crate::json::to_value(b)?
         }),
     };
-    Ok(core_interpret(status, headers.as_ref(), body.as_ref()).py(py)?.into())
+    Ok(core_interpret(status, headers.as_ref(), body.as_ref()).or_raise(py)?.into())
 }
 
 /// Headers as the JSON object the core reads: each name to the array of its values.
@@ -190,5 +191,5 @@ pub(crate) fn account_url(
     supported: Vec<String>,
 ) -> PyResult<String> {
     let supported: Vec<&str> = supported.iter().map(String::as_str).collect();
-    account::url(account_management_uri, action, device_id, &supported).py(py)
+    account::url(account_management_uri, action, device_id, &supported).or_raise(py)
 }

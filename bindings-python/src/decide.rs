@@ -8,7 +8,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
 
-use crate::error::{self, IntoPy};
+use crate::error::{self, Raise};
 use crate::fields::PyFields;
 use crate::policy::{self, Policy};
 use crate::scope::Scope;
@@ -34,7 +34,7 @@ pub(crate) fn decide(
     if dict.contains(intern!(py, "policy"))? {
         return Err(error::input(py, "`request.policy`: a request is decided under the Policy it is given to"));
     }
-    Ok(Decision { output: output(PyFields::new(dict, "request"), policy).py(py)? })
+    Ok(Decision { output: output(PyFields::new(dict, "request"), policy).or_raise(py)? })
 }
 
 /// `grant.decide` under the policy (the `default` preset when absent): may a token with `scope`
@@ -70,9 +70,9 @@ pub(crate) fn grant(
         user_admin,
         client_admin,
         entropy: entropy.map(|bytes| bytes.as_bytes()),
-        ..GrantRequest::new(scope, GrantType::parse(grant_type).py(py)?)
+        ..GrantRequest::new(scope, GrantType::parse(grant_type).or_raise(py)?)
     };
-    let decision = grant::decide(&request, policy).py(py)?;
+    let decision = grant::decide(&request, policy).or_raise(py)?;
     Ok(Grant {
         allowed: decision.allowed,
         violations: decision.codes().collect(),

@@ -5,7 +5,7 @@
 use matrix_authz::{DeviceId, device};
 use pyo3::prelude::*;
 
-use crate::error::IntoPy;
+use crate::error::Raise;
 use crate::policy::{self, Policy};
 
 /// Checks `device_id` against the policy's device rules (the `default` preset when absent) and
@@ -14,7 +14,7 @@ use crate::policy::{self, Policy};
 #[pyfunction]
 #[pyo3(signature = (device_id, policy = None))]
 pub(crate) fn validate_device_id<'a>(py: Python<'_>, device_id: &'a str, policy: Option<&Policy>) -> PyResult<&'a str> {
-    policy::with(policy, |policy| DeviceId::parse(device_id, &policy.settings().scope.device)).py(py)?;
+    policy::with(policy, |policy| DeviceId::parse(device_id, &policy.settings().scope.device)).or_raise(py)?;
     Ok(device_id)
 }
 
@@ -23,12 +23,12 @@ pub(crate) fn validate_device_id<'a>(py: Python<'_>, device_id: &'a str, policy:
 #[pyfunction]
 #[pyo3(signature = (entropy, length = device::DEFAULT_LENGTH))]
 pub(crate) fn generate_device_id(py: Python<'_>, entropy: &[u8], length: usize) -> PyResult<String> {
-    Ok(device::generate(entropy, length).py(py)?.into())
+    Ok(device::generate(entropy, length).or_raise(py)?.into())
 }
 
 /// A fresh `length`-character id (1 to 255) from the system's secure random source.
 #[pyfunction]
 #[pyo3(signature = (length = device::DEFAULT_LENGTH))]
 pub(crate) fn random_device_id(py: Python<'_>, length: usize) -> PyResult<String> {
-    Ok(device::generate_random(length).py(py)?.into())
+    Ok(device::generate_random(length).or_raise(py)?.into())
 }

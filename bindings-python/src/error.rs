@@ -91,9 +91,9 @@ pub(crate) fn input(py: Python<'_>, message: &str) -> PyErr {
 }
 
 /// Core's errors as Python exceptions: every core error type has `code()` and `Display`.
-pub(crate) trait IntoPy<T> {
+pub(crate) trait Raise<T> {
     /// The value, or the error as its exception.
-    fn py(self, py: Python<'_>) -> PyResult<T>;
+    fn or_raise(self, py: Python<'_>) -> PyResult<T>;
 }
 
 /// The core error types, each with a stable `code()` and a `Display` message.
@@ -122,8 +122,8 @@ coded!(
     matrix_authz::account::AccountError,
 );
 
-impl<T, E: Coded> IntoPy<T> for Result<T, E> {
-    fn py(self, py: Python<'_>) -> PyResult<T> {
+impl<T, E: Coded> Raise<T> for Result<T, E> {
+    fn or_raise(self, py: Python<'_>) -> PyResult<T> {
         self.map_err(|e| new(py, e.code(), &e.to_string()))
     }
 }

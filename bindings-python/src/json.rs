@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 use serde_json::Value;
 
-use crate::error::{self, IntoPy};
+use crate::error::{self, Raise};
 
 /// Python values as JSON: `dict` (string keys), `list`, `tuple`, `str`, `int`, `float`, `bool`,
 /// `None`. Anything else (bytes, a set, an `int` beyond 64 bits, a non-finite float) raises
@@ -42,10 +42,10 @@ pub(crate) fn from_value<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<
 #[pyfunction]
 pub(crate) fn evaluate<'py>(py: Python<'py>, op: &str, input: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let input = match input.cast::<PyString>() {
-        Ok(text) => json::from_text(&text.to_cow()?).py(py)?,
+        Ok(text) => json::from_text(&text.to_cow()?).or_raise(py)?,
         Err(_) => to_value(input)?,
     };
-    from_value(py, &json::evaluate(op, &input).py(py)?)
+    from_value(py, &json::evaluate(op, &input).or_raise(py)?)
 }
 
 /// `evaluate` on JSON text, never raising: `{"ok": RESULT}` or

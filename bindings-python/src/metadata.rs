@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
 use serde_json::Value;
 
-use crate::error::{self, IntoPy};
+use crate::error::{self, Raise};
 
 /// The answer of a redirect URI check.
 #[pyclass(frozen, get_all, module = "matrix_authz")]
@@ -70,7 +70,7 @@ pub(crate) fn check_redirect_uri(
         Stage::from_name(stage).ok_or_else(|| error::input(py, "`stage` must be `registration` or `authorization`"))?;
     let registered: Vec<&str> = registered.iter().map(String::as_str).collect();
     let violation =
-        metadata::check_redirect_uri_of(redirect_uri, client_uri, application_type, stage, &registered).py(py)?;
+        metadata::check_redirect_uri_of(redirect_uri, client_uri, application_type, stage, &registered).or_raise(py)?;
     Ok(RedirectCheck { valid: violation.is_none(), violation: violation.map(|v| v.code()) })
 }
 
@@ -93,7 +93,7 @@ fn report(report: metadata::Report) -> MetadataReport {
 /// A document given as JSON text (`str`) or as Python values.
 fn document_value(py: Python<'_>, document: &Bound<'_, PyAny>) -> PyResult<Value> {
     match document.cast::<PyString>() {
-        Ok(text) => matrix_authz::json::from_text(&text.to_cow()?).py(py),
+        Ok(text) => matrix_authz::json::from_text(&text.to_cow()?).or_raise(py),
         Err(_) => crate::json::to_value(document),
     }
 }

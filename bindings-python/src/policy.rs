@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyFrozenSet, PyString};
 use serde_json::Value;
 
-use crate::error::{self, IntoPy};
+use crate::error::{self, Raise};
 
 /// A policy. `Policy()` is the `default` preset (the Matrix spec's rules); `Policy("mas")` a
 /// preset; `Policy({"preset": "mas", ...})` or `Policy('{"preset": "mas", ...}')` a document.
@@ -28,13 +28,13 @@ impl Policy {
                     let text = text.to_cow()?;
                     // A document is an object, so its text starts with `{`; a preset name never does.
                     if text.trim_start().starts_with('{') {
-                        from_json(&text).py(py)?
+                        from_json(&text).or_raise(py)?
                     } else {
-                        Preset::from_name(&text).map(matrix_authz::Policy::preset).py(py)?
+                        Preset::from_name(&text).map(matrix_authz::Policy::preset).or_raise(py)?
                     }
                 } else if let Ok(doc) = policy.cast::<PyDict>() {
                     match crate::json::to_value(doc.as_any())? {
-                        Value::Object(doc) => from_document(&doc).py(py)?,
+                        Value::Object(doc) => from_document(&doc).or_raise(py)?,
                         _ => return Err(error::input(py, "a policy document must be a dict")),
                     }
                 } else {

@@ -5,7 +5,7 @@ use matrix_authz::{Form, ScopeRules, TokenKind};
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
 
-use crate::error::{self, IntoPy};
+use crate::error::{self, Raise};
 use crate::policy::Policy;
 
 /// A parsed scope: distinct tokens in canonical (byte) order. Immutable and hashable; equal
@@ -18,7 +18,7 @@ pub(crate) struct Scope {
 impl Scope {
     /// Parses `text` under `rules` (an empty string is `scope.empty`).
     pub(crate) fn parse(py: Python<'_>, text: &str, rules: &ScopeRules) -> PyResult<Self> {
-        Ok(Self { inner: matrix_authz::Scope::parse(text, rules).py(py)?.to_canonical() })
+        Ok(Self { inner: matrix_authz::Scope::parse(text, rules).or_raise(py)?.to_canonical() })
     }
 }
 
@@ -39,7 +39,7 @@ impl ScopeArg<'_> {
             Self::Scope(scope) => Ok(f(&scope.get().inner)),
             Self::Text(text) => {
                 let text = text.to_cow()?;
-                let parsed = matrix_authz::Scope::parse_or_empty(&text, &ScopeRules::DEFAULT).py(py)?;
+                let parsed = matrix_authz::Scope::parse_or_empty(&text, &ScopeRules::DEFAULT).or_raise(py)?;
                 Ok(f(&parsed.to_canonical()))
             }
         }
