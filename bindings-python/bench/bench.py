@@ -38,8 +38,6 @@ value, with the targets and whether the PyO3 package meets them, and the load av
 and after (the targets hold on a quiet machine only).
 """
 
-from __future__ import annotations
-
 import argparse
 import json
 import os
@@ -267,27 +265,36 @@ def old_revision(requested):
     return rev
 
 
-def build_old(rev, scratch, target):
-    """Checks `rev` out in a worktree under `scratch` and runs its build.sh; returns the
-    worktree and the folder to import the old module from."""
-    tree = scratch / "old-tree"
-    git("worktree", "add", "--detach", str(tree), rev, capture=False)
+def build_old(rev, tree, target):
+    """Runs the build.sh of the worktree `tree` (checked out at `rev`); returns the folder to
+    import the old module from."""
     python = tree / "bindings-uniffi" / "out" / "python"
     env = dict(os.environ, CARGO_TARGET_DIR=str(target))
     print(f"building the uniffi module at {rev[:12]} (CARGO_TARGET_DIR={target})", file=sys.stderr, flush=True)
-    done = subprocess.run(["bash", str(tree / "bindings-uniffi" / "build.sh")], cwd=tree, env=env)
+    returncode = run_group(["bash", str(tree / "bindings-uniffi" / "build.sh")], cwd=tree, env=env)
     package = python / "matrix_authz"
     # build.sh generates Python first, then Kotlin and Swift: a failure in those (they need only
     # the generator, but a later commit's script may want more) leaves the Python package whole.
     complete = (package / "__init__.py").is_file() and any(package.glob("*.so"))
-    if done.returncode != 0:
+    if returncode != 0:
         if not complete:
-            raise SystemExit(f"bindings-uniffi/build.sh at {rev[:12]} failed (exit {done.returncode})")
-        print(f"build.sh exited {done.returncode} after generating the Python module; using it",
-              file=sys.stderr)
+            raise SystemExit(f"bindings-uniffi/build.sh at {rev[:12]} failed (exit {returncode})")
+        print(f"build.sh exited {returncode} after generating the Python module; using it", file=sys.stderr)
     elif not complete:
         raise SystemExit(f"build.sh at {rev[:12]} left no Python module in {package}")
-    return tree, python
+    return python
+
+
+def run_group(argv, **kwargs):
+    """Runs `argv` in a process group of its own and, when interrupted, ends the whole group:
+    killing only the shell would leave cargo building into a worktree that is being removed."""
+    process = subprocess.Popen(argv, start_new_session=True, **kwargs)
+    try:
+        return process.wait()
+    except BaseException:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait()
+        raise
 
 
 def remove_worktree(tree):
@@ -350,7 +357,7 @@ def report(results, meta):
             goal = f"≤ {target:,}"
             met = "yes" if statistics.median(new_rounds) <= target else "**no**"
         lines.append(f"| {label} | {' | '.join(cells)} | {goal} | {met} |")
-    lines += ["", "Statements timed (each round's calls per statement in brackets, last round):", ""]
+    lines += ["", "Statements timed, with the calls the last round made of each:", ""]
     for candidate in ("plain", "old", "new"):
         last = results[candidate][-1]
         for key, _, _ in OPERATIONS:
@@ -373,7 +380,9 @@ def driver(args):
         rev = old_revision(args.old_rev)
         target = Path(args.old_target).resolve() if args.old_target else scratch / "old-target"
         build_started = time.monotonic()
-        tree, old_python = build_old(rev, scratch, target)
+        tree = scratch / "old-tree"
+        git("worktree", "add", "--detach", str(tree), rev, capture=False)
+        old_python = build_old(rev, tree, target)
         build_seconds = time.monotonic() - build_started
         load_measured = os.getloadavg()
         results = {c: [] for c in CANDIDATES}
@@ -383,15 +392,15 @@ def driver(args):
                 results[candidate].append(run_worker(python, candidate, args, old_python, scratch))
         load_after = os.getloadavg()
         meta = {
-            "commit measured (HEAD)": f"{git('rev-parse', '--short=12', 'HEAD')} ({'with' if git('status', '--porcelain') else 'no'} uncommitted changes)",
-            "old uniffi module built from": f"{rev[:12]} {git('log', '-1', '--format=%s', rev)[:90]}",
+            "clone at": f"{git('rev-parse', '--short=12', 'HEAD')} ({'with' if git('status', '--porcelain') else 'no'} uncommitted changes)",
+            "old uniffi module built from": f"{rev[:12]} ({subject(rev)})",
             "new package": f"matrix-authz {version}, installed in {python}",
             "python": f"{platform.python_implementation()} {platform.python_version()} on {platform.machine()}, "
                       f"{os.cpu_count()} CPUs",
             "rounds": f"{args.rounds}, about {args.seconds} s per statement per round after a warm-up",
             "load average (1, 5, 15 min)": f"start {fmt_load(load_before)}; measuring from {fmt_load(load_measured)} "
                                            f"to {fmt_load(load_after)}",
-            "wall time": f"{time.monotonic() - started:.0f} s, of which the old module's build {build_seconds:.0f} s",
+            "wall time of this script": f"{time.monotonic() - started:.0f} s, of which the old module's build {build_seconds:.0f} s",
         }
         text = report(results, meta)
         print(text)
@@ -404,12 +413,17 @@ def driver(args):
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def subject(rev):
+    line = git("log", "-1", "--format=%s", rev)
+    return line if len(line) <= 72 else line[:71] + "…"
+
+
 def fmt_load(load):
     return " ".join(f"{x:.2f}" for x in load)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+    parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--markdown", metavar="FILE", help="also write the table as markdown to FILE")
     parser.add_argument("--install", action="store_true",
