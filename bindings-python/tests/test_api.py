@@ -93,7 +93,15 @@ class TestErrors:
         assert str(error) == f"{code}: {error.message}"
 
     def test_hierarchy(self) -> None:
-        families = [InvalidScope, InvalidDeviceId, InsufficientEntropy, UnsupportedAction, InvalidPolicy, InvalidInput, UnknownOperation]
+        families = [
+            InvalidScope,
+            InvalidDeviceId,
+            InsufficientEntropy,
+            UnsupportedAction,
+            InvalidPolicy,
+            InvalidInput,
+            UnknownOperation,
+        ]
         assert issubclass(AuthzError, ValueError)
         for cls in families:
             assert issubclass(cls, AuthzError)

@@ -96,7 +96,11 @@ class TestInterpret:
         ],
     )
     def test_retry(
-        self, status: int, headers: Optional[dict[str, str]], body: Optional[dict[str, Any]], retry_after_ms: Optional[int]
+        self,
+        status: int,
+        headers: Optional[dict[str, str]],
+        body: Optional[dict[str, Any]],
+        retry_after_ms: Optional[int],
     ) -> None:
         action = interpret_response(status, headers, body)
         assert action.action == "retry"
@@ -107,7 +111,10 @@ class TestInterpret:
         assert fields(interpret_response(401)) == {"action": "fail"}
         assert fields(interpret_response(418, {"retry-after": "5"})) == {"action": "fail"}
         insufficient_scope = 'Bearer error="insufficient_scope", scope="urn:matrix:client:api:*"'
-        assert interpret_response(403, {"www-authenticate": insufficient_scope}, {"errcode": "M_FORBIDDEN"}).action == "fail"
+        assert (
+            interpret_response(403, {"www-authenticate": insufficient_scope}, {"errcode": "M_FORBIDDEN"}).action
+            == "fail"
+        )
 
     def test_body_as_text_or_bytes(self) -> None:
         body = {"errcode": "M_UNKNOWN_TOKEN", "soft_logout": True}
@@ -140,16 +147,36 @@ class TestAccountUrl:
         ("base", "action", "device_id", "url"),
         [
             (ACCOUNT, "org.matrix.profile", None, ACCOUNT + "?action=org.matrix.profile"),  # account-url-001
-            (ACCOUNT, "org.matrix.device_view", "ABCDEFGHIJ", ACCOUNT + "?action=org.matrix.device_view&device_id=ABCDEFGHIJ"),  # -003
-            ("https://a.example/account?lang=en", "org.matrix.profile", None, "https://a.example/account?lang=en&action=org.matrix.profile"),  # -011
+            (
+                ACCOUNT,
+                "org.matrix.device_view",
+                "ABCDEFGHIJ",
+                ACCOUNT + "?action=org.matrix.device_view&device_id=ABCDEFGHIJ",
+            ),  # -003
+            (
+                "https://a.example/account?lang=en",
+                "org.matrix.profile",
+                None,
+                "https://a.example/account?lang=en&action=org.matrix.profile",
+            ),  # -011
             (
                 "https://a.example/account?lang=en#top",
                 "org.matrix.device_view",
                 "D1",
                 "https://a.example/account?lang=en&action=org.matrix.device_view&device_id=D1#top",
             ),  # -013
-            (ACCOUNT, "org.matrix.device_view", "AB CD", ACCOUNT + "?action=org.matrix.device_view&device_id=AB%20CD"),  # -022
-            (ACCOUNT, "org.matrix.device_view", "caf\u00e9", ACCOUNT + "?action=org.matrix.device_view&device_id=caf%C3%A9"),  # -029
+            (
+                ACCOUNT,
+                "org.matrix.device_view",
+                "AB CD",
+                ACCOUNT + "?action=org.matrix.device_view&device_id=AB%20CD",
+            ),  # -022
+            (
+                ACCOUNT,
+                "org.matrix.device_view",
+                "caf\u00e9",
+                ACCOUNT + "?action=org.matrix.device_view&device_id=caf%C3%A9",
+            ),  # -029
         ],
     )
     def test_urls(self, base: str, action: str, device_id: Optional[str], url: str) -> None:
@@ -168,7 +195,9 @@ class TestAccountUrl:
             ACCOUNT, "org.matrix.devices_list", supported=["org.matrix.devices_list", "org.matrix.sessions_list"]
         ) == (ACCOUNT + "?action=org.matrix.devices_list")
         # FORMAT.md: without `supported`, or with [], the stable name is used.
-        assert account_url(ACCOUNT, "org.matrix.devices_list", supported=[]) == ACCOUNT + "?action=org.matrix.devices_list"
+        assert (
+            account_url(ACCOUNT, "org.matrix.devices_list", supported=[]) == ACCOUNT + "?action=org.matrix.devices_list"
+        )
 
     def test_unsupported_action(self) -> None:
         with pytest.raises(UnsupportedAction) as caught:

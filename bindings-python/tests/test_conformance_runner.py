@@ -43,7 +43,9 @@ def run(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]
     return code, lines
 
 
-def test_passing_run(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_passing_run(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(root / "core" / "conformance", "a.json", [PASSING])
     # Codes are compared, never messages; the extra folder is read too.
     write(tmp_path / "extra", "b.json", [case("err-1", {"error": "scope.empty"}, given={"scope": ""})])
@@ -51,7 +53,9 @@ def test_passing_run(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert run(root, capsys) == (0, ["2 passed, 0 failed"])
 
 
-def test_failing_case(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_failing_case(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(root / "core" / "conformance", "a.json", [PASSING])
     write(tmp_path / "extra", "b.json", [case("bad-1", {"error": "scope.empty_token"})])
     monkeypatch.setenv(conformance.VECTORS_ENV, str(tmp_path / "extra"))
@@ -64,7 +68,9 @@ def test_failing_case(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert '"scope.empty_token"' in lines[0] and '"canonical": "openid"' in lines[0]
 
 
-def test_repeated_id(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_repeated_id(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(root / "core" / "conformance", "a.json", [PASSING])
     write(tmp_path / "extra", "b.json", [PASSING])  # passes on its own, but the id repeats
     monkeypatch.setenv(conformance.VECTORS_ENV, str(tmp_path / "extra"))
@@ -92,7 +98,9 @@ def test_zero_cases_in_files(root: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert (code != 0, lines) == (True, ["0 passed, 0 failed"])
 
 
-def test_missing_extra_folder(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_extra_folder(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(root / "core" / "conformance", "a.json", [PASSING])
     monkeypatch.setenv(conformance.VECTORS_ENV, str(tmp_path / "no-such-folder"))
     code, lines = run(root, capsys)
@@ -133,18 +141,28 @@ def test_expectations_that_fail(root: Path, capsys: pytest.CaptureFixture[str], 
 
 def test_error_path_is_compared(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # FORMAT.md: a vector may expect {"error", "path"}; a runner then compares both.
-    write(root / "core" / "conformance", "a.json", [case("p-1", {"error": "scope.empty", "path": "/nowhere"}, given={"scope": ""})])
+    write(
+        root / "core" / "conformance",
+        "a.json",
+        [case("p-1", {"error": "scope.empty", "path": "/nowhere"}, given={"scope": ""})],
+    )
     code, lines = run(root, capsys)
     assert (code != 0, lines[-1]) == (True, "0 passed, 1 failed")
 
 
 def test_op_that_is_not_a_string(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # A malformed case is a failing or passing case like any other, never a crash.
-    write(root / "core" / "conformance", "a.json", [case("o-1", {"error": "op.unknown"}, op=5), case("o-2", {"error": "op.unknown"}, op=None)])
+    write(
+        root / "core" / "conformance",
+        "a.json",
+        [case("o-1", {"error": "op.unknown"}, op=5), case("o-2", {"error": "op.unknown"}, op=None)],
+    )
     assert run(root, capsys) == (0, ["2 passed, 0 failed"])
 
 
-def test_root_from_the_environment(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_root_from_the_environment(
+    root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(root / "core" / "conformance", "a.json", [PASSING])
     monkeypatch.setenv(conformance.ROOT_ENV, str(root))
     assert conformance.main([]) == 0

@@ -21,7 +21,9 @@ ACCOUNT = "https://account.example.org/account/"
 RESET_URL = ACCOUNT + "?action=org.matrix.cross_signing_reset"
 UIA_FLOWS = [{"stages": ["m.oauth"]}, {"stages": ["org.matrix.cross_signing_reset"]}]
 UIA_PARAMS = {"m.oauth": {"url": RESET_URL}, "org.matrix.cross_signing_reset": {"url": RESET_URL}}
-STEP_UP_POLICY = {"step_up": [{"endpoints": ["createRoom"], "max_age": 300, "acr_values": ["urn:acr:2fa", "urn:acr:mfa"]}]}
+STEP_UP_POLICY = {
+    "step_up": [{"endpoints": ["createRoom"], "max_age": 300, "acr_values": ["urn:acr:2fa", "urn:acr:mfa"]}]
+}
 
 
 def fields_of(decision: Decision) -> dict[str, Any]:
@@ -172,8 +174,18 @@ class TestDecideDeny:
         ("preset", "status", "errcode", "headers"),
         [
             # decide-tokens-075, -076, -077: a token without the API scope.
-            ("default", 403, "M_FORBIDDEN", {"www-authenticate": 'Bearer error="insufficient_scope", scope="urn:matrix:client:api:*"'}),
-            ("mas", 403, "M_FORBIDDEN", {"www-authenticate": 'Bearer error="insufficient_scope", scope="urn:matrix:client:api:*"'}),
+            (
+                "default",
+                403,
+                "M_FORBIDDEN",
+                {"www-authenticate": 'Bearer error="insufficient_scope", scope="urn:matrix:client:api:*"'},
+            ),
+            (
+                "mas",
+                403,
+                "M_FORBIDDEN",
+                {"www-authenticate": 'Bearer error="insufficient_scope", scope="urn:matrix:client:api:*"'},
+            ),
             ("synapse", 401, "M_UNKNOWN_TOKEN", {}),
         ],
     )
@@ -267,7 +279,9 @@ class TestDecideStepUp:
         # decide-stepup-007.
         policy = Policy({"step_up": [{"endpoints": ["createRoom"], "max_age": 300}]})
         with pytest.raises(InvalidInput) as caught:
-            policy.decide(method="POST", path="/_matrix/client/v3/createRoom", token={"scope": FULL, "auth_time": 1749999990})
+            policy.decide(
+                method="POST", path="/_matrix/client/v3/createRoom", token={"scope": FULL, "auth_time": 1749999990}
+            )
         assert caught.value.code == "input.invalid"
 
 

@@ -226,9 +226,7 @@ class TestLoginScope:
 
     def test_extra(self) -> None:
         # login-scope-014, -015, -016.
-        assert str(login_scope(device_id="ABCDEFGHIJ", extra=["openid"]).scope) == (
-            f"openid {API} {DEVICE}ABCDEFGHIJ"
-        )
+        assert str(login_scope(device_id="ABCDEFGHIJ", extra=["openid"]).scope) == (f"openid {API} {DEVICE}ABCDEFGHIJ")
         assert str(login_scope(device_id="ABCDEFGHIJ", extra=("openid", "email", "urn:synapse:admin:*")).scope) == (
             f"email openid {API} {DEVICE}ABCDEFGHIJ urn:synapse:admin:*"
         )

@@ -68,11 +68,28 @@ class TestEvaluate:
             ("device.validate", {"device_id": "ABCDEFGHIJ", "policy": "mas"}),
             ("device.generate", {"entropy": "00010203040506070809"}),
             ("client.login_scope", {"device_id": "ABCDEFGHIJ", "extra": ["openid"]}),
-            ("grant.decide", {"scope": "urn:matrix:client:api:*", "grant_type": "authorization_code", "entropy": "0123456789abcdef0123"}),
+            (
+                "grant.decide",
+                {
+                    "scope": "urn:matrix:client:api:*",
+                    "grant_type": "authorization_code",
+                    "entropy": "0123456789abcdef0123",
+                },
+            ),
             ("request.decide", {"method": "GET", "path": "/_matrix/client/v3/sync", "token": {"scope": "openid"}}),
             ("client.interpret", {"status": 429, "headers": {"retry-after": "3"}}),
-            ("account.url", {"account_management_uri": "https://a.example/account#top", "action": "org.matrix.profile"}),
-            ("redirect_uri.check", {"redirect_uri": "https://example.com/cb", "client_uri": "https://example.com/", "application_type": "web"}),
+            (
+                "account.url",
+                {"account_management_uri": "https://a.example/account#top", "action": "org.matrix.profile"},
+            ),
+            (
+                "redirect_uri.check",
+                {
+                    "redirect_uri": "https://example.com/cb",
+                    "client_uri": "https://example.com/",
+                    "application_type": "web",
+                },
+            ),
             ("client_metadata.validate", {"metadata": {}}),
             ("server_metadata.validate", {"metadata": {"issuer": "http://bad/"}}),
         ]
@@ -87,9 +104,13 @@ class TestEvaluate:
             "missing": ["alpha", "urn:matrix:client:api:*"],
         }
         assert evaluate("device.generate", {"entropy": "00010203040506070809"})["device_id"] == "ABCDEFGHIJ"
-        assert evaluate("account.url", {"account_management_uri": "https://a.example/account#top", "action": "org.matrix.profile"})[
-            "url"
-        ] == "https://a.example/account?action=org.matrix.profile#top"
+        assert (
+            evaluate(
+                "account.url",
+                {"account_management_uri": "https://a.example/account#top", "action": "org.matrix.profile"},
+            )["url"]
+            == "https://a.example/account?action=org.matrix.profile#top"
+        )
         assert evaluate("client.interpret", {"status": 429, "headers": {"retry-after": "3"}}) == {
             "action": "retry",
             "retry_after_ms": 3000,
@@ -131,7 +152,11 @@ class TestEvaluate:
             with pytest.raises(InvalidInput):
                 evaluate("scope.parse", given)  # type: ignore[arg-type]
 
-    @pytest.mark.xfail(strict=True, reason="BINDING BUG 1: NaN and infinity become null instead of input.invalid")
+    @pytest.mark.xfail(
+        strict=True,
+        raises=pytest.fail.Exception,
+        reason="BINDING BUG 1: NaN and infinity become null instead of input.invalid",
+    )
     @pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
     def test_non_finite_numbers(self, number: float) -> None:
         # JSON has no NaN or infinity (RFC 8259 section 6): such a value is no op input, and
@@ -139,7 +164,11 @@ class TestEvaluate:
         with pytest.raises(InvalidInput):
             evaluate("device.generate", {"entropy": "00010203040506070809", "length": number})
 
-    @pytest.mark.xfail(strict=True, reason="BINDING BUG 2: the nesting limit is not applied to dict input")
+    @pytest.mark.xfail(
+        strict=True,
+        raises=pytest.fail.Exception,
+        reason="BINDING BUG 2: the nesting limit is not applied to dict input",
+    )
     def test_nesting_limit_applies_to_dict_input(self) -> None:
         # FORMAT.md "Registration checks": deeper than the nesting limit of 128 is input.invalid
         # in every runtime and every op; the same document as JSON text is refused already.
@@ -149,12 +178,18 @@ class TestEvaluate:
         with pytest.raises(InvalidInput):
             evaluate("client_metadata.validate", given)
 
-    @pytest.mark.xfail(strict=True, reason="BINDING BUG 2: the nesting limit is not applied to dict input")
+    @pytest.mark.xfail(
+        strict=True,
+        raises=pytest.fail.Exception,
+        reason="BINDING BUG 2: the nesting limit is not applied to dict input",
+    )
     def test_nesting_limit_applies_to_metadata_dicts(self) -> None:
         with pytest.raises(InvalidInput):
             matrix_authz.validate_client_metadata({"client_uri": "https://example.com/", "x": nested(200)})
 
-    @pytest.mark.xfail(strict=True, reason="BINDING BUG 3: a deeply nested dict overflows the native stack")
+    @pytest.mark.xfail(
+        strict=True, raises=AssertionError, reason="BINDING BUG 3: a deeply nested dict overflows the native stack"
+    )
     def test_deep_input_does_not_crash_the_interpreter(self) -> None:
         # A server may pass a document it parsed from a request; however deep, the answer is an
         # exception, never a dead process. Run in a child so a crash fails this test only.
@@ -190,7 +225,11 @@ class TestEvaluateJson:
             ("scope.parse", "[]", "input.invalid"),
             ("device.generate", '{"entropy": "00"}', "entropy.insufficient"),
             ("scope.parse", '{"scope": "a", "policy": "nope"}', "policy.unknown_preset"),
-            ("account.url", '{"account_management_uri": "https://a/", "action": "org.matrix.devices_list", "supported": ["x"]}', "account.action_unsupported"),
+            (
+                "account.url",
+                '{"account_management_uri": "https://a/", "action": "org.matrix.devices_list", "supported": ["x"]}',
+                "account.action_unsupported",
+            ),
         ],
     )
     def test_errors_never_raise(self, op: str, text: str, code: str) -> None:
@@ -199,7 +238,11 @@ class TestEvaluateJson:
         assert answer["error"]["code"] == code
         assert isinstance(answer["error"]["message"], str) and answer["error"]["message"]
 
-    @pytest.mark.xfail(strict=True, reason="BINDING BUG 4: text with a lone surrogate raises UnicodeEncodeError")
+    @pytest.mark.xfail(
+        strict=True,
+        raises=UnicodeEncodeError,
+        reason="BINDING BUG 4: text with a lone surrogate raises UnicodeEncodeError",
+    )
     def test_lone_surrogate_text(self) -> None:
         # Python text that has no UTF-8 form still gets an answer, as the docstring promises.
         answer = json.loads(evaluate_json("scope.parse", '{"scope": "\ud800"}'))
@@ -209,7 +252,9 @@ class TestEvaluateJson:
 LONE_SURROGATE = "a\ud800"
 
 
-@pytest.mark.xfail(strict=True, reason="BINDING BUG 4: text with a lone surrogate raises UnicodeEncodeError")
+@pytest.mark.xfail(
+    strict=True, raises=UnicodeEncodeError, reason="BINDING BUG 4: text with a lone surrogate raises UnicodeEncodeError"
+)
 @pytest.mark.parametrize(
     "call",
     ["Scope", "validate_device_id", "decide_grant", "login_scope"],
@@ -226,3 +271,19 @@ def test_lone_surrogate_is_an_authz_error(call: str) -> None:
             matrix_authz.decide_grant(LONE_SURROGATE, "authorization_code")
         else:
             matrix_authz.login_scope(device_id=LONE_SURROGATE)
+
+
+@pytest.mark.xfail(
+    strict=True, raises=OverflowError, reason="BINDING BUG 5: an integer outside the Rust type raises OverflowError"
+)
+@pytest.mark.parametrize("call", ["interpret_response", "generate_device_id", "random_device_id"])
+def test_out_of_range_integers_are_invalid_input(call: str) -> None:
+    # The docstrings promise InvalidInput for a status that is not an error status and a length
+    # outside 1 to 255; -1 and 70000 are both, yet escape `except AuthzError` as OverflowError.
+    with pytest.raises(InvalidInput):
+        if call == "interpret_response":
+            matrix_authz.interpret_response(70000)
+        elif call == "generate_device_id":
+            matrix_authz.generate_device_id(bytes(10), -1)
+        else:
+            matrix_authz.random_device_id(-1)

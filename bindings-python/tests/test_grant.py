@@ -62,12 +62,20 @@ class TestRefused:
         ("scope", "grant_type", "violations"),
         [
             (f"{API} {DEVICE}ABCDEFGHIJ", "client_credentials", ("grant.api_not_interactive",)),  # -011
-            (f"{DEVICE}ABCDEFGHIJ", "client_credentials", ("grant.api_not_interactive", "grant.device_without_api")),  # -015
+            (
+                f"{DEVICE}ABCDEFGHIJ",
+                "client_credentials",
+                ("grant.api_not_interactive", "grant.device_without_api"),
+            ),  # -015
             (f"{DEVICE}ABCDEFGHIJ", "authorization_code", ("grant.device_without_api",)),  # -016
             (f"{API} {DEVICE}AAAAAAAAAA {DEVICE}BBBBBBBBBB", "authorization_code", ("grant.multiple_devices",)),  # -018
             (f"{API} {DEVICE}", "authorization_code", ("device_id.empty",)),  # -020
             (API, "authorization_code", ("grant.device_missing",)),  # -066: no entropy to derive one from
-            (f"{API} {DEVICE}ABCDEFGHIJ urn:synapse:admin:*", "authorization_code", ("grant.admin_not_allowed",)),  # -026
+            (
+                f"{API} {DEVICE}ABCDEFGHIJ urn:synapse:admin:*",
+                "authorization_code",
+                ("grant.admin_not_allowed",),
+            ),  # -026
         ],
     )
     def test_violations(self, scope: str, grant_type: str, violations: tuple[str, ...]) -> None:
@@ -116,7 +124,9 @@ class TestEntropy:
             f"{API} {DEVICE}BjHpNvT1Bj",
             "BjHpNvT1Bj",
         )
-        assert answer(decide_grant(f"openid {API_UNSTABLE}", "urn:ietf:params:oauth:grant-type:device_code", entropy=ENTROPY)) == (
+        assert answer(
+            decide_grant(f"openid {API_UNSTABLE}", "urn:ietf:params:oauth:grant-type:device_code", entropy=ENTROPY)
+        ) == (
             True,
             (),
             f"openid {API_UNSTABLE} {DEVICE_UNSTABLE}BjHpNvT1Bj",

@@ -66,7 +66,9 @@ class TestRedirectUri:
             ("https://example.com\\cb", "web", "redirect_uri.syntax"),  # -022
         ],
     )
-    def test_registration(self, redirect_uri: str, application_type: ApplicationTypeName, violation: Optional[str]) -> None:
+    def test_registration(
+        self, redirect_uri: str, application_type: ApplicationTypeName, violation: Optional[str]
+    ) -> None:
         check = check_redirect_uri(redirect_uri, CLIENT, application_type)
         assert isinstance(check, RedirectCheck)
         assert (check.valid, check.violation) == (violation is None, violation)
@@ -110,7 +112,10 @@ class TestClientMetadata:
     @pytest.mark.parametrize(
         ("document", "violations"),
         [
-            ({k: v for k, v in GOOD_CLIENT.items() if k != "grant_types"}, ("grant_types.missing_refresh_token",)),  # grants-001
+            (
+                {k: v for k, v in GOOD_CLIENT.items() if k != "grant_types"},
+                ("grant_types.missing_refresh_token",),
+            ),  # grants-001
             ({}, ("client_uri.missing", "grant_types.missing_refresh_token", "redirect_uris.missing")),  # shape-007
             ({"client_uri": CLIENT, "grant_types": []}, ()),  # shape-008
             (
