@@ -5,13 +5,15 @@ use matrix_authz::account;
 use matrix_authz::client::{ClientAction as CoreAction, LoginDevice, login_scope as core_login_scope};
 use matrix_authz::device;
 use matrix_authz::json::client::interpret_response as core_interpret;
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyMapping, PyString};
+use pyo3::types::{PyBytes, PyInt, PyString};
 use serde_json::{Map, Value};
 
 use crate::error::{self, Raise};
 use crate::policy::{self, Policy};
 use crate::scope::{Scope, form};
+use crate::text::{Text, int, utf8};
 
 /// A login scope and the device id it names.
 #[pyclass(frozen, get_all, module = "matrix_authz")]
@@ -35,25 +37,25 @@ impl LoginScope {
 /// `default` preset when absent). The device is `device_id` when given, else drawn from the
 /// `entropy` bytes, else from the system's secure random source.
 #[pyfunction]
-#[pyo3(signature = (*, device_id = None, entropy = None, form = "stable", extra = Vec::new(), policy = None))]
+#[pyo3(signature = (*, device_id = None, entropy = None, form = None, extra = Vec::new(), policy = None))]
 pub(crate) fn login_scope(
     py: Python<'_>,
-    device_id: Option<&str>,
+    device_id: Option<Text>,
     entropy: Option<&Bound<'_, PyBytes>>,
-    form: &str,
-    extra: Vec<String>,
+    form: Option<Text>,
+    extra: Vec<Text>,
     policy: Option<&Policy>,
 ) -> PyResult<LoginScope> {
-    let form = self::form(py, form)?;
+    let form = form.map_or(Ok(matrix_authz::Form::Stable), |name| self::form(py, &name))?;
     let random;
-    let device = match (device_id, entropy) {
+    let device = match (device_id.as_deref(), entropy) {
         (None, None) => {
             random = device::generate_random(device::DEFAULT_LENGTH).or_raise(py)?;
             LoginDevice::Id(random.as_str())
         }
         (id, entropy) => LoginDevice::from_options(id, entropy.map(|bytes| bytes.as_bytes())).or_raise(py)?,
     };
-    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    let extra: Vec<&str> = extra.iter().map(|token| &**token).collect();
     let (scope, device_id) =
         policy::with(policy, |policy| core_login_scope(device, form, &extra, policy)).or_raise(py)?;
     Ok(LoginScope { scope: Py::new(py, Scope { inner: scope })?, device_id })
@@ -121,16 +123,17 @@ impl ClientAction {
 #[pyo3(signature = (status, headers = None, body = None))]
 pub(crate) fn interpret_response(
     py: Python<'_>,
-    status: u16,
+    status: &Bound<'_, PyInt>,
     headers: Option<&Bound<'_, PyAny>>,
     body: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<ClientAction> {
+    let status = int(status, &format!("the status {status} is not an error status"))?;
     let headers = headers.map(|h| header_object(py, h)).transpose()?;
     let body = match body {
         None => None,
         Some(b) if b.is_none() => None,
         Some(b) => Some(if let Ok(text) = b.cast::<PyString>() {
-            matrix_authz::json::from_text(&text.to_cow()?).or_raise(py)?
+            matrix_authz::json::from_text(&utf8(text)?).or_raise(py)?
         } else if let Ok(bytes) = b.cast::<PyBytes>() {
             let text = std::str::from_utf8(bytes.as_bytes())
                 .map_err(|_| error::input(py, "`body` must be UTF-8 JSON text"))?;
@@ -147,31 +150,29 @@ fn header_object(py: Python<'_>, headers: &Bound<'_, PyAny>) -> PyResult<Value> 
     let wrong =
         || error::input(py, "`headers` must map names to strings or lists of strings, or be (name, value) pairs");
     let mut fields = Map::new();
-    let mut add = |name: String, value: String| {
+    if headers.is_none() {
+        return Ok(Value::Object(fields));
+    }
+    let mut add = |name: &str, value: &str| {
         if let Value::Array(values) = fields.entry(name).or_insert_with(|| Value::Array(Vec::new())) {
             values.push(value.into());
         }
     };
-    if headers.is_none() {
-        return Ok(Value::Object(Map::new()));
-    }
-    if let Ok(mapping) = headers.cast::<PyMapping>() {
-        for item in mapping.items()?.iter() {
-            let (name, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
-            let name: String = name.extract().map_err(|_| wrong())?;
-            if let Ok(value) = value.extract::<String>() {
-                add(name, value);
-            } else {
-                let values: Vec<String> = value.extract().map_err(|_| wrong())?;
-                for value in values {
-                    add(name.clone(), value);
-                }
+    // Anything with `items()` (a dict, `http.client.HTTPMessage`, a multidict, Starlette's
+    // `Headers`) gives its (name, value) pairs there; else the argument is the pairs.
+    let pairs = match headers.getattr(intern!(py, "items")) {
+        Ok(items) => items.call0()?,
+        Err(_) => headers.clone(),
+    };
+    for pair in pairs.try_iter().map_err(|_| wrong())? {
+        let (name, value): (Text, Bound<'_, PyAny>) = pair?.extract().map_err(|_| wrong())?;
+        if let Ok(value) = value.extract::<Text>() {
+            add(&name, &value);
+        } else {
+            let values: Vec<Text> = value.extract().map_err(|_| wrong())?;
+            for value in &values {
+                add(&name, value);
             }
-        }
-    } else {
-        for pair in headers.try_iter().map_err(|_| wrong())? {
-            let (name, value): (String, String) = pair?.extract().map_err(|_| wrong())?;
-            add(name, value);
         }
     }
     Ok(Value::Object(fields))
@@ -185,11 +186,11 @@ fn header_object(py: Python<'_>, headers: &Bound<'_, PyAny>) -> PyResult<Value> 
 #[pyo3(signature = (account_management_uri, action, device_id = None, supported = Vec::new()))]
 pub(crate) fn account_url(
     py: Python<'_>,
-    account_management_uri: &str,
-    action: &str,
-    device_id: Option<&str>,
-    supported: Vec<String>,
+    account_management_uri: Text,
+    action: Text,
+    device_id: Option<Text>,
+    supported: Vec<Text>,
 ) -> PyResult<String> {
-    let supported: Vec<&str> = supported.iter().map(String::as_str).collect();
-    account::url(account_management_uri, action, device_id, &supported).or_raise(py)
+    let supported: Vec<&str> = supported.iter().map(|action| &**action).collect();
+    account::url(&account_management_uri, &action, device_id.as_deref(), &supported).or_raise(py)
 }

@@ -12,6 +12,7 @@ use crate::error::{self, Raise};
 use crate::fields::PyFields;
 use crate::policy::{self, Policy};
 use crate::scope::Scope;
+use crate::text::Text;
 
 /// `request.decide` under `policy` on a request given as one `dict` or as keyword arguments.
 pub(crate) fn decide(
@@ -47,14 +48,14 @@ pub(crate) fn decide(
 #[pyo3(signature = (scope, grant_type, *, user_admin = false, client_admin = false, entropy = None, policy = None))]
 pub(crate) fn decide_grant(
     py: Python<'_>,
-    scope: &str,
-    grant_type: &str,
+    scope: Text,
+    grant_type: Text,
     user_admin: bool,
     client_admin: bool,
     entropy: Option<&Bound<'_, PyBytes>>,
     policy: Option<&Policy>,
 ) -> PyResult<Grant> {
-    policy::with(policy, |policy| grant(py, policy, scope, grant_type, user_admin, client_admin, entropy))
+    policy::with(policy, |policy| grant(py, policy, &scope, &grant_type, user_admin, client_admin, entropy))
 }
 
 pub(crate) fn grant(

@@ -20,6 +20,7 @@ mod json;
 mod metadata;
 mod policy;
 mod scope;
+mod text;
 
 /// The extension module.
 #[pymodule]

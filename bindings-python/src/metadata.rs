@@ -7,6 +7,7 @@ use pyo3::types::{PyString, PyTuple};
 use serde_json::Value;
 
 use crate::error::{self, Raise};
+use crate::text::{Text, utf8};
 
 /// The answer of a redirect URI check.
 #[pyclass(frozen, get_all, module = "matrix_authz")]
@@ -55,22 +56,28 @@ impl MetadataReport {
 /// URI must be one of `registered`). A `client_uri` that is not a valid base raises
 /// `InvalidInput`.
 #[pyfunction]
-#[pyo3(signature = (redirect_uri, client_uri, application_type = "web", *, stage = "registration", registered = Vec::new()))]
+#[pyo3(signature = (redirect_uri, client_uri, application_type = None, *, stage = None, registered = Vec::new()))]
 pub(crate) fn check_redirect_uri(
     py: Python<'_>,
-    redirect_uri: &str,
-    client_uri: &str,
-    application_type: &str,
-    stage: &str,
-    registered: Vec<String>,
+    redirect_uri: Text,
+    client_uri: Text,
+    application_type: Option<Text>,
+    stage: Option<Text>,
+    registered: Vec<Text>,
 ) -> PyResult<RedirectCheck> {
-    let application_type = ApplicationType::from_name(application_type)
-        .ok_or_else(|| error::input(py, "`application_type` must be `web` or `native`"))?;
-    let stage =
-        Stage::from_name(stage).ok_or_else(|| error::input(py, "`stage` must be `registration` or `authorization`"))?;
-    let registered: Vec<&str> = registered.iter().map(String::as_str).collect();
-    let violation =
-        metadata::check_redirect_uri_of(redirect_uri, client_uri, application_type, stage, &registered).or_raise(py)?;
+    let application_type = match application_type {
+        None => ApplicationType::Web,
+        Some(name) => ApplicationType::from_name(&name)
+            .ok_or_else(|| error::input(py, "`application_type` must be `web` or `native`"))?,
+    };
+    let stage = match stage {
+        None => Stage::Registration,
+        Some(name) => Stage::from_name(&name)
+            .ok_or_else(|| error::input(py, "`stage` must be `registration` or `authorization`"))?,
+    };
+    let registered: Vec<&str> = registered.iter().map(|uri| &**uri).collect();
+    let violation = metadata::check_redirect_uri_of(&redirect_uri, &client_uri, application_type, stage, &registered)
+        .or_raise(py)?;
     Ok(RedirectCheck { valid: violation.is_none(), violation: violation.map(|v| v.code()) })
 }
 
@@ -93,7 +100,7 @@ fn report(report: metadata::Report) -> MetadataReport {
 /// A document given as JSON text (`str`) or as Python values.
 fn document_value(py: Python<'_>, document: &Bound<'_, PyAny>) -> PyResult<Value> {
     match document.cast::<PyString>() {
-        Ok(text) => matrix_authz::json::from_text(&text.to_cow()?).or_raise(py),
+        Ok(text) => matrix_authz::json::from_text(&utf8(text)?).or_raise(py),
         Err(_) => crate::json::to_value(document),
     }
 }

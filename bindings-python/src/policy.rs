@@ -8,6 +8,7 @@ use pyo3::types::{PyBytes, PyDict, PyFrozenSet, PyString};
 use serde_json::Value;
 
 use crate::error::{self, Raise};
+use crate::text::{Text, utf8};
 
 /// A policy. `Policy()` is the `default` preset (the Matrix spec's rules); `Policy("mas")` a
 /// preset; `Policy({"preset": "mas", ...})` or `Policy('{"preset": "mas", ...}')` a document.
@@ -25,7 +26,7 @@ impl Policy {
             None => matrix_authz::Policy::spec(),
             Some(policy) => {
                 if let Ok(text) = policy.cast::<PyString>() {
-                    let text = text.to_cow()?;
+                    let text = utf8(text)?;
                     // A document is an object, so its text starts with `{`; a preset name never does.
                     if text.trim_start().starts_with('{') {
                         from_json(&text).or_raise(py)?
@@ -70,8 +71,8 @@ impl Policy {
     /// in the request: `context.body`, `query.kind`, `context.room`, `context.cross_signing`
     /// (with `context.uia_session` or `entropy`), `context.account_management_uri`, `now`. A
     /// server looks a request up once and fetches only these (the rest changes nothing).
-    fn facts<'py>(&self, py: Python<'py>, method: &str, path: &str) -> PyResult<Bound<'py, PyFrozenSet>> {
-        let facts = matrix_authz::decide::route(&self.inner, method, path).facts();
+    fn facts<'py>(&self, py: Python<'py>, method: Text, path: Text) -> PyResult<Bound<'py, PyFrozenSet>> {
+        let facts = matrix_authz::decide::route(&self.inner, &method, &path).facts();
         let names = [
             (facts.body, "context.body"),
             (facts.query_kind, "query.kind"),
@@ -89,13 +90,13 @@ impl Policy {
     fn decide_grant(
         &self,
         py: Python<'_>,
-        scope: &str,
-        grant_type: &str,
+        scope: Text,
+        grant_type: Text,
         user_admin: bool,
         client_admin: bool,
         entropy: Option<&Bound<'_, PyBytes>>,
     ) -> PyResult<crate::decide::Grant> {
-        crate::decide::grant(py, &self.inner, scope, grant_type, user_admin, client_admin, entropy)
+        crate::decide::grant(py, &self.inner, &scope, &grant_type, user_admin, client_admin, entropy)
     }
 
     fn __repr__(&self) -> String {

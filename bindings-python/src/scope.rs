@@ -7,6 +7,7 @@ use pyo3::types::{PyString, PyTuple};
 
 use crate::error::{self, Raise};
 use crate::policy::Policy;
+use crate::text::{Text, utf8};
 
 /// A parsed scope: distinct tokens in canonical (byte) order. Immutable and hashable; equal
 /// when the canonical strings are equal. `str(scope)` is the canonical string.
@@ -38,7 +39,7 @@ impl ScopeArg<'_> {
         match self {
             Self::Scope(scope) => Ok(f(&scope.get().inner)),
             Self::Text(text) => {
-                let text = text.to_cow()?;
+                let text = utf8(text)?;
                 let parsed = matrix_authz::Scope::parse_or_empty(&text, &ScopeRules::DEFAULT).or_raise(py)?;
                 Ok(f(&parsed.to_canonical()))
             }
@@ -57,10 +58,10 @@ impl Scope {
     /// `InvalidScope` (`scope.*`) or `InvalidDeviceId` (`device_id.*`).
     #[new]
     #[pyo3(signature = (text, policy = None))]
-    fn new(py: Python<'_>, text: &str, policy: Option<&Policy>) -> PyResult<Self> {
+    fn new(py: Python<'_>, text: Text, policy: Option<&Policy>) -> PyResult<Self> {
         match policy {
-            Some(policy) => Self::parse(py, text, &policy.inner.settings().scope),
-            None => Self::parse(py, text, &ScopeRules::DEFAULT),
+            Some(policy) => Self::parse(py, &text, &policy.inner.settings().scope),
+            None => Self::parse(py, &text, &ScopeRules::DEFAULT),
         }
     }
 
@@ -108,13 +109,14 @@ impl Scope {
 
     /// Whether the exact token is present (case-sensitive; no twin matching).
     fn __contains__(&self, token: &Bound<'_, PyAny>) -> bool {
-        token.cast::<PyString>().is_ok_and(|token| token.to_cow().is_ok_and(|token| self.inner.contains(&token)))
+        // Not a string, or one no token could be (a lone surrogate): not in the scope.
+        token.cast::<PyString>().is_ok_and(|token| utf8(token).is_ok_and(|token| self.inner.contains(&token)))
     }
 
     /// Whether this (granted) scope covers `token`: the token itself or its stable or unstable
     /// twin.
-    fn covers(&self, token: &str) -> bool {
-        self.inner.covers(token)
+    fn covers(&self, token: Text) -> bool {
+        self.inner.covers(&token)
     }
 
     /// Whether this (granted) scope covers every token of `required`.
@@ -129,8 +131,8 @@ impl Scope {
 
     /// The scope with its API and device tokens rewritten into `form` (`"stable"`,
     /// `"unstable"` or `"both"`); other tokens are kept.
-    fn normalize(&self, py: Python<'_>, form: &str) -> PyResult<Self> {
-        Ok(Self { inner: self.inner.normalize(self::form(py, form)?) })
+    fn normalize(&self, py: Python<'_>, form: Text) -> PyResult<Self> {
+        Ok(Self { inner: self.inner.normalize(self::form(py, &form)?) })
     }
 
     fn __str__(&self) -> &str {
@@ -158,10 +160,7 @@ impl Scope {
     }
 
     fn __hash__(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        self.inner.as_str().hash(&mut hasher);
-        hasher.finish()
+        hash(self.inner.as_str())
     }
 }
 
@@ -203,11 +202,23 @@ impl ScopeToken {
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
         other.cast::<ScopeToken>().is_ok_and(|other| self.token == other.get().token)
     }
+
+    fn __hash__(&self) -> u64 {
+        hash(&self.token)
+    }
 }
 
 /// What one token means: `api`, `device`, `openid`, `email`, `synapse_admin`, `mas_admin`,
 /// `mas_graphql` or `unknown`.
 #[pyfunction]
-pub(crate) fn token_kind(token: &str) -> &'static str {
-    TokenKind::of(token).name()
+pub(crate) fn token_kind(token: Text) -> &'static str {
+    TokenKind::of(&token).name()
+}
+
+/// The hash of a value that is equal exactly when `text` is.
+fn hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }

@@ -56,7 +56,7 @@ class TestInstall:
 
     def test_exports(self) -> None:
         # The stub does not declare __all__ (reported); the runtime module has it.
-        for name in matrix_authz.__all__:  # type: ignore[attr-defined]
+        for name in matrix_authz.__all__:
             assert hasattr(matrix_authz, name), name
         for cls in (Policy, Scope, matrix_authz.Decision, matrix_authz.Grant):
             assert cls.__module__ == "matrix_authz"
@@ -75,7 +75,7 @@ FAILURES: list[tuple[type[AuthzError], str, Callable[[], Any]]] = [
     (InvalidPolicy, "policy.unknown_preset", lambda: Policy("nope")),
     (InvalidPolicy, "policy.invalid", lambda: Policy({"bogus": True})),
     (InvalidInput, "input.invalid", lambda: Policy().decide(path=SYNC)),
-    (UnknownOperation, "op.unknown", lambda: matrix_authz.evaluate("nope", {})),  # type: ignore[arg-type]
+    (UnknownOperation, "op.unknown", lambda: matrix_authz.evaluate("nope", {})),
 ]
 
 

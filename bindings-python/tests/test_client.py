@@ -6,6 +6,7 @@ account-url.json (ids beside each case) and FORMAT.md "Client helpers".
 
 from __future__ import annotations
 
+import http.client
 import json
 from typing import Any, Optional
 
@@ -73,6 +74,15 @@ class TestInterpret:
         pairs = [("www-authenticate", 'Basic realm="x"'), ("www-authenticate", STEP_UP_HEADER)]
         assert fields(interpret_response(401, pairs)) == expected
 
+    def test_headers_as_http_libraries_hold_them(self) -> None:
+        # The standard library's parsed headers (http.client, urllib) are no Mapping, but have
+        # items(), which also gives a repeated field once per value.
+        message = http.client.HTTPMessage()
+        message["WWW-Authenticate"] = 'Basic realm="x"'
+        message["WWW-Authenticate"] = STEP_UP_HEADER
+        expected = {"action": "reauthenticate", "acr_values": "urn:x urn:y", "max_age": 60}
+        assert fields(interpret_response(401, message)) == expected
+
     def test_header_names_are_case_insensitive(self) -> None:
         # HTTP field names are case-insensitive (RFC 9110 section 5.1).
         expected = {"action": "reauthenticate", "acr_values": "urn:x urn:y", "max_age": 60}
@@ -134,7 +144,7 @@ class TestInterpret:
             with pytest.raises(InvalidInput):
                 interpret_response(401, body=body)  # type: ignore[arg-type]
         with pytest.raises(InvalidInput):
-            interpret_response(401, {"www-authenticate": 5})  # type: ignore[arg-type]
+            interpret_response(401, {"www-authenticate": 5})
 
     def test_frozen(self) -> None:
         action = interpret_response(503)

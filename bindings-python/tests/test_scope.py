@@ -159,9 +159,6 @@ class TestParts:
         for part in Scope(f"openid {API} {DEVICE_UNSTABLE}D1 other").parts:
             assert token_kind(part.token) == part.kind
 
-    @pytest.mark.xfail(
-        strict=True, raises=TypeError, reason="BINDING BUG 6: ScopeToken defines __eq__ without __hash__"
-    )
     def test_parts_are_hashable_values(self) -> None:
         # Frozen and compared by value, so usable in sets, as the stub (object.__hash__) says.
         first, second = Scope("openid email").parts, Scope("email openid").parts

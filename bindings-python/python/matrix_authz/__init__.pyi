@@ -1,7 +1,44 @@
 """Type stubs of matrix_authz, the PyO3 binding of the matrix-authz engine."""
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Literal, Optional, Union, final
+from typing import Any, Literal, Optional, Protocol, Union, final
+
+__all__ = [
+    "AuthzError",
+    "ClientAction",
+    "Decision",
+    "Grant",
+    "InsufficientEntropy",
+    "InvalidDeviceId",
+    "InvalidInput",
+    "InvalidPolicy",
+    "InvalidScope",
+    "LoginScope",
+    "MetadataReport",
+    "Policy",
+    "RedirectCheck",
+    "Scope",
+    "ScopeToken",
+    "UnknownOperation",
+    "UnsupportedAction",
+    "account_url",
+    "check_redirect_uri",
+    "decide_grant",
+    "evaluate",
+    "evaluate_json",
+    "generate_device_id",
+    "interpret_response",
+    "login_scope",
+    "operations",
+    "random_device_id",
+    "token_kind",
+    "validate_client_metadata",
+    "validate_device_id",
+    "validate_server_metadata",
+]
+
+# The names below, up to `Request`, exist for type checkers only (import them under
+# `typing.TYPE_CHECKING`): at run time the engine takes and gives plain strings and dicts.
 
 # Closed sets of names, as the engine spells them.
 PresetName = Literal["default", "mas", "synapse"]
@@ -36,6 +73,12 @@ OpName = Literal[
 Json = Any
 # A request to `Policy.decide`, in the shape of the `request.decide` op's input (FORMAT.md).
 Request = dict[str, Any]
+
+class HeaderItems(Protocol):
+    """Headers with `items()` giving (name, value) pairs: a dict, `http.client.HTTPMessage`, a
+    multidict, Starlette's `Headers`."""
+
+    def items(self) -> Iterable[tuple[str, Any]]: ...
 
 class AuthzError(ValueError):
     """A failure of the engine. `code` is the stable contract (`scope.invalid_char`); `message`
@@ -130,11 +173,11 @@ class Scope:
         """The tokens of `required` this (granted) scope does not cover, in canonical order."""
     def normalize(self, form: FormName) -> Scope:
         """The scope with its API and device tokens rewritten into `form`."""
-    def __contains__(self, token: object) -> bool: ...
+    def __contains__(self, token: object, /) -> bool: ...
     def __iter__(self) -> Iterator[str]: ...
     def __len__(self) -> int: ...
     def __bool__(self) -> bool: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 @final
@@ -151,6 +194,8 @@ class ScopeToken:
     @property
     def device_id(self) -> Optional[str]:
         """The id a device token names."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
 
 @final
 class Decision:
@@ -299,7 +344,7 @@ def login_scope(
 
 def interpret_response(
     status: int,
-    headers: Union[Mapping[str, Union[str, Sequence[str]]], Iterable[tuple[str, str]], None] = None,
+    headers: Union[Mapping[str, Union[str, Sequence[str]]], HeaderItems, Iterable[tuple[str, str]], None] = None,
     body: Union[Mapping[str, Json], str, bytes, None] = None,
 ) -> ClientAction:
     """What a client does about an error response (`client.interpret`)."""
@@ -328,7 +373,7 @@ def validate_client_metadata(document: Union[Mapping[str, Json], str]) -> Metada
 def validate_server_metadata(document: Union[Mapping[str, Json], str]) -> MetadataReport:
     """Validates an authorization server metadata document (RFC 8414): a dict, or JSON text."""
 
-def evaluate(op: OpName, input: Union[Mapping[str, Json], str]) -> Json:
+def evaluate(op: str, input: Union[Mapping[str, Json], str]) -> Json:
     """Runs a conformance op (FORMAT.md "Operations") on its input and returns its result."""
 
 def evaluate_json(op: str, input_json: str) -> str:
