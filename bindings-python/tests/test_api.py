@@ -4,6 +4,7 @@ global state, and use from several threads.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import sys
 import sysconfig
@@ -55,7 +56,18 @@ class TestInstall:
         assert (package_dir / "__init__.pyi").is_file()
 
     def test_exports(self) -> None:
-        # The stub does not declare __all__ (reported); the runtime module has it.
+        # The runtime's __all__ (what the extension module adds) is the stub's, name for name,
+        # and the stub declares every one of them: a name added on one side only fails here.
+        stub = ast.parse((Path(matrix_authz.__file__).parent / "__init__.pyi").read_text(encoding="utf-8"))
+        declared = {node.name for node in stub.body if isinstance(node, (ast.ClassDef, ast.FunctionDef))}
+        (stub_all,) = [
+            ast.literal_eval(node.value)
+            for node in stub.body
+            if isinstance(node, ast.Assign) and [ast.unparse(t) for t in node.targets] == ["__all__"]
+        ]
+        assert sorted(matrix_authz.__all__) == sorted(stub_all)
+        # HeaderItems is a typing Protocol: a name for type checkers only.
+        assert set(stub_all) == declared - {"HeaderItems"}
         for name in matrix_authz.__all__:
             assert hasattr(matrix_authz, name), name
         for cls in (Policy, Scope, matrix_authz.Decision, matrix_authz.Grant):
