@@ -22,6 +22,7 @@ import querystring from 'node:querystring';
 
 import { escapeHtml, page } from './html.mjs';
 import { postJson } from './net.mjs';
+import { isLocalpart } from './policy.mjs';
 
 export const ACTIONS = {
   crossSigningReset: ['org.matrix.cross_signing_reset'],
@@ -69,9 +70,10 @@ export function accountPages({ provider, store, policy, issuer, homeserver, serv
     ctx.body = page(title, body);
   }
 
+  /** The provider session of this browser, when a user (a valid Matrix localpart) signed in. */
   async function signedInSession(ctx) {
     const session = await provider.Session.get(ctx);
-    return session?.accountId ? session : null;
+    return isLocalpart(session?.accountId) ? session : null;
   }
 
   /** Starts the sign-in that creates the provider session, then returns to `returnTo`. */

@@ -10,7 +10,7 @@ import https from 'node:https';
 import { after, before, test } from 'node:test';
 
 import {
-  Browser, ENGINE, INTERNAL_SECRET, INTROSPECTION_SECRET, authorize, formsOf, makeCerts, pkce, startServer,
+  Browser, ENGINE, INTERNAL_SECRET, INTROSPECTION_SECRET, authorize, autoSubmits, formsOf, makeCerts, pkce, startServer,
 } from './support.mjs';
 
 const engine = await import(ENGINE);
@@ -58,7 +58,14 @@ async function open(browser, url, login) {
       response = await browser.request(new URL(response.headers.location, response.url).href);
       continue;
     }
-    const loginForm = formsOf(response.text, response.url).find((f) => f.fields.prompt === 'login');
+    const forms = formsOf(response.text, response.url);
+    if (autoSubmits(response.text)) {
+      // The provider's self-submitting form (a browser's script posts it): here, signing the
+      // previous user out before another signs in.
+      response = await browser.request(forms[0].action, { method: 'POST', form: forms[0].fields });
+      continue;
+    }
+    const loginForm = forms.find((f) => f.fields.prompt === 'login');
     if (!loginForm) return response;
     response = await browser.request(loginForm.action, { method: 'POST', form: { ...loginForm.fields, login, password: 'any password' } });
   }
@@ -174,4 +181,23 @@ test('an action the server does not offer is answered 400', async () => {
   const response = await open(new Browser({ ca }), server.url('account?action=org.matrix.account_deactivate'), 'erin');
   assert.equal(response.status, 400);
   assert.match(response.text, /org\.matrix\.cross_signing_reset/);
+});
+
+test('a session whose login name is not a Matrix localpart is not an account: the page asks to sign in', async () => {
+  const browser = new Browser({ ca });
+  // Sign in as an invalid name: the provider keeps asking for a login...
+  const first = await browser.request(accountUrl('org.matrix.cross_signing_reset'));
+  assert.equal(first.status, 302);
+  let response = await browser.request(new URL(first.headers.location, first.url).href);
+  response = await browser.request(new URL(response.headers.location, response.url).href);
+  const loginForm = formsOf(response.text, response.url).find((f) => f.fields.prompt === 'login');
+  response = await browser.request(loginForm.action, { method: 'POST', form: { ...loginForm.fields, login: 'Not Valid', password: 'x' } });
+  response = await browser.request(new URL(response.headers.location, response.url).href);
+  response = await browser.request(new URL(response.headers.location, response.url).href);
+  assert.ok(formsOf(response.text, response.url).some((f) => f.fields.prompt === 'login'), 'asked to sign in again');
+  // ...and the account page does not take that session as a user.
+  const page = await open(browser, accountUrl('org.matrix.cross_signing_reset'), 'grace');
+  assert.equal(page.status, 200);
+  assert.match(page.text, /@grace:matrix\.example\.test/);
+  assert.doesNotMatch(page.text, /Not Valid/);
 });

@@ -267,6 +267,17 @@ describe('authorization code flow', () => {
     assert.equal((await introspect(second.tokens.access_token)).body.device_id, deviceId);
   });
 
+  test('max_age (step-up): an older sign-in signs in again, and the new token has the new auth_time', async () => {
+    const browser = api();
+    const first = await signIn({ login: 'heidi', scope: deviceScope().scope, browser });
+    const before_ = (await introspect(first.tokens.access_token)).body.auth_time;
+    await new Promise((resolve) => { setTimeout(resolve, 2100); });
+    const again = await signIn({ login: 'heidi', scope: deviceScope().scope, browser, extra: { max_age: '1' } });
+    assert.deepEqual(again.pages, ['login', 'consent']);
+    const after_ = (await introspect(again.tokens.access_token)).body.auth_time;
+    assert.ok(after_ >= before_ + 2, `${before_} then ${after_}`);
+  });
+
   test('a login name that is not a Matrix localpart is asked again', async () => {
     const clientId = await webClient();
     const request = authorizeUrl(clientId, deviceScope().scope);

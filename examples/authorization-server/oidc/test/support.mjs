@@ -206,6 +206,11 @@ function decodeEntities(text) {
   return text.replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
 }
 
+/** Whether a page submits its first form by itself on load (oidc-provider's form_post pages). */
+export function autoSubmits(html) {
+  return /document\.forms\[0\]\.submit\(\)/.test(html);
+}
+
 /** PKCE (RFC 7636, S256): { verifier, challenge }. */
 export function pkce() {
   const verifier = crypto.randomBytes(32).toString('base64url');
