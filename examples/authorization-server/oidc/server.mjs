@@ -18,7 +18,6 @@
 // and the account-management page of MSC4191 (lib/account.mjs). lib/policy.mjs says where each
 // decision is made.
 
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';

@@ -2,7 +2,7 @@
 // (matrix-authz, npm package, `mas` preset); this file only maps oidc-provider's hooks onto it
 // and turns refusals into OAuth errors.
 //
-// Where each decision is made (server.mjs wires these into oidc-provider):
+// Where each decision is made (lib/configuration.mjs wires these into oidc-provider's hooks):
 // - registration: `checkRegistration` (client_metadata.validate, then redirect_uri.check for each
 //   redirect URI) -> 400 invalid_client_metadata / invalid_redirect_uri;
 // - authorization request: `checkRedirect` (redirect_uri.check at the authorization stage) ->
