@@ -1,5 +1,6 @@
 //! The few client-server routes this example serves, behind the gate. A handler runs only when
-//! the engine allowed the request, so none of them checks tokens or scopes again.
+//! the engine allowed the request, so none of them checks tokens or scopes again. The internal
+//! endpoints (`internal.rs`) sit beside the gate, not behind it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,11 +15,13 @@ use axum::{Extension, Router, middleware};
 use serde_json::{Value, json};
 
 use crate::gate::{Caller, gate, matrix_error};
+use crate::internal;
 use crate::state::AppState;
 
-/// The server: the routes, every one of them (and the fallback) behind the gate.
+/// The server: the client-server routes, every one of them (and the fallback) behind the gate,
+/// and the internal endpoints beside it.
 pub fn app(state: Arc<AppState>) -> Router {
-    Router::new()
+    let gated = Router::new()
         .route("/_matrix/client/v3/account/whoami", get(whoami))
         .route("/_matrix/client/v3/createRoom", post(create_room))
         .route("/_matrix/client/v3/keys/device_signing/upload", post(upload_cross_signing_keys))
@@ -28,11 +31,16 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/_synapse/admin/v1/users/{user_id}/_allow_cross_signing_replacement_without_uia", post(approve_reset))
         // Paths the engine let through that this example does not implement.
         .fallback(unrecognized)
-        .layer(middleware::from_fn_with_state(Arc::clone(&state), gate))
+        .layer(middleware::from_fn_with_state(Arc::clone(&state), gate));
+    Router::new()
+        .route("/_example/internal/approve_cross_signing_reset", post(internal::approve_cross_signing_reset))
+        .route("/_example/internal/stats", get(internal::stats))
+        .merge(gated)
         .with_state(state)
 }
 
-fn ok(body: Value) -> Response {
+/// A 200 JSON answer.
+pub fn ok(body: Value) -> Response {
     (StatusCode::OK, [(CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
 
