@@ -11,7 +11,7 @@ use std::time::Instant;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, request};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use matrix_authz::decide::{Route, route};
@@ -49,18 +49,33 @@ pub async fn gate(State(app): State<Arc<AppState>>, request: Request, next: Next
     };
     let started = Instant::now();
     app.stats.requests.fetch_add(1, Ordering::Relaxed);
-    let outcome = authorize(&app, &parts, &body).await;
+    let mut decided = None;
+    let outcome = authorize(&app, &parts, &body, &mut decided).await;
     Stats::add(&app.stats.gate_nanos, started.elapsed());
+    // Logged outside the measured time: a write to stdout costs more than the rest of the gate.
+    if let Some(line) = decided {
+        println!("{line}");
+    }
     let caller = match outcome {
         Ok(caller) => caller,
         Err(response) => return response,
     };
+    // A preflight the engine allowed is answered here: no handler serves `OPTIONS`.
+    if parts.method == Method::OPTIONS {
+        return crate::cors::preflight();
+    }
     parts.extensions.insert(caller);
     next.run(Request::from_parts(parts, Body::from(body))).await
 }
 
-/// Decides on one request: the caller when it may go through, else the answer to send.
-async fn authorize(app: &AppState, parts: &request::Parts, body: &Bytes) -> Result<Caller, Response> {
+/// Decides on one request: the caller when it may go through, else the answer to send; the
+/// engine's decision, when it made one, in `decided` as a log line.
+async fn authorize(
+    app: &AppState,
+    parts: &request::Parts,
+    body: &Bytes,
+    decided: &mut Option<String>,
+) -> Result<Caller, Response> {
     let method = parts.method.as_str();
     // The raw path, not percent-decoded: the engine matches and decodes it itself.
     let path = parts.uri.path();
@@ -87,7 +102,7 @@ async fn authorize(app: &AppState, parts: &request::Parts, body: &Bytes) -> Resu
             }
         },
     };
-    decide(app, &route, parts, body, introspected.as_ref()).map_err(send)
+    decide(app, &route, parts, body, introspected.as_ref(), decided).map_err(send)
 }
 
 /// The engine's decision along `route`, with the facts it names.
@@ -97,6 +112,7 @@ fn decide(
     parts: &request::Parts,
     body: &Bytes,
     introspected: Option<&Option<Arc<Introspection>>>,
+    log: &mut Option<String>,
 ) -> Result<Caller, HttpAnswer> {
     let (method, path) = (parts.method.as_str(), parts.uri.path());
     let facts = route.facts();
@@ -144,7 +160,7 @@ fn decide(
     });
     Stats::add(&app.stats.engine_nanos, deciding.elapsed());
     let (decision, answer) = decided.map_err(engine_failure)?;
-    log(method, path, user_id, &decision);
+    *log = Some(log_line(method, path, user_id, &decision));
     if let Some(answer) = answer {
         return Err(answer);
     }
@@ -203,11 +219,11 @@ pub fn matrix_error(status: StatusCode, errcode: &str, error: &str) -> Response 
     (status, [(CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
 
-fn log(method: &str, path: &str, user_id: Option<&str>, decision: &Decision<'_>) {
+fn log_line(method: &str, path: &str, user_id: Option<&str>, decision: &Decision<'_>) -> String {
     let who = user_id.unwrap_or("-");
     let what = match decision.errcode() {
         Some(errcode) => format!("{} {errcode}", decision.kind()),
         None => decision.kind().to_owned(),
     };
-    println!("{method} {path} ({who}): {what}");
+    format!("{method} {path} ({who}): {what}")
 }

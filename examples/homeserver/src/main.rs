@@ -19,6 +19,7 @@
 //! internal endpoint (`internal.rs`).
 
 mod cache;
+mod cors;
 mod gate;
 mod internal;
 mod introspection;
@@ -128,11 +129,6 @@ impl Config {
         let flags = Flags::parse(args)?;
         let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let offline = flags.get("--tokens").is_some();
-        let tls = match (flags.get("--cert"), flags.get("--key")) {
-            (Some(cert), Some(key)) => Some((cert.into(), key.into())),
-            (None, None) if offline => None,
-            _ => return Err(format!("`--cert` and `--key` go together, and the default mode needs both\n{USAGE}")),
-        };
         let mode = if let Some(tokens) = flags.get("--tokens") {
             const REMOTE_ONLY: &[&str] = &[
                 "--issuer",
@@ -178,6 +174,11 @@ impl Config {
                     flags.seconds("--negative-cache-seconds", 10)?,
                 ),
             }
+        };
+        let tls = match (flags.get("--cert"), flags.get("--key")) {
+            (Some(cert), Some(key)) => Some((cert.into(), key.into())),
+            (None, None) if offline => None,
+            _ => return Err(format!("`--cert` and `--key` go together, and the default mode needs both\n{USAGE}")),
         };
         let internal_secret = flags.get("--internal-secret").map(str::to_owned);
         if internal_secret.as_ref().is_some_and(|s| s.len() < MIN_SECRET_BYTES) {
@@ -270,5 +271,49 @@ async fn run() -> Result<(), String> {
             println!("listening on http://{address}");
             axum::serve(listener, app).await.map_err(|e| e.to_string())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn config(args: &str) -> Result<Config, String> {
+        Config::from_args(args.split_whitespace().map(str::to_owned))
+    }
+
+    #[test]
+    fn the_command_line() {
+        // The default mode needs an issuer, its client and a certificate.
+        assert!(config("").err().unwrap().contains("`--issuer` is required"));
+        let remote = "--issuer https://auth.example.test:8443/ --client-id hs --client-secret s";
+        assert!(config(remote).err().unwrap().contains("`--cert` and `--key`"));
+        let full = format!("{remote} --cert c.pem --key k.pem --resolve auth.example.test=127.0.0.1");
+        let parsed = config(&full).unwrap();
+        assert_eq!((parsed.listen.as_str(), parsed.server_name.as_str()), ("127.0.0.1:8448", "matrix.example.test"));
+        let Mode::Remote { client, .. } = parsed.mode else { panic!("not the default mode") };
+        assert_eq!(client.resolve, [("auth.example.test".to_owned(), IpAddr::from([127, 0, 0, 1]))]);
+        for (extra, error) in [
+            ("--resolve auth.example.test", "expected NAME=IP"),
+            ("--resolve a=localhost", "not an IP address"),
+            ("--cache-seconds soon", "not a number of seconds"),
+            ("--internal-secret short", "at least 16 bytes"),
+            ("--listen a --listen b", "given twice"),
+            ("--verbose yes", "unknown option"),
+            ("--listen", "needs a value"),
+        ] {
+            assert!(config(&format!("{full} {extra}")).err().unwrap().contains(error), "{extra}");
+        }
+        let http = "--issuer http://auth.example.test/ --client-id hs --client-secret s --cert c --key k";
+        assert!(config(http).err().unwrap().contains("https"));
+
+        // The offline mode: as before, plain http unless given a certificate.
+        let offline = config("--tokens t.json").unwrap();
+        assert!(offline.tls.is_none() && offline.listen == "127.0.0.1:8008");
+        assert!(matches!(offline.mode, Mode::Offline { .. }));
+        assert!(config("--tokens t.json --cert c.pem").err().unwrap().contains("go together"));
+        assert!(config(&format!("{full} --tokens t.json")).err().unwrap().contains("is for the default mode"));
     }
 }

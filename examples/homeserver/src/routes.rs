@@ -15,8 +15,8 @@ use axum::{Extension, Router, middleware};
 use serde_json::{Value, json};
 
 use crate::gate::{Caller, gate, matrix_error};
-use crate::internal;
 use crate::state::AppState;
+use crate::{cors, internal};
 
 /// The server: the client-server routes, every one of them (and the fallback) behind the gate,
 /// and the internal endpoints beside it.
@@ -31,7 +31,9 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/_synapse/admin/v1/users/{user_id}/_allow_cross_signing_replacement_without_uia", post(approve_reset))
         // Paths the engine let through that this example does not implement.
         .fallback(unrecognized)
-        .layer(middleware::from_fn_with_state(Arc::clone(&state), gate));
+        .layer(middleware::from_fn_with_state(Arc::clone(&state), gate))
+        // Outside the gate: its answers (a 503, the engine's refusals) carry the headers too.
+        .layer(middleware::map_response(cors::headers));
     Router::new()
         .route("/_example/internal/approve_cross_signing_reset", post(internal::approve_cross_signing_reset))
         .route("/_example/internal/stats", get(internal::stats))

@@ -257,3 +257,50 @@ async fn the_internal_endpoint_opens_the_approval_window_for_the_right_secret_on
     let asked: Vec<String> = fake.calls().into_iter().map(|c| c.token).collect();
     assert!(asked.iter().all(|t| t == "alice"), "{asked:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn web_clients_get_cors_headers_and_a_preflight_needs_no_token() {
+    let pki = Pki::new();
+    let mut fake = FakeAs::start(&pki).await;
+    let hs = Homeserver::start(&pki, &fake, &[]).await;
+    fake.set("alice", Behaviour::active("alice", API_AND_DEVICE, 3600));
+    fake.set("openid", Behaviour::active("alice", "openid", 3600));
+    let header = |response: &reqwest::Response, name: &str| {
+        response.headers().get(name).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+    };
+    let cors = |response: &reqwest::Response| {
+        assert_eq!(header(response, "access-control-allow-origin"), "*", "{response:?}");
+        assert!(header(response, "access-control-allow-headers").contains("Authorization"));
+        assert!(header(response, "access-control-expose-headers").contains("WWW-Authenticate"));
+    };
+
+    // A preflight carries no credentials: the engine allows it (step 0), the server answers it.
+    let preflight = hs
+        .client
+        .request(reqwest::Method::OPTIONS, hs.url(WHOAMI))
+        .header("origin", "https://app.example.test:8444")
+        .header("access-control-request-method", "GET")
+        .header("access-control-request-headers", "authorization")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preflight.status(), 204);
+    cors(&preflight);
+    assert!(header(&preflight, "access-control-allow-methods").contains("POST"));
+
+    // Every answer of the Matrix routes carries the headers: an allow, the engine's refusal
+    // (whose challenge the page can then read), the fail-closed 503.
+    let send = |token: &'static str| hs.client.get(hs.url(WHOAMI)).bearer_auth(token).send();
+    let allowed = send("alice").await.unwrap();
+    assert_eq!(allowed.status(), 200);
+    cors(&allowed);
+    let refused = send("openid").await.unwrap();
+    assert_eq!(refused.status(), 403);
+    cors(&refused);
+    assert!(header(&refused, "www-authenticate").contains("insufficient_scope"));
+    fake.kill().await;
+    let unavailable = send("unknown").await.unwrap();
+    assert_eq!(unavailable.status(), 503);
+    cors(&unavailable);
+    assert!(fake.calls().iter().all(|c| c.token != "unknown"));
+}
