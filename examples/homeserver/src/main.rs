@@ -222,10 +222,10 @@ async fn run() -> Result<(), String> {
         None => None,
     };
 
-    let (introspector, account_management_uri) = match config.mode {
+    let (introspector, account_management_uri, auth_metadata) = match config.mode {
         Mode::Offline { tokens } => {
             let uri = config.account_management_uri.unwrap_or_else(|| "https://auth.example.org/account/".to_owned());
-            (Introspector::Offline(Table::load(&tokens)?), uri)
+            (Introspector::Offline(Table::load(&tokens)?), uri, None)
         }
         Mode::Remote { issuer, client_id, client_secret, client, cache } => {
             let http = remote::http_client(&client)?;
@@ -244,7 +244,7 @@ async fn run() -> Result<(), String> {
                  `--account-management-uri` was given",
             )?;
             let remote = Remote::new(http, endpoint, &client_id, &client_secret, config.server_name.clone(), cache);
-            (Introspector::Remote(remote), uri)
+            (Introspector::Remote(remote), uri, Some(discovery.document))
         }
     };
     let state = Arc::new(AppState::new(
@@ -253,6 +253,7 @@ async fn run() -> Result<(), String> {
         account_management_uri,
         config.internal_secret,
         config.server_name,
+        auth_metadata,
     ));
 
     let listener = tokio::net::TcpListener::bind(&config.listen)

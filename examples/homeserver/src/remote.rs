@@ -102,6 +102,10 @@ pub fn http_client(settings: &ClientSettings) -> Result<Client, String> {
 /// What this server reads from the issuer's discovery document.
 #[derive(Debug, Deserialize)]
 pub struct Discovery {
+    /// The whole document, which the server hands on to clients at
+    /// `/_matrix/client/v1/auth_metadata` (MSC2965), as Synapse does for MAS.
+    #[serde(skip)]
+    pub document: String,
     /// Must equal the configured issuer (OpenID Connect Discovery 1.0 section 4.3).
     pub issuer: String,
     /// RFC 8414 / RFC 7662 section 4.
@@ -115,10 +119,14 @@ pub async fn discover(http: &Client, issuer: &Url) -> Result<Discovery, String> 
     let location = format!("{}/.well-known/openid-configuration", issuer.as_str().trim_end_matches('/'));
     let failed = |e: Unavailable| format!("cannot read the discovery document at {location}: {e}");
     let response = http.get(&location).header(ACCEPT, "application/json").send().await;
-    let discovery: Discovery = read_json(response.map_err(Unavailable::Unreachable)).await.map_err(failed)?;
+    let document: serde_json::Map<String, serde_json::Value> =
+        read_json(response.map_err(Unavailable::Unreachable)).await.map_err(failed)?;
+    let document = serde_json::Value::Object(document);
+    let mut discovery = Discovery::deserialize(&document).map_err(|e| failed(Unavailable::Malformed(e.to_string())))?;
     if discovery.issuer != issuer.as_str() {
         return Err(format!("{location} names the issuer `{}`, not `{issuer}`", discovery.issuer));
     }
+    discovery.document = document.to_string();
     Ok(discovery)
 }
 

@@ -22,6 +22,8 @@ use crate::{cors, internal};
 /// and the internal endpoints beside it.
 pub fn app(state: Arc<AppState>) -> Router {
     let gated = Router::new()
+        .route("/_matrix/client/v1/auth_metadata", get(auth_metadata))
+        .route("/_matrix/client/unstable/org.matrix.msc2965/auth_metadata", get(auth_metadata))
         .route("/_matrix/client/v3/account/whoami", get(whoami))
         .route("/_matrix/client/v3/createRoom", post(create_room))
         .route("/_matrix/client/v3/keys/device_signing/upload", post(upload_cross_signing_keys))
@@ -44,6 +46,14 @@ pub fn app(state: Arc<AppState>) -> Router {
 /// A 200 JSON answer.
 pub fn ok(body: Value) -> Response {
     (StatusCode::OK, [(CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+/// The authorization server's metadata (MSC2965), as read from its discovery at start-up.
+async fn auth_metadata(State(app): State<Arc<AppState>>) -> Response {
+    match &app.auth_metadata {
+        Some(document) => (StatusCode::OK, [(CONTENT_TYPE, "application/json")], document.clone()).into_response(),
+        None => unrecognized().await,
+    }
 }
 
 async fn whoami(Extension(caller): Extension<Caller>) -> Response {

@@ -29,6 +29,9 @@ pub struct AppState {
     pub internal_secret: Option<String>,
     /// The server name of this server's user ids.
     pub server_name: String,
+    /// The authorization server's metadata, for `/_matrix/client/v1/auth_metadata` (the default
+    /// mode only).
+    pub auth_metadata: Option<String>,
     /// Time spent in the gate.
     pub stats: Stats,
     cross_signing: Mutex<HashMap<String, UserKeys>>,
@@ -73,6 +76,7 @@ impl AppState {
         account_management_uri: String,
         internal_secret: Option<String>,
         server_name: String,
+        auth_metadata: Option<String>,
     ) -> Self {
         Self {
             policy,
@@ -80,6 +84,7 @@ impl AppState {
             account_management_uri,
             internal_secret,
             server_name,
+            auth_metadata,
             stats: Stats::default(),
             cross_signing: Mutex::default(),
         }

@@ -304,3 +304,16 @@ async fn web_clients_get_cors_headers_and_a_preflight_needs_no_token() {
     cors(&unavailable);
     assert!(fake.calls().iter().all(|c| c.token != "unknown"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_find_the_authorization_server_through_the_homeserver() {
+    let pki = Pki::new();
+    let fake = FakeAs::start(&pki).await;
+    let hs = Homeserver::start(&pki, &fake, &[]).await;
+    for path in ["/_matrix/client/v1/auth_metadata", "/_matrix/client/unstable/org.matrix.msc2965/auth_metadata"] {
+        let metadata = hs.get(path, None).await;
+        assert_eq!(metadata.status, 200, "{metadata:?}");
+        assert_eq!(metadata.body["issuer"], fake.issuer);
+        assert_eq!(metadata.body["account_management_actions_supported"], json!(["org.matrix.cross_signing_reset"]));
+    }
+}
