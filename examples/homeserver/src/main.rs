@@ -16,7 +16,8 @@
 //! stands in for the authorization server (`introspection.rs`) and the server speaks plain http
 //! unless given a certificate. The cross-signing approval window lives in memory (`state.rs`),
 //! where a real server keeps it in its database; the authorization server opens it through an
-//! internal endpoint (`internal.rs`).
+//! internal endpoint (`internal.rs`). Web clients get CORS headers (`cors.rs`), and in the default
+//! mode `/_matrix/client/v1/auth_metadata` hands on the issuer's discovery document.
 
 mod cache;
 mod cors;
