@@ -1,7 +1,7 @@
-//! What the server keeps: its policy, where it learns about tokens, and each user's cross-signing
-//! keys with the approval window the authorization server opens. A real server keeps the keys and the window in
-//! its database (Synapse: `e2e_cross_signing_keys` and `updatable_without_uia_before_ms`); here
-//! they live in memory for as long as the process runs.
+//! What the server keeps: its policy, where it learns about tokens, its counters, and each user's
+//! cross-signing keys with the approval window the authorization server opens. A real server
+//! keeps the keys and the window in its database (Synapse: `e2e_cross_signing_keys` and
+//! `updatable_without_uia_before_ms`); here they live in memory for as long as the process runs.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
