@@ -25,6 +25,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/_matrix/client/v1/auth_metadata", get(auth_metadata))
         .route("/_matrix/client/unstable/org.matrix.msc2965/auth_metadata", get(auth_metadata))
         .route("/_matrix/client/v3/account/whoami", get(whoami))
+        .route("/_matrix/client/v3/sync", get(sync))
         .route("/_matrix/client/v3/createRoom", post(create_room))
         .route("/_matrix/client/v3/keys/device_signing/upload", post(upload_cross_signing_keys))
         .route("/_matrix/client/v3/room_keys/version/{version}", delete(delete_key_backup))
@@ -58,6 +59,13 @@ async fn auth_metadata(State(app): State<Arc<AppState>>) -> Response {
 
 async fn whoami(Extension(caller): Extension<Caller>) -> Response {
     ok(json!({ "user_id": caller.user_id, "device_id": caller.device_id }))
+}
+
+/// An empty sync: this example keeps no rooms or events, only the answer's shape.
+async fn sync() -> Response {
+    static BATCH: AtomicU64 = AtomicU64::new(1);
+    let n = BATCH.fetch_add(1, Ordering::Relaxed);
+    ok(json!({ "next_batch": format!("s{n}"), "rooms": { "join": {}, "invite": {}, "leave": {} } }))
 }
 
 async fn create_room() -> Response {

@@ -210,6 +210,10 @@ async fn the_guest_claim_makes_a_guest() {
 
     let whoami = hs.get(WHOAMI, Some("guest")).await;
     assert_eq!((whoami.status, &whoami.body["user_id"]), (200, &json!(format!("@guest1:{MATRIX}"))));
+    // A guest may sync (the guest-access list), not create a room.
+    let sync = hs.get("/_matrix/client/v3/sync?timeout=0", Some("guest")).await;
+    assert_eq!(sync.status, 200, "{sync:?}");
+    assert!(sync.body["next_batch"].is_string());
     let create = "/_matrix/client/v3/createRoom";
     hs.post(create, Some("guest"), &json!({})).await.assert_error(403, "M_GUEST_ACCESS_FORBIDDEN");
     assert_eq!(hs.post(create, Some("alice"), &json!({})).await.status, 200);
