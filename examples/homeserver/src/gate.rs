@@ -1,22 +1,25 @@
 //! The engine in front of every route: an axum middleware that looks the request line up once
-//! (`matrix_authz::decide::route`), gathers only the facts that route asks for, decides along
-//! it, and either sends the engine's HTTP answer unchanged or lets the request through to its
-//! handler with the caller attached.
+//! (`matrix_authz::decide::route`), introspects the bearer token, gathers only the facts that
+//! route asks for, decides along it, and either sends the engine's HTTP answer unchanged or lets
+//! the request through to its handler with the caller attached. When introspection fails the
+//! engine is not asked at all: the answer is 503 `M_UNKNOWN`.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, request};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use matrix_authz::decide::route;
+use matrix_authz::decide::{Route, route};
 use matrix_authz::{Decision, HttpAnswer};
 use serde_json::Value;
 
-use crate::introspection::INACTIVE;
-use crate::state::{AppState, unix_now};
+use crate::introspection::{INACTIVE, Introspection};
+use crate::state::{AppState, Stats, unix_now};
 
 /// The largest request body the gate reads (the keys upload is the largest body it looks into).
 const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -32,6 +35,10 @@ pub struct Caller {
     pub device_id: Option<String>,
 }
 
+/// What introspection found for the request's credentials: `None` without an `Authorization`
+/// header, `Some(None)` for a header that is no bearer token or a token nobody knows.
+type Introspected = Option<Option<Arc<Introspection>>>;
+
 /// The middleware.
 pub async fn gate(State(app): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
@@ -40,27 +47,79 @@ pub async fn gate(State(app): State<Arc<AppState>>, request: Request, next: Next
     let Ok(body) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
         return matrix_error(StatusCode::PAYLOAD_TOO_LARGE, "M_TOO_LARGE", "The request body is too large");
     };
-    let caller = match authorize(&app, &parts, &body) {
+    let started = Instant::now();
+    app.stats.requests.fetch_add(1, Ordering::Relaxed);
+    let mut decided = None;
+    let outcome = authorize(&app, &parts, &body, &mut decided).await;
+    Stats::add(&app.stats.gate_nanos, started.elapsed());
+    // Logged outside the measured time: a write to stdout costs more than the rest of the gate.
+    if let Some(line) = decided {
+        println!("{line}");
+    }
+    let caller = match outcome {
         Ok(caller) => caller,
-        Err(answer) => return send(answer),
+        Err(response) => return response,
     };
+    // A preflight the engine allowed is answered here: no handler serves `OPTIONS`.
+    if parts.method == Method::OPTIONS {
+        return crate::cors::preflight();
+    }
     parts.extensions.insert(caller);
     next.run(Request::from_parts(parts, Body::from(body))).await
 }
 
-/// Decides on one request: the caller when it may go through, else the answer to send.
-fn authorize(app: &AppState, parts: &request::Parts, body: &Bytes) -> Result<Caller, HttpAnswer> {
+/// Decides on one request: the caller when it may go through, else the answer to send; the
+/// engine's decision, when it made one, in `decided` as a log line.
+async fn authorize(
+    app: &AppState,
+    parts: &request::Parts,
+    body: &Bytes,
+    decided: &mut Option<String>,
+) -> Result<Caller, Response> {
     let method = parts.method.as_str();
     // The raw path, not percent-decoded: the engine matches and decodes it itself.
     let path = parts.uri.path();
     // One lookup: the route says which facts its decision reads.
+    let looked_up = Instant::now();
     let route = route(&app.policy, method, path);
+    Stats::add(&app.stats.engine_nanos, looked_up.elapsed());
+
+    // A CORS preflight is allowed whatever it carries: no introspection for it.
+    let credentials = if route.is_preflight() { None } else { bearer_token(&parts.headers) };
+    let introspected: Introspected = match credentials {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(token)) => match app.introspector.introspect(token).await {
+            Ok(found) => Some(found),
+            Err(why) => {
+                eprintln!("homeserver: {method} {path}: introspection failed, {why}");
+                app.stats.unavailable.fetch_add(1, Ordering::Relaxed);
+                return Err(matrix_error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "M_UNKNOWN",
+                    "Unable to introspect the access token",
+                ));
+            }
+        },
+    };
+    decide(app, &route, parts, body, introspected.as_ref(), decided).map_err(send)
+}
+
+/// The engine's decision along `route`, with the facts it names.
+fn decide(
+    app: &AppState,
+    route: &Route<'_>,
+    parts: &request::Parts,
+    body: &Bytes,
+    introspected: Option<&Option<Arc<Introspection>>>,
+    log: &mut Option<String>,
+) -> Result<Caller, HttpAnswer> {
+    let (method, path) = (parts.method.as_str(), parts.uri.path());
     let facts = route.facts();
-    let introspected = bearer_token(&parts.headers).map(|token| token.and_then(|t| app.tokens.introspect(t)));
-    let user_id = introspected.flatten().map(|i| i.user_id.as_str());
+    let user_id = introspected.and_then(Option::as_ref).map(|i| i.user_id.as_str());
 
     let mut request = matrix_authz::Request::new(method, path);
-    request.token = introspected.map(|found| found.map_or(INACTIVE, |i| i.token()));
+    request.token = introspected.map(|found| found.as_ref().map_or(INACTIVE, |i| i.token()));
     if facts.query_kind {
         request.query_kind = query_param(parts.uri.query(), "kind");
     }
@@ -93,9 +152,16 @@ fn authorize(app: &AppState, parts: &request::Parts, body: &Bytes) -> Result<Cal
     // This server has no rooms with guest access: a guest's join finds no `m.room.guest_access`
     // (`facts.room_guest_access`), which counts as `forbidden`.
 
-    let decision = route.decide(&request).map_err(engine_failure)?;
-    log(method, path, user_id, &decision);
-    if let Some(answer) = decision.render() {
+    app.stats.decisions.fetch_add(1, Ordering::Relaxed);
+    let deciding = Instant::now();
+    let decided = route.decide(&request).map(|decision| {
+        let answer = decision.render();
+        (decision, answer)
+    });
+    Stats::add(&app.stats.engine_nanos, deciding.elapsed());
+    let (decision, answer) = decided.map_err(engine_failure)?;
+    *log = Some(log_line(method, path, user_id, &decision));
+    if let Some(answer) = answer {
         return Err(answer);
     }
     if decision.consumes_approval() == Some(true) {
@@ -153,11 +219,11 @@ pub fn matrix_error(status: StatusCode, errcode: &str, error: &str) -> Response 
     (status, [(CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
 
-fn log(method: &str, path: &str, user_id: Option<&str>, decision: &Decision<'_>) {
+fn log_line(method: &str, path: &str, user_id: Option<&str>, decision: &Decision<'_>) -> String {
     let who = user_id.unwrap_or("-");
     let what = match decision.errcode() {
         Some(errcode) => format!("{} {errcode}", decision.kind()),
         None => decision.kind().to_owned(),
     };
-    println!("{method} {path} ({who}): {what}");
+    format!("{method} {path} ({who}): {what}")
 }

@@ -1,13 +1,17 @@
-//! A stand-in for token introspection (RFC 7662): a JSON file mapping each access token to what
-//! the authorization server would say about it. A real homeserver asks the authorization server
-//! (MAS: `POST /oauth2/introspect`) and caches the answer for a short while.
+//! What the server knows about an access token: token introspection (RFC 7662). By default the
+//! authorization server is asked ([`remote`](crate::remote), with a cache); in the offline mode
+//! (`--tokens FILE`) a JSON file stands in for it, mapping each access token to what the
+//! authorization server would say about it.
 
 use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
+use std::sync::Arc;
 
 use matrix_authz::Token;
 use serde::Deserialize;
+
+use crate::remote::{Remote, Unavailable};
 
 /// What introspection says about one token.
 #[derive(Debug, Deserialize)]
@@ -69,8 +73,28 @@ pub const INACTIVE: Token<'static> = Token {
     guest: false,
 };
 
-/// Every known token.
-pub struct Table(HashMap<String, Introspection>);
+/// Where the server learns about tokens.
+#[allow(clippy::large_enum_variant, reason = "one value, made at start-up")]
+pub enum Introspector {
+    /// The offline stand-in (`--tokens FILE`).
+    Offline(Table),
+    /// The authorization server (the default).
+    Remote(Remote),
+}
+
+impl Introspector {
+    /// What is known about `token`: `None` when nothing (an unknown or inactive token), an error
+    /// when the authorization server could not tell, which is never taken as an answer.
+    pub async fn introspect(&self, token: &str) -> Result<Option<Arc<Introspection>>, Unavailable> {
+        match self {
+            Self::Offline(table) => Ok(table.introspect(token)),
+            Self::Remote(remote) => remote.introspect(token).await,
+        }
+    }
+}
+
+/// Every known token of the offline mode.
+pub struct Table(HashMap<String, Arc<Introspection>>);
 
 impl Table {
     /// Reads the table from a JSON file: `{"<access token>": {"user_id": ..., "scope": ...}}`.
@@ -83,11 +107,11 @@ impl Table {
         if let Some((name, _)) = tokens.iter().find(|(_, t)| t.active && !t.appservice && t.scope.is_none()) {
             return Err(format!("`{}`: the active OAuth token `{name}` has no scope", path.display()));
         }
-        Ok(Self(tokens))
+        Ok(Self(tokens.into_iter().map(|(name, t)| (name, Arc::new(t))).collect()))
     }
 
-    /// What introspection says about `token`, or `None` when it does not know it.
-    pub fn introspect(&self, token: &str) -> Option<&Introspection> {
-        self.0.get(token)
+    /// What the table says about `token`, or `None` when it does not know it.
+    pub fn introspect(&self, token: &str) -> Option<Arc<Introspection>> {
+        self.0.get(token).cloned()
     }
 }

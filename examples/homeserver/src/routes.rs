@@ -1,5 +1,6 @@
 //! The few client-server routes this example serves, behind the gate. A handler runs only when
-//! the engine allowed the request, so none of them checks tokens or scopes again.
+//! the engine allowed the request, so none of them checks tokens or scopes again. The internal
+//! endpoints (`internal.rs`) sit beside the gate, not behind it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,11 +16,16 @@ use serde_json::{Value, json};
 
 use crate::gate::{Caller, gate, matrix_error};
 use crate::state::AppState;
+use crate::{cors, internal};
 
-/// The server: the routes, every one of them (and the fallback) behind the gate.
+/// The server: the client-server routes, every one of them (and the fallback) behind the gate,
+/// and the internal endpoints beside it.
 pub fn app(state: Arc<AppState>) -> Router {
-    Router::new()
+    let gated = Router::new()
+        .route("/_matrix/client/v1/auth_metadata", get(auth_metadata))
+        .route("/_matrix/client/unstable/org.matrix.msc2965/auth_metadata", get(auth_metadata))
         .route("/_matrix/client/v3/account/whoami", get(whoami))
+        .route("/_matrix/client/v3/sync", get(sync))
         .route("/_matrix/client/v3/createRoom", post(create_room))
         .route("/_matrix/client/v3/keys/device_signing/upload", post(upload_cross_signing_keys))
         .route("/_matrix/client/v3/room_keys/version/{version}", delete(delete_key_backup))
@@ -29,15 +35,37 @@ pub fn app(state: Arc<AppState>) -> Router {
         // Paths the engine let through that this example does not implement.
         .fallback(unrecognized)
         .layer(middleware::from_fn_with_state(Arc::clone(&state), gate))
+        // Outside the gate: its answers (a 503, the engine's refusals) carry the headers too.
+        .layer(middleware::map_response(cors::headers));
+    Router::new()
+        .route("/_example/internal/approve_cross_signing_reset", post(internal::approve_cross_signing_reset))
+        .route("/_example/internal/stats", get(internal::stats))
+        .merge(gated)
         .with_state(state)
 }
 
-fn ok(body: Value) -> Response {
+/// A 200 JSON answer.
+pub fn ok(body: Value) -> Response {
     (StatusCode::OK, [(CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+/// The authorization server's metadata (MSC2965), as read from its discovery at start-up.
+async fn auth_metadata(State(app): State<Arc<AppState>>) -> Response {
+    match &app.auth_metadata {
+        Some(document) => (StatusCode::OK, [(CONTENT_TYPE, "application/json")], document.clone()).into_response(),
+        None => unrecognized().await,
+    }
 }
 
 async fn whoami(Extension(caller): Extension<Caller>) -> Response {
     ok(json!({ "user_id": caller.user_id, "device_id": caller.device_id }))
+}
+
+/// An empty sync: this example keeps no rooms or events, only the answer's shape.
+async fn sync() -> Response {
+    static BATCH: AtomicU64 = AtomicU64::new(1);
+    let n = BATCH.fetch_add(1, Ordering::Relaxed);
+    ok(json!({ "next_batch": format!("s{n}"), "rooms": { "join": {}, "invite": {}, "leave": {} } }))
 }
 
 async fn create_room() -> Response {

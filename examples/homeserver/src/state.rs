@@ -1,17 +1,18 @@
-//! What the server keeps: its policy, the token table, and each user's cross-signing keys with the
-//! approval window the authorization server opens. A real server keeps the keys and the window in
-//! its database (Synapse: `e2e_cross_signing_keys` and `updatable_without_uia_before_ms`); here
-//! they live in memory for as long as the process runs.
+//! What the server keeps: its policy, where it learns about tokens, its counters, and each user's
+//! cross-signing keys with the approval window the authorization server opens. A real server
+//! keeps the keys and the window in its database (Synapse: `e2e_cross_signing_keys` and
+//! `updatable_without_uia_before_ms`); here they live in memory for as long as the process runs.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use matrix_authz::Policy;
 use matrix_authz::uia::CrossSigning;
 use serde_json::{Value, json};
 
-use crate::introspection::Table;
+use crate::introspection::Introspector;
 
 /// How long a cross-signing reset stays approved (Synapse's admin API opens 10 minutes).
 pub const APPROVAL_WINDOW_SECS: i64 = 600;
@@ -20,11 +21,42 @@ pub const APPROVAL_WINDOW_SECS: i64 = 600;
 pub struct AppState {
     /// The decision rules.
     pub policy: Policy,
-    /// The stand-in for token introspection.
-    pub tokens: Table,
+    /// Token introspection.
+    pub introspector: Introspector,
     /// Where users manage their account (MSC4191); the `m.oauth` stage points there.
     pub account_management_uri: String,
+    /// The secret of `/_example/internal/*` (the authorization server's calls), `None`: closed.
+    pub internal_secret: Option<String>,
+    /// The server name of this server's user ids.
+    pub server_name: String,
+    /// The authorization server's metadata, for `/_matrix/client/v1/auth_metadata` (the default
+    /// mode only).
+    pub auth_metadata: Option<String>,
+    /// Time spent in the gate.
+    pub stats: Stats,
     cross_signing: Mutex<HashMap<String, UserKeys>>,
+}
+
+/// Counters of the gate, for the load test (`GET /_example/internal/stats`).
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Requests that went through the gate.
+    pub requests: AtomicU64,
+    /// Decisions the engine made.
+    pub decisions: AtomicU64,
+    /// Nanoseconds in the engine: the route lookup, the decision and its rendering.
+    pub engine_nanos: AtomicU64,
+    /// Nanoseconds in the whole gate after the body was read (introspection and cache included).
+    pub gate_nanos: AtomicU64,
+    /// Requests answered 503 because introspection failed.
+    pub unavailable: AtomicU64,
+}
+
+impl Stats {
+    /// Adds `elapsed` to `counter`.
+    pub fn add(counter: &AtomicU64, elapsed: Duration) {
+        counter.fetch_add(u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX), Ordering::Relaxed);
+    }
 }
 
 /// One user's cross-signing state.
@@ -38,8 +70,24 @@ struct UserKeys {
 
 impl AppState {
     /// A server with no cross-signing keys stored yet.
-    pub fn new(policy: Policy, tokens: Table, account_management_uri: String) -> Self {
-        Self { policy, tokens, account_management_uri, cross_signing: Mutex::default() }
+    pub fn new(
+        policy: Policy,
+        introspector: Introspector,
+        account_management_uri: String,
+        internal_secret: Option<String>,
+        server_name: String,
+        auth_metadata: Option<String>,
+    ) -> Self {
+        Self {
+            policy,
+            introspector,
+            account_management_uri,
+            internal_secret,
+            server_name,
+            auth_metadata,
+            stats: Stats::default(),
+            cross_signing: Mutex::default(),
+        }
     }
 
     fn users(&self) -> MutexGuard<'_, HashMap<String, UserKeys>> {
