@@ -25,9 +25,17 @@ web() {
   need_setup wasm >&2 && bash bindings-wasm/build.sh --no-setup >&2 && node --test examples/web/page.test.mjs
 }
 
+# oidc-provider as a Matrix authorization server over https (certificates from
+# examples/tls/make-certs.sh, openssl), its policy the npm package.
+oidc() {
+  need_setup wasm >&2 && bash bindings-wasm/build.sh --no-setup >&2 &&
+    (cd examples/authorization-server/oidc && npm ci --no-audit --no-fund >&2 && node --test test/*.test.mjs)
+}
+
 example homeserver cargo test -p matrix-authz-example-homeserver
 example authorization-server cargo test -p matrix-authz-example-authorization-server
 example authorization-server-run cargo run -q -p matrix-authz-example-authorization-server
+example authorization-server-oidc oidc
 example web web
 example kotlin bash examples/mobile/run.sh kotlin
 example swift bash examples/mobile/run.sh swift
