@@ -10,9 +10,14 @@
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
+import { approveUserCode } from '../device-login/approve.mjs';
 import { request, testAgent } from '../device-login/https.mjs';
 
 /** The names of the three servers; their certificates are `<name>.pem` in the certs folder. */
@@ -63,11 +68,12 @@ export async function launchBrowser({ certs, chromium, executablePath = process.
 class Exchanges {
   #entries = [];
   #pending = new Set();
+  #count = 0;
   failed = [];
 
   constructor(context) {
     context.on('response', (response) => {
-      const seq = this.#entries.length + this.#pending.size;
+      const seq = this.#count++;
       const work = (async () => {
         const req = response.request();
         this.#entries.push({
@@ -83,7 +89,10 @@ class Exchanges {
       this.#pending.add(work);
       work.finally(() => this.#pending.delete(work));
     });
-    context.on('requestfailed', (req) => this.failed.push(`${req.method()} ${req.url()}: ${req.failure()?.errorText}`));
+    // Only our servers: the provider's pages also ask for a web font, which the resolver rules block.
+    context.on('requestfailed', (req) => {
+      if (new URL(req.url()).hostname.endsWith('.example.test')) this.failed.push(`${req.method()} ${req.url()}: ${req.failure()?.errorText}`);
+    });
   }
 
   async all() {
@@ -159,24 +168,43 @@ export async function runFlows({ browser, auth, matrix, app, ca, log = () => {},
     await p.page.waitForFunction(() => document.body?.dataset.state === 'idle', null, { timeout: TIMEOUT_MS });
     const error = await p.page.$eval('#error', (e) => (e.hidden ? '' : e.textContent));
     const failed = p.exchanges.failed.length ? ` (failed requests: ${p.exchanges.failed.join('; ')})` : '';
-    assert.equal(error, '', `the page shows an error at ${p.page.url()}${failed}`);
+    assert.equal(error, '', `the page shows an error at ${p.page.url()}: ${error}${failed}`);
   }
 
-  /** The provider's pages until the browser is back at the client: login and consent as needed. */
-  async function provider(p) {
+  /** Until the browser shows a loaded provider page, or the client page is done with its work.
+   * (Evaluated in whichever document is current, again after each navigation.) */
+  async function settle(p) {
+    await p.page.waitForFunction(
+      ([auth, app]) => (location.origin === auth && document.readyState === 'complete') || (location.origin === app && document.body?.dataset.state === 'idle'),
+      [authOrigin, appOrigin],
+      { timeout: TIMEOUT_MS },
+    );
+  }
+
+  /**
+   * Clicks `selector` on the client page, which sends the browser to the provider, then goes
+   * through the provider's pages as a person would (login, consent: whichever it shows; none when
+   * it signs the user in silently) until the client page is back and done. Returns the pages seen.
+   */
+  async function throughProvider(p, selector) {
+    await p.page.click(selector);
+    const pages = [];
     for (let step = 0; step < 8; step++) {
-      await p.page.waitForLoadState('load');
+      await settle(p);
       const url = new URL(p.page.url());
-      if (url.origin === appOrigin) return idle(p);
-      assert.equal(url.origin, authOrigin, `the browser left for ${url.href}`);
-      const before = p.page.url();
-      const next = () => p.page.waitForURL((u) => u.href !== before, { waitUntil: 'load' });
+      if (url.origin === appOrigin) {
+        await idle(p);
+        return pages;
+      }
+      const loaded = () => p.page.waitForEvent('load');
       if (await p.page.locator('input[name="login"]').count()) {
+        pages.push('login');
         await p.page.fill('input[name="login"]', p.login);
         await p.page.fill('input[name="password"]', 'any password');
-        await Promise.all([next(), p.page.click('button[type="submit"]')]);
+        await Promise.all([loaded(), p.page.click('button[type="submit"]')]);
       } else if (await p.page.locator('input[name="prompt"][value="consent"]').count()) {
-        await Promise.all([next(), p.page.click('button:has-text("Continue")')]);
+        pages.push('consent');
+        await Promise.all([loaded(), p.page.click('button:has-text("Continue")')]);
       } else {
         const text = (await p.page.textContent('body'))?.replace(/\s+/g, ' ').trim().slice(0, 400);
         assert.fail(`an unexpected provider page at ${url.href}: ${text}`);
@@ -188,8 +216,8 @@ export async function runFlows({ browser, auth, matrix, app, ca, log = () => {},
   /** Clicks the page's sign-in button and goes through the provider; returns the exchanges. */
   async function signIn(p) {
     const mark = await p.exchanges.mark();
-    await Promise.all([p.page.waitForURL((u) => u.origin === authOrigin), p.page.click('#sign-in')]);
-    await provider(p);
+    const pages = await throughProvider(p, '#sign-in');
+    log(`  ${p.login} signed in; provider pages: ${pages.join(', ') || 'none (the provider session and grant were reused)'}`);
     assert.equal(await p.page.getAttribute('body', 'data-signed-in'), 'true');
     assert.equal(await p.page.textContent('#account-id'), p.login);
     const deviceId = await p.page.textContent('#device-id');
@@ -212,7 +240,7 @@ export async function runFlows({ browser, auth, matrix, app, ca, log = () => {},
     assert.match(token.postData, /code_verifier=/);
     const callback = seen.find((e) => e.url.origin === appOrigin && e.url.pathname === '/callback');
     assert.ok(callback?.url.searchParams.get('code'), 'the provider sent a code back');
-    return { deviceId, seen, authorize };
+    return { deviceId, seen, authorize, pages };
   }
 
   /** Clicks a homeserver button and returns the log lines it added (their data-* fields). */
@@ -253,8 +281,9 @@ export async function runFlows({ browser, auth, matrix, app, ca, log = () => {},
 
     await flow('sign in (registration, authorization code + PKCE) and /sync allowed', async () => {
       const mark = await alice.exchanges.mark();
-      const { deviceId } = await signIn(alice);
+      const { deviceId, pages } = await signIn(alice);
       aliceSignedInAt = Date.now();
+      assert.equal(pages[0], 'login', 'a new visitor signs in on the provider\'s login page');
       const registration = (await alice.exchanges.since(mark)).find((e) => e.method === 'POST' && e.url.href === discovery.registration_endpoint);
       assert.equal(registration?.status, 201, 'dynamic client registration');
       const metadata = JSON.parse(registration.postData);
@@ -303,13 +332,13 @@ export async function runFlows({ browser, auth, matrix, app, ca, log = () => {},
         // No provider session in this tab: sign in first, as a person would.
         await account.fill('input[name="login"]', who.alice);
         await account.fill('input[name="password"]', 'any password');
-        await Promise.all([account.waitForLoadState('load'), account.click('button[type="submit"]')]);
+        await Promise.all([account.waitForEvent('load'), account.click('button[type="submit"]')]);
       }
       const approveMark = await alice.exchanges.mark();
       await account.getByRole('button', { name: /approve/i }).click();
       await account.getByText(/Approved/).waitFor();
       const approval = (await alice.exchanges.since(approveMark)).find((e) => e.method === 'POST' && e.url.origin === authOrigin);
-      assert.equal(approval?.status, 200, 'the approval form post');
+      assert.ok(approval && approval.status < 400, `the approval form post (${approval?.status})`);
       await account.close();
       const { call: retried } = await expectCall(alice, 'upload-keys', 'POST', upload, { status: 200, button: 'uia-retry' });
       assert.equal(JSON.parse(retried.postData).auth?.session, uia.session, 'the retry carries the UIA session');
@@ -326,10 +355,9 @@ export async function runFlows({ browser, auth, matrix, app, ca, log = () => {},
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
       const mark = await alice.exchanges.mark();
-      await Promise.all([alice.page.waitForURL((u) => u.origin === authOrigin), alice.page.click('#delete-backup')]);
-      // max_age is older than the provider session: the provider asks for the password again.
-      assert.equal(await alice.page.locator('input[name="login"]').count(), 1, 'the provider asks to sign in again');
-      await provider(alice);
+      const pages = await throughProvider(alice, '#delete-backup');
+      // The provider session is older than max_age: the provider asks for the password again.
+      assert.equal(pages[0], 'login', 'the provider asks to sign in again');
       const seen = await alice.exchanges.since(mark);
       const [challenged, retried] = matrixCall(seen, 'DELETE', path);
       assert.equal(challenged?.status, 401);
@@ -380,4 +408,63 @@ export async function runFlows({ browser, auth, matrix, app, ca, log = () => {},
   } finally {
     await Promise.all(contexts.map((c) => c.close().catch(() => {})));
   }
+}
+
+const DEVICE_CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'device-login', 'cli.mjs');
+
+/**
+ * One run of the device-login CLI as a person uses it: the CLI (a child process) prints the
+ * verification URI and the user code, the person approves the code on the provider's pages
+ * (`approveUserCode`, plain https with cookies) as `login`, the CLI finishes. Resolves to
+ * `{ exitCode, lines (key → value of its stdout), stderr, approval }`; the process is always
+ * gone when it resolves.
+ */
+export async function deviceLogin({ auth, matrix, ca, login, extraScopes = [], log = () => {} }) {
+  const args = [DEVICE_CLI, '--auth', auth, '--ca', ca, ...(matrix ? ['--matrix', matrix] : [])];
+  for (const scope of extraScopes) args.push('--extra-scope', scope);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const killer = setTimeout(() => child.kill(), 120_000);
+  const exited = once(child, 'exit');
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const lines = {};
+  let approval = null;
+  try {
+    for await (const line of createInterface({ input: child.stdout })) {
+      log(`  cli: ${line}`);
+      const at = line.indexOf(': ');
+      if (at > 0) lines[line.slice(0, at)] = line.slice(at + 2);
+      if (line.startsWith('user_code: ')) {
+        approval = approveUserCode({ verificationUri: lines.verification_uri, userCode: lines.user_code, login, ca, log: (l) => log(`  approve: ${l}`) })
+          .then((r) => ({ ok: true, steps: r.steps }), (e) => ({ ok: false, error: e.message }));
+      }
+    }
+    const [exitCode] = child.exitCode !== null ? [child.exitCode] : await exited;
+    return { exitCode, lines, stderr, approval: approval && (await approval) };
+  } finally {
+    clearTimeout(killer);
+    if (child.exitCode === null) child.kill();
+  }
+}
+
+/**
+ * The device authorization grant flows (RFC 8628, MSC4341): a sign-in approved on the provider's
+ * pages whose token names the CLI's own device and works on the homeserver, and a request the
+ * provider's `grant.decide` refuses (an admin scope beside the device scope): no token.
+ */
+export async function runDeviceFlows({ auth, matrix, ca, log = () => {}, login = 'dave' }) {
+  log('flow: device authorization grant: approved on the provider pages, /sync allowed');
+  const ok = await deviceLogin({ auth, matrix, ca, login, log });
+  assert.equal(ok.approval?.ok, true, `the approval: ${ok.approval?.error}`);
+  assert.equal(ok.exitCode, 0, ok.stderr);
+  assert.match(ok.lines.device_id, /^[A-Za-z0-9]{10}$/);
+  assert.deepEqual(new Set(ok.lines.scope.split(' ').filter((s) => s !== 'openid')), new Set(['urn:matrix:client:api:*', `urn:matrix:client:device:${ok.lines.device_id}`]));
+  assert.match(ok.lines.sync, /^200 /);
+  log('flow: device authorization grant: refused by grant.decide (admin scope)');
+  const refused = await deviceLogin({ auth, matrix, ca, login, extraScopes: ['urn:synapse:admin:*'], log });
+  assert.equal(refused.exitCode, 1, 'the CLI fails');
+  assert.match(refused.lines.error ?? '', /^\S+$/, 'the CLI names the OAuth error');
+  assert.equal(refused.lines.scope, undefined, 'no token');
+  assert.match(refused.stderr, /grant\.admin_not_allowed/, 'the refusal carries the engine\'s violation');
+  return [{ flow: 'device grant approved', deviceId: ok.lines.device_id }, { flow: 'device grant refused', error: refused.lines.error }];
 }

@@ -14,7 +14,16 @@ import {
 import * as oauth from './oauth.mjs';
 
 const engine = { interpret, Scope, validateClientMetadata, validateServerMetadata, checkRedirectUri };
-const fetcher = globalThis.fetch.bind(globalThis);
+/** fetch, with the browser's bare `TypeError` (no answer, a TLS failure or a CORS refusal: the page
+ * cannot tell which) turned into an error that names the URL. */
+async function fetcher(url, init) {
+  try {
+    return await globalThis.fetch(url, init);
+  } catch (error) {
+    const method = init?.method ?? 'GET';
+    throw new oauth.ClientError('network', `${method} ${url}: no answer the page may read (server down, TLS or CORS): ${error.message}`);
+  }
+}
 const $ = (id) => document.getElementById(id);
 
 const store = {
