@@ -6,11 +6,13 @@
 //
 //   node examples/device-login/approve.mjs --uri VERIFICATION_URI --code USER_CODE --login alice --ca DIR/ca.pem
 //
-// The pages are oidc-provider's development pages (`devInteractions` and the device flow's
-// default `userCodeInputSource` / `userCodeConfirmSource` / `successSource`): each is recognised
-// by its form, not by its position in the sequence, so a provider that skips consent (a grant
-// already given) or asks again works the same. Anything unrecognised, an error page or a loop
-// stops with an error: nothing is approved by guessing.
+// The pages are oidc-provider's: `devInteractions` login and consent, and the device flow's code
+// input and confirmation forms (`op.deviceInputForm`, `op.deviceConfirmForm`) inside either the
+// library's default pages or examples/authorization-server/oidc's own. Each page is recognised by
+// its form, not by its position in the sequence, so a provider that skips consent (a grant already
+// given) or asks again works the same. The end is the success page (the library's "Sign-in
+// Success", the example provider's `#device-done`); an error page (`.red`, `.error`, `#error`),
+// anything unrecognised or a loop stops with an error: nothing is approved by guessing.
 import { fileURLToPath } from 'node:url';
 
 import { CookieJar, request, testAgent } from './https.mjs';
@@ -50,12 +52,12 @@ const text = (html) => html.replace(/<style[\s\S]*?<\/style>/gi, '').replace(/<[
  * What a person does on this page: the form to send and its fields, `done`, or an error.
  * Recognised: the user-code input (`user_code` text field), the auto-submitting form_post page,
  * the device confirmation (`confirm`), the login (`login` + `password`), the consent
- * (`prompt=consent`) and the success page.
+ * (`prompt=consent`), the success page and error pages.
  */
 export function nextStep(html, { userCode, login, password }) {
-  if (/<title>\s*Sign-in Success\s*<\/title>/i.test(html)) return { done: true };
-  const error = /<p class="red">([\s\S]*?)<\/p>/i.exec(html);
-  if (error) return { error: text(error[1]) };
+  if (/<title>\s*Sign-in Success\s*<\/title>/i.test(html) || /\bid="device-done"/.test(html)) return { done: true };
+  const error = /<(p|dl)\b[^>]*(?:class="(?:red|error)"|id="error")[^>]*>([\s\S]*?)<\/\1>/i.exec(html);
+  if (error) return { error: text(error[2]) };
   for (const form of forms(html)) {
     if (has(form, 'login') && has(form, 'password')) return { form, fields: { ...form.fields, login, password } };
     if (form.fields.prompt === 'consent') return { form, fields: form.fields };

@@ -56,6 +56,17 @@ test('each provider page gives the form a person would send', () => {
   assert.deepEqual(nextStep(page('Sign-in Success', '<h1>Sign-in Success</h1>'), who), { done: true });
 });
 
+test('the example provider\'s own device pages (examples/authorization-server/oidc) read the same way', () => {
+  const own = (title, body) => `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${title}</title><style>.error { color: #b00020; }</style></head><body><h1>${title}</h1>${body}</body></html>`;
+  const input = own('Sign in a device', `<p>Enter the code shown on your device.</p>${INPUT.slice(INPUT.indexOf('<form'), INPUT.indexOf('</form>') + 7)}<button type="submit" form="op.deviceInputForm">Continue</button>`);
+  assert.deepEqual(nextStep(input, who).fields, { xsrf: 'x&1', user_code: 'WDJB-MJHT' });
+  const wrong = own('Sign in a device', '<p class="error">That code is not valid. Try again.</p>');
+  assert.deepEqual(nextStep(wrong, who), { error: 'That code is not valid. Try again.' });
+  const failed = own('Something went wrong', '<dl id="error"><dt>error</dt><dd>invalid_scope</dd>\n<dt>error_description</dt><dd>grant.admin_not_allowed</dd></dl>');
+  assert.deepEqual(nextStep(failed, who), { error: 'error invalid_scope error_description grant.admin_not_allowed' });
+  assert.deepEqual(nextStep(own('Device signed in', '<p class="done" id="device-done">x is signed in.</p>'), who), { done: true });
+});
+
 test('error pages and unknown pages stop the approval', () => {
   const wrong = INPUT.replace('<p>Enter the code displayed on your device</p>', '<p class="red">The code you entered is incorrect. Try again</p>');
   assert.deepEqual(nextStep(wrong, who), { error: 'The code you entered is incorrect. Try again' });

@@ -336,7 +336,7 @@ export async function runFlows({ browser, auth, matrix, app, ca, log = () => {},
       }
       const approveMark = await alice.exchanges.mark();
       await account.getByRole('button', { name: /approve/i }).click();
-      await account.getByText(/Approved/).waitFor();
+      await account.getByText(/Approved/).first().waitFor();
       const approval = (await alice.exchanges.since(approveMark)).find((e) => e.method === 'POST' && e.url.origin === authOrigin);
       assert.ok(approval && approval.status < 400, `the approval form post (${approval?.status})`);
       await account.close();
