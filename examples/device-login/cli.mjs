@@ -150,7 +150,7 @@ export async function deviceLogin({
   const result = { clientId, deviceId, scope: granted.canonical, tokens, sync: null };
   try {
     if (!granted.hasApi) throw new DeviceLoginError(`the provider did not grant the client-server API (scope \`${grantedText}\`)`);
-    if (granted.device !== deviceId) throw new DeviceLoginError(`the provider granted device \`${granted.device}\`, this client asked for \`${deviceId}\``);
+    if (granted.device !== deviceId) throw new DeviceLoginError(`the provider granted device \`${granted.device ?? 'none'}\`, this client asked for \`${deviceId}\``);
   } finally {
     granted.free();
   }

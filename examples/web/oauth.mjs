@@ -268,7 +268,7 @@ export function grantedScope(engine, tokens, requested, deviceId) {
   try {
     if (!scope.hasApi) throw new ClientError('token.no_api_scope', `the provider did not grant the client-server API (scope \`${text}\`)`);
     if (scope.device !== deviceId) {
-      throw new ClientError('token.device_mismatch', `the provider granted device \`${scope.device}\`, this client asked for \`${deviceId}\``);
+      throw new ClientError('token.device_mismatch', `the provider granted device \`${scope.device ?? 'none'}\`, this client asked for \`${deviceId}\``);
     }
     return { scope: scope.canonical, deviceId: scope.device };
   } finally {
