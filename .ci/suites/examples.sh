@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# examples suite: every example of README "Examples" runs and its checks pass. The homeserver
-# over real HTTP on 127.0.0.1, the authorization server on its scenarios, the web page in
-# headless chromium (on the npm package of bindings-wasm/build.sh), and the Kotlin and Swift
-# examples (on the uniffi build). Runs them all, then fails if any failed.
+# examples suite: every example of README "Examples" runs and its checks pass: the homeserver's
+# tests (offline, and with a fake authorization server over TLS, load included), the offline
+# authorization server on its scenarios, oidc-provider as the real one, the web page and client in
+# headless chromium (on the npm package of bindings-wasm/build.sh), the device-login CLI, the
+# whole flow over https (examples/e2e/run.sh), and the Kotlin and Swift examples (on the uniffi
+# build). Runs them all, then fails if any failed.
 # shellcheck source=SCRIPTDIR/../lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
@@ -37,6 +39,12 @@ example authorization-server cargo test -p matrix-authz-example-authorization-se
 example authorization-server-run cargo run -q -p matrix-authz-example-authorization-server
 example authorization-server-oidc oidc
 example web web
+# The web client's OAuth steps, its https server and its page in Chromium; the device-login CLI.
+example web-client node --test examples/web/oauth.test.mjs examples/web/serve.test.mjs examples/web/client.test.mjs \
+  examples/device-login/approve.test.mjs examples/device-login/cli.test.mjs
+# Everything together over https: authorization server, homeserver, web client in Chromium,
+# device-login CLI (README "Examples").
+example e2e bash examples/e2e/run.sh
 example kotlin bash examples/mobile/run.sh kotlin
 example swift bash examples/mobile/run.sh swift
 
