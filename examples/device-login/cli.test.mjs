@@ -73,7 +73,7 @@ function providerHandler(req, body) {
 }
 
 before(async () => {
-  certs = makeTestCerts(['auth.example.test', 'matrix.example.test']);
+  certs = makeTestCerts();
   agent = testAgent(join(certs.dir, 'ca.pem'));
   provider = await fake('auth.example.test', providerHandler);
   matrix = await fake('matrix.example.test', (req) => (req.headers.authorization === 'Bearer device-token'

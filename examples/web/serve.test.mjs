@@ -20,7 +20,7 @@ let certs;
 let client;
 let agent;
 before(async () => {
-  certs = makeTestCerts(['app.example.test']);
+  certs = makeTestCerts();
   client = await startClient({ port: 0, certs: certs.dir, auth: 'https://auth.example.test:8443', matrix: MATRIX });
   agent = testAgent(join(certs.dir, 'ca.pem'));
 });
