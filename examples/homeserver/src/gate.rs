@@ -6,11 +6,11 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use axum::body::{Body, Bytes};
+use axum::body::{Body, Bytes, HttpBody as _};
 use axum::extract::{Request, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::header::{AUTHORIZATION, CONNECTION, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -23,6 +23,9 @@ use crate::state::{AppState, Stats, unix_now};
 
 /// The largest request body the gate reads (the keys upload is the largest body it looks into).
 const MAX_BODY_BYTES: usize = 64 * 1024;
+/// How long the gate waits for a request's whole body, from the end of its headers, by default
+/// (`--body-timeout-seconds`); a slower body gets 408 and the connection is closed.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 /// The length of a UIA session id this server hands out.
 const UIA_SESSION_LENGTH: usize = 24;
 
@@ -42,10 +45,24 @@ type Introspected = Option<Option<Arc<Introspection>>>;
 /// The middleware.
 pub async fn gate(State(app): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
+    // A declared length over the limit is refused before a byte of the body is read (hyper
+    // checks that `Content-Length` is one number; the body's size hint carries it).
+    let declared = body.size_hint().lower();
+    if declared > MAX_BODY_BYTES as u64 {
+        return closing(too_large());
+    }
     // The decision reads a few body fields (the keys of a cross-signing upload, the `type` of a
-    // login), so the body is read here once and handed on.
-    let Ok(body) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
-        return matrix_error(StatusCode::PAYLOAD_TOO_LARGE, "M_TOO_LARGE", "The request body is too large");
+    // login), so the body is read here once and handed on, within the body timeout.
+    let body = match tokio::time::timeout(app.body_timeout, axum::body::to_bytes(body, MAX_BODY_BYTES)).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(_)) => return closing(too_large()),
+        Err(_) => {
+            return closing(matrix_error(
+                StatusCode::REQUEST_TIMEOUT,
+                "M_UNKNOWN",
+                "The request body did not arrive in time",
+            ));
+        }
     };
     let started = Instant::now();
     app.stats.requests.fetch_add(1, Ordering::Relaxed);
@@ -211,6 +228,18 @@ fn engine_failure(error: matrix_authz::Error) -> HttpAnswer {
     eprintln!("homeserver: the engine could not decide: {} ({error})", error.code());
     let body = serde_json::json!({ "errcode": "M_UNKNOWN", "error": "Internal server error" });
     HttpAnswer { status: 500, headers: Vec::new(), body: body.to_string() }
+}
+
+/// 413 `M_TOO_LARGE`.
+fn too_large() -> Response {
+    matrix_error(StatusCode::PAYLOAD_TOO_LARGE, "M_TOO_LARGE", "The request body is too large")
+}
+
+/// `response` with `Connection: close`: the rest of the body is never read, so the connection
+/// cannot carry another request.
+fn closing(mut response: Response) -> Response {
+    response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 /// A Matrix error response of this server's own.

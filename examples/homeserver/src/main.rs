@@ -5,8 +5,10 @@
 //!     --cert PEM --key PEM [--ca PEM] [--resolve NAME=IP]... [--internal-secret SECRET]
 //!     [--listen 127.0.0.1:8448] [--server-name matrix.example.test] [--policy FILE]
 //!     [--cache-seconds 60] [--negative-cache-seconds 10] [--account-management-uri URL]
+//!     [--body-timeout-seconds 10]
 //! matrix-authz-example-homeserver --tokens FILE [--listen 127.0.0.1:8008] [--policy FILE]
 //!     [--account-management-uri URL] [--internal-secret SECRET] [--cert PEM --key PEM]
+//!     [--body-timeout-seconds 10]
 //! ```
 //!
 //! Every request passes the gate (`gate.rs`): it reads the bearer token, introspects it, asks
@@ -44,9 +46,10 @@ use state::AppState;
 const USAGE: &str = "usage: matrix-authz-example-homeserver --issuer URL --client-id ID --client-secret SECRET \
                      --cert PEM --key PEM [--ca PEM] [--resolve NAME=IP]... [--internal-secret SECRET] \
                      [--listen ADDR] [--server-name NAME] [--policy FILE] [--cache-seconds N] \
-                     [--negative-cache-seconds N] [--account-management-uri URL]\n       \
+                     [--negative-cache-seconds N] [--account-management-uri URL] [--body-timeout-seconds N]\n       \
                      matrix-authz-example-homeserver --tokens FILE [--listen ADDR] [--policy FILE] \
-                     [--account-management-uri URL] [--internal-secret SECRET] [--cert PEM --key PEM]";
+                     [--account-management-uri URL] [--internal-secret SECRET] [--cert PEM --key PEM] \
+                     [--body-timeout-seconds N]";
 
 /// The shortest internal secret accepted.
 const MIN_SECRET_BYTES: usize = 16;
@@ -69,6 +72,8 @@ struct Config {
     server_name: String,
     /// The certificate chain and key to serve https with.
     tls: Option<(PathBuf, PathBuf)>,
+    /// How long the gate waits for a request's whole body.
+    body_timeout: Duration,
 }
 
 /// Every flag as given, each at most once (but `--resolve`).
@@ -95,6 +100,7 @@ impl Flags {
             "--negative-cache-seconds",
             "--account-management-uri",
             "--tokens",
+            "--body-timeout-seconds",
         ];
         let mut flags = Self::default();
         while let Some(flag) = args.next() {
@@ -185,6 +191,10 @@ impl Config {
         if internal_secret.as_ref().is_some_and(|s| s.len() < MIN_SECRET_BYTES) {
             return Err(format!("`--internal-secret` needs at least {MIN_SECRET_BYTES} bytes"));
         }
+        let body_timeout = flags.seconds("--body-timeout-seconds", gate::BODY_TIMEOUT.as_secs())?;
+        if body_timeout.is_zero() {
+            return Err("`--body-timeout-seconds` must be at least 1".to_owned());
+        }
         let (default_listen, default_server_name) =
             if offline { ("127.0.0.1:8008", "example.org") } else { ("127.0.0.1:8448", "matrix.example.test") };
         Ok(Self {
@@ -195,6 +205,7 @@ impl Config {
             internal_secret,
             server_name: flags.get("--server-name").unwrap_or(default_server_name).to_owned(),
             tls,
+            body_timeout,
         })
     }
 }
@@ -248,14 +259,16 @@ async fn run() -> Result<(), String> {
             (Introspector::Remote(remote), uri, Some(discovery.document))
         }
     };
-    let state = Arc::new(AppState::new(
+    let mut state = AppState::new(
         policy,
         introspector,
         account_management_uri,
         config.internal_secret,
         config.server_name,
         auth_metadata,
-    ));
+    );
+    state.body_timeout = config.body_timeout;
+    let state = Arc::new(state);
 
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
@@ -305,6 +318,8 @@ mod tests {
             ("--listen a --listen b", "given twice"),
             ("--verbose yes", "unknown option"),
             ("--listen", "needs a value"),
+            ("--body-timeout-seconds 0", "at least 1"),
+            ("--body-timeout-seconds soon", "not a number of seconds"),
         ] {
             assert!(config(&format!("{full} {extra}")).err().unwrap().contains(error), "{extra}");
         }

@@ -32,6 +32,8 @@ pub struct AppState {
     /// The authorization server's metadata, for `/_matrix/client/v1/auth_metadata` (the default
     /// mode only).
     pub auth_metadata: Option<String>,
+    /// How long the gate waits for a request's whole body (`--body-timeout-seconds`).
+    pub body_timeout: Duration,
     /// Time spent in the gate.
     pub stats: Stats,
     cross_signing: Mutex<HashMap<String, UserKeys>>,
@@ -85,6 +87,7 @@ impl AppState {
             internal_secret,
             server_name,
             auth_metadata,
+            body_timeout: crate::gate::BODY_TIMEOUT,
             stats: Stats::default(),
             cross_signing: Mutex::default(),
         }

@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
@@ -30,6 +30,11 @@ impl Server {
     /// Starts the binary with the shipped policy and a copy of the shipped token table plus one
     /// token whose user authenticated just now (the shipped ones carry fixed times).
     fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// As `start`, with more command-line arguments.
+    fn start_with(extra: &[&str]) -> Self {
         let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let mut tokens: Value =
             serde_json::from_str(&std::fs::read_to_string(here.join("tokens.json")).unwrap()).unwrap();
@@ -49,6 +54,7 @@ impl Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_matrix-authz-example-homeserver"))
             .args(["--listen", "127.0.0.1:0", "--tokens"])
             .arg(&table)
+            .args(extra)
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
@@ -256,4 +262,59 @@ fn malformed_tokens_and_paths() {
     server.delete("/_matrix/client/v3/devices/AB%2FCD", Some(ALICE)).assert_error(404, "M_UNRECOGNIZED");
     // A request line hyper cannot read never reaches the gate.
     assert_eq!(server.send("GET", "/_matrix/client/v3/account/who ami", &[], None).status, 400);
+}
+
+/// Sends `head` (the request line and headers, without the blank line) and `body`, keeps the
+/// connection open for writing, and reads the answer: the status and how long it took, `None`
+/// when the server closed the connection without one.
+fn hold_open(address: &str, head: &str, body: &[u8]) -> (Option<u16>, Duration) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let started = Instant::now();
+    stream.write_all(format!("{head}\r\nHost: {address}\r\n\r\n").as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut response = Vec::new();
+    // The server closes the connection after its answer (its `Connection: close`), or at once.
+    stream.read_to_end(&mut response).expect("the server neither answered nor closed the connection");
+    let elapsed = started.elapsed();
+    let response = String::from_utf8_lossy(&response);
+    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok());
+    (status, elapsed)
+}
+
+#[test]
+fn a_declared_body_over_the_limit_is_refused_unread() {
+    let server = Server::start();
+    let whoami = "/_matrix/client/v3/account/whoami";
+    // 2^63 and 64 KiB + 1 bytes declared, 2 sent: 413 at once, the connection closed.
+    for length in ["9223372036854775808", "65537"] {
+        let head = format!("POST {whoami} HTTP/1.1\r\nAuthorization: Bearer {ALICE}\r\nContent-Length: {length}");
+        let (status, elapsed) = hold_open(&server.address, &head, b"{}");
+        assert_eq!(status, Some(413), "Content-Length: {length}");
+        assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    }
+    // A length no u64 holds, or two that disagree, is hyper's 400 before the gate.
+    let head = format!("POST {whoami} HTTP/1.1\r\nContent-Length: 99999999999999999999");
+    assert_eq!(hold_open(&server.address, &head, b"{}").0, Some(400));
+    // At the limit the body is read as before.
+    let body = json!({ "pad": "x".repeat(65536 - 10) });
+    assert_eq!(body.to_string().len(), 65536);
+    assert_eq!(server.post("/_matrix/client/v3/createRoom", Some(ALICE), &body).status, 200);
+}
+
+#[test]
+fn a_body_that_stops_half_way_times_out() {
+    let server = Server::start_with(&["--body-timeout-seconds", "1"]);
+    let head =
+        format!("POST /_matrix/client/v3/createRoom HTTP/1.1\r\nAuthorization: Bearer {ALICE}\r\nContent-Length: 100");
+    let (status, elapsed) = hold_open(&server.address, &head, &[b' '; 50]);
+    assert_eq!(status, Some(408));
+    assert!(elapsed >= Duration::from_millis(900) && elapsed < Duration::from_secs(5), "{elapsed:?}");
+    // A chunked body that never ends, likewise.
+    let head = "POST /_matrix/client/v3/createRoom HTTP/1.1\r\nTransfer-Encoding: chunked";
+    let (status, elapsed) = hold_open(&server.address, head, b"2\r\n{}\r\n");
+    assert_eq!(status, Some(408));
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    // The server still answers.
+    assert_eq!(server.get("/_matrix/client/v3/account/whoami", Some(ALICE)).status, 200);
 }
