@@ -1,12 +1,15 @@
 //! `matrix-authz`: the engine on the command line, on the built-in `default` policy unless
 //! `--policy` names another preset or a policy document.
 
+use std::ffi::OsString;
+use std::fs::File;
 use std::io::{self, BufRead, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use matrix_authz::endpoint::{ENDPOINTS, Guest, TokenRequirement};
 use matrix_authz::json::{evaluate, policy};
+use matrix_authz::metadata::MAX_DOCUMENT_BYTES;
 use serde_json::{Value, json};
 
 const HELP: &str = "\
@@ -25,9 +28,13 @@ COMMANDS:
                                redirect_uri.check, client_metadata.validate,
                                server_metadata.validate
     decide ['<request json>']  Decide one homeserver request (or JSON lines on stdin, one
-                               request per line) and print the decision with its HTTP answer
+                               request per line) and print the decision with its HTTP answer;
+                               a line that cannot be decided is named on stderr (line number
+                               and error code), answered with its error on stdout, and the
+                               rest still decided (exit 2 when a line is not JSON, else 1)
     endpoints                  List the client-server endpoint catalogue
-    check-client FILE          Validate client registration metadata (exit 1 on violations)
+    check-client FILE          Validate client registration metadata (exit 1 on violations;
+                               a file over 65,536 bytes is `metadata.too_large`, unread)
     check-server FILE          Validate authorization-server metadata (exit 1 on violations)
     conformance [PATH...]      Run conformance vectors (default: core/conformance and
                                $MATRIX_AUTHZ_VECTORS); prints failures and `N passed, N failed`
@@ -38,6 +45,9 @@ OPTIONS:
                                or a file holding one
     -h, --help                 Show this help
 
+Arguments must be UTF-8 (else exit 2). Standard input, a policy file and each line of `decide`
+are read up to 16 MiB (past it: exit 2).
+
 EXAMPLES:
     matrix-authz scope \"openid urn:matrix:client:api:* urn:matrix:client:device:AAbbCCdd01\"
     matrix-authz --policy synapse scope \"urn:matrix:client:api:*  openid\"
@@ -46,18 +56,45 @@ EXAMPLES:
     matrix-authz decide '{\"method\": \"GET\", \"path\": \"/_matrix/client/v3/sync\"}'
 ";
 
+/// The most bytes read from standard input, from a policy file, or as one line of `decide`.
+const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
+
 /// A failure of the command itself: printed to stderr, exit 2.
 struct Usage(String);
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    match utf8_args(std::env::args_os().skip(1)).and_then(|args| run(&args)) {
         Ok(code) => code,
         Err(Usage(msg)) => {
             eprintln!("matrix-authz: {msg}\nTry `matrix-authz --help`.");
             ExitCode::from(2)
         }
     }
+}
+
+/// The arguments as text: one that is not UTF-8 is a usage error naming its position.
+fn utf8_args(args: impl Iterator<Item = OsString>) -> Result<Vec<String>, Usage> {
+    args.enumerate()
+        .map(|(i, arg)| {
+            arg.into_string()
+                .map_err(|arg| Usage(format!("argument {} is not UTF-8: `{}`", i + 1, arg.to_string_lossy())))
+        })
+        .collect()
+}
+
+/// At most `limit` bytes of `reader`: `Ok(None)` when there are more.
+fn read_capped(reader: impl Read, limit: usize) -> io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    reader.take(limit as u64 + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() <= limit).then_some(bytes))
+}
+
+/// Text of at most [`MAX_INPUT_BYTES`] UTF-8 bytes from `reader`, called `what` in errors.
+fn read_text(reader: impl Read, what: &str) -> Result<String, Usage> {
+    let bytes = read_capped(reader, MAX_INPUT_BYTES)
+        .map_err(|e| Usage(format!("cannot read {what}: {e}")))?
+        .ok_or_else(|| Usage(format!("{what} is over {MAX_INPUT_BYTES} bytes")))?;
+    String::from_utf8(bytes).map_err(|_| Usage(format!("{what} is not UTF-8")))
 }
 
 fn run(args: &[String]) -> Result<ExitCode, Usage> {
@@ -108,19 +145,17 @@ fn load_policy(value: &str) -> Result<Value, Usage> {
     } else if value.trim_start().starts_with('{') {
         read_json(value).map_err(|Usage(e)| Usage(format!("`--policy`: {e}")))?
     } else {
-        let text = std::fs::read_to_string(value).map_err(|e| {
+        let file = File::open(value).map_err(|e| {
             Usage(format!("`{value}` is neither a preset (default, mas, synapse) nor a readable file: {e}"))
         })?;
-        read_json(&text)?
+        read_json(&read_text(file, &format!("`{value}`"))?)?
     };
     policy::from_input(Some(&policy)).map_err(|e| Usage(format!("{}: {e}", e.code())))?;
     Ok(policy)
 }
 
 fn stdin() -> Result<String, Usage> {
-    let mut text = String::new();
-    io::stdin().read_to_string(&mut text).map_err(|e| Usage(format!("cannot read stdin: {e}")))?;
-    Ok(text)
+    read_text(io::stdin().lock(), "stdin")
 }
 
 fn read_json(text: &str) -> Result<Value, Usage> {
@@ -150,26 +185,78 @@ fn pretty(value: &Value) -> String {
 
 /// One request per line on stdin, one compact decision per line on stdout.
 fn decide_lines(policy: Option<&Value>) -> Result<ExitCode, Usage> {
-    let mut failed = false;
-    for line in io::stdin().lock().lines() {
-        let line = line.map_err(|e| Usage(format!("cannot read stdin: {e}")))?;
-        if line.trim().is_empty() {
+    decide_stream(io::stdin().lock(), policy)
+}
+
+/// [`decide_lines`] over any reader. A line that is over [`MAX_INPUT_BYTES`], not UTF-8 or not
+/// JSON (`input.invalid`, exit 2 at the end), or that the engine refuses (its code, exit 1),
+/// gets its error object on stdout and its number and code on stderr; the next lines are still
+/// decided. Only a failing read stops it.
+fn decide_stream(mut reader: impl BufRead, policy: Option<&Value>) -> Result<ExitCode, Usage> {
+    let (mut unreadable, mut failed) = (false, false);
+    let mut line = Vec::new();
+    for number in 1.. {
+        line.clear();
+        let read = (&mut reader)
+            .take(MAX_INPUT_BYTES as u64 + 1)
+            .read_until(b'\n', &mut line)
+            .map_err(|e| Usage(format!("cannot read stdin: {e}")))?;
+        if read == 0 {
+            break;
+        }
+        let too_long = line.len() > MAX_INPUT_BYTES && !line.ends_with(b"\n");
+        if too_long {
+            // Skip the rest of the line, a bounded piece at a time.
+            loop {
+                let buf = reader.fill_buf().map_err(|e| Usage(format!("cannot read stdin: {e}")))?;
+                if buf.is_empty() {
+                    break;
+                }
+                let (used, end) = match buf.iter().position(|&b| b == b'\n') {
+                    Some(i) => (i + 1, true),
+                    None => (buf.len(), false),
+                };
+                reader.consume(used);
+                if end {
+                    break;
+                }
+            }
+        }
+        let parsed = if too_long {
+            Err(format!("the line is over {MAX_INPUT_BYTES} bytes"))
+        } else if line.trim_ascii().is_empty() {
             continue;
-        }
-        let mut input = read_json(&line)?;
-        if let (Some(policy), Value::Object(fields)) = (policy, &mut input) {
-            fields.insert("policy".into(), policy.clone());
-        }
-        let out = match evaluate("request.decide", &input) {
-            Ok(result) => result,
-            Err(e) => {
-                failed = true;
-                json!({ "error": { "code": e.code(), "message": e.to_string() } })
+        } else {
+            serde_json::from_slice::<Value>(&line).map_err(|e| format!("the input is not JSON: {e}"))
+        };
+        let out = match parsed {
+            Ok(mut input) => {
+                if let (Some(policy), Value::Object(fields)) = (policy, &mut input) {
+                    fields.insert("policy".into(), policy.clone());
+                }
+                evaluate("request.decide", &input).map_err(|e| {
+                    failed = true;
+                    (e.code(), e.to_string())
+                })
+            }
+            Err(message) => {
+                unreadable = true;
+                Err(("input.invalid", message))
             }
         };
+        let out = out.unwrap_or_else(|(code, message)| {
+            eprintln!("matrix-authz: line {number}: {code}: {message}");
+            json!({ "error": { "code": code, "message": message } })
+        });
         println!("{out}");
     }
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if unreadable {
+        ExitCode::from(2)
+    } else if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print_endpoints() {
@@ -197,9 +284,20 @@ fn print_endpoints() {
     println!("{} endpoints", ENDPOINTS.len());
 }
 
+/// Validates the metadata document in `file`, reading at most one byte past
+/// [`MAX_DOCUMENT_BYTES`]: a longer file is `metadata.too_large` without being parsed, even when
+/// its compact JSON would fit (whitespace counts here: compact it first); a file within the limit
+/// goes to the engine, which counts its compact JSON.
 fn check(op: &str, file: &str, policy: Option<&Value>) -> Result<ExitCode, Usage> {
-    let text = std::fs::read_to_string(file).map_err(|e| Usage(format!("cannot read `{file}`: {e}")))?;
-    let mut input = json!({ "metadata": read_json(&text)? });
+    let cannot_read = |e: io::Error| Usage(format!("cannot read `{file}`: {e}"));
+    let Some(bytes) = read_capped(File::open(file).map_err(cannot_read)?, MAX_DOCUMENT_BYTES).map_err(cannot_read)?
+    else {
+        println!("{file}: metadata.too_large");
+        println!("1 violations");
+        return Ok(ExitCode::FAILURE);
+    };
+    let document: Value = serde_json::from_slice(&bytes).map_err(|e| Usage(format!("the input is not JSON: {e}")))?;
+    let mut input = json!({ "metadata": document });
     if let (Some(policy), Value::Object(fields)) = (policy, &mut input) {
         fields.insert("policy".into(), policy.clone());
     }

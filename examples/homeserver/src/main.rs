@@ -222,7 +222,12 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), String> {
-    let config = Config::from_args(env::args().skip(1))?;
+    // An argument that is not UTF-8 is refused, not a panic of `env::args`.
+    let args = env::args_os()
+        .skip(1)
+        .map(|arg| arg.into_string().map_err(|arg| format!("argument `{}` is not UTF-8", arg.to_string_lossy())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let config = Config::from_args(args.into_iter())?;
     // reqwest takes the process's provider: ring, as for the server side.
     let _ = Arc::unwrap_or_clone(tls::provider()).install_default();
     let policy_text =

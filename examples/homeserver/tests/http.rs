@@ -318,3 +318,16 @@ fn a_body_that_stops_half_way_times_out() {
     // The server still answers.
     assert_eq!(server.get("/_matrix/client/v3/account/whoami", Some(ALICE)).status, 200);
 }
+
+#[cfg(unix)]
+#[test]
+fn an_argument_that_is_not_utf8_is_refused() {
+    use std::os::unix::ffi::OsStrExt;
+    let out = Command::new(env!("CARGO_BIN_EXE_matrix-authz-example-homeserver"))
+        .arg("--tokens")
+        .arg(std::ffi::OsStr::from_bytes(b"tokens\xff.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("argument `tokens\u{fffd}.json` is not UTF-8"), "{out:?}");
+}
