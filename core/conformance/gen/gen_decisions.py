@@ -2734,14 +2734,13 @@ def stepup_v4(s):
     # issue 17 item 4 (header injection): values that would break the quoted string or start a
     # new header line are refused at loading, so no request gets a challenge built from them
     H = f"{P}: an acr_values entry outside NQCHAR (header injection; RFC 6749 appendix A; RFC 9110 5.6.4)"
-    bad = t
-    s.decide("POST", CR, error="policy.invalid", source=f"{H}: the finding's two values", token=bad, now=NOW,
+    s.decide("POST", CR, error="policy.invalid", source=f"{H}: the finding's two values", token=t, now=NOW,
              policy={"step_up": [{"endpoints": ["createRoom"], "acr_values": ["a\"b", "c\r\nX-Injected: 1"]}]})
     for value, why in (("urn:acr:a\r\nX-Injected: 1", "CR LF"), ("urn:acr:a\nb", "LF"), ("urn:acr:a\rb", "CR"),
                        ("\u0000", "NUL"), ("urn:acr:\u0085", "a C1 control (NEL)"),
                        ("urn:acr:\u2028", "U+2028 LINE SEPARATOR"), ("\"", "a lone quote"),
                        ("urn:acr:mfa\\", "a trailing backslash")):
-        s.decide("POST", CR, error="policy.invalid", source=f"{H} ({why})", token=bad, now=NOW,
+        s.decide("POST", CR, error="policy.invalid", source=f"{H} ({why})", token=t, now=NOW,
                  policy={"step_up": [{"endpoints": ["createRoom"], "acr_values": ["urn:acr:mfa", value]}]})
     s.decide("GET", f"{C}/sync", error="policy.invalid",
              source=f"{H}: a bad value in a rule that does not name the endpoint still refuses the policy",
