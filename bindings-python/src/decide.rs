@@ -119,8 +119,8 @@ impl Decision {
     #[getter]
     fn headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let headers = PyDict::new(py);
-        for (name, value) in &self.output.headers {
-            headers.set_item(*name, value)?;
+        for (name, value) in self.output.sendable_headers() {
+            headers.set_item(name, value)?;
         }
         Ok(headers)
     }

@@ -20,7 +20,7 @@ impl JsPolicy {
         let request = crate::json::JsFields::new(request.clone(), "request")?;
         let out = matrix_authz::json::decide::output(request, &self.inner).js()?;
         let headers = object([]);
-        for (name, value) in &out.headers {
+        for (name, value) in out.sendable_headers() {
             set(&headers, name, value.into());
         }
         let body = out.body.as_ref().map_or(JsValue::NULL, |b| crate::object::parse_valid(&b.to_json_text()));

@@ -258,14 +258,16 @@ impl PolicySettings {
             )));
         }
         endpoint::declared::check(&self.endpoints)?;
-        for rule in &self.step_up {
+        for (at, rule) in self.step_up.iter().enumerate() {
             if rule.max_age.is_none() && rule.acr_values.is_empty() {
-                return Err(PolicyError::invalid("a `step_up` rule needs `max_age` or `acr_values`"));
+                return Err(PolicyError::invalid(format!("`step_up[{at}]` needs `max_age` or `acr_values`")));
             }
-            if rule.acr_values.iter().any(|v| !is_scope_token(v)) {
-                return Err(PolicyError::invalid(
-                    "each step-up `acr_values` entry is a non-empty string of scope-token characters (no space, quote, backslash or control character)",
-                ));
+            // FORMAT.md v4: the values are written into the challenge's quoted string as they are,
+            // so only NQCHAR (no space, quote, backslash or control character: no header injection).
+            if let Some(bad) = rule.acr_values.iter().position(|v| !is_scope_token(v)) {
+                return Err(PolicyError::invalid(format!(
+                    "`step_up[{at}].acr_values[{bad}]` is not a non-empty string of scope-token characters (NQCHAR: no space, quote, backslash or control character)"
+                )));
             }
             for id in &rule.endpoints {
                 if self.operation(id).ok_or_else(|| unknown_operation(id, "step_up"))?.token == TokenRequirement::None {
@@ -285,9 +287,10 @@ impl PolicySettings {
                     "`required_scopes.{id}` lists 1 to {MAX_REQUIRED_SCOPES} scope tokens"
                 )));
             }
-            if let Some(token) = tokens.iter().find(|t| !is_scope_token(t)) {
+            if let Some(bad) = tokens.iter().position(|t| !is_scope_token(t)) {
+                // Not the token itself: it may hold a control character, and messages are printed.
                 return Err(PolicyError::invalid(format!(
-                    "`required_scopes.{id}` lists `{token}`, which is not a scope token"
+                    "`required_scopes.{id}[{bad}]` is not a scope token (NQCHAR: no space, quote, backslash or control character)"
                 )));
             }
             if operation.token == TokenRequirement::None {
@@ -505,6 +508,31 @@ mod tests {
         );
         let built = Policy::new(PolicySettings { legacy_endpoints: true, ..PolicySettings::default() });
         assert_eq!(built.map(Policy::into_settings).map(|s| s.legacy_endpoints), Ok(true));
+    }
+
+    #[test]
+    fn step_up_acr_values_are_nqchar_and_the_error_names_the_entry() {
+        let rule = |acr: &[&str]| StepUpRule {
+            endpoints: vec!["createRoom".into()],
+            max_age: None,
+            acr_values: acr.iter().map(|s| (*s).to_owned()).collect(),
+        };
+        let build = |rules| Policy::new(PolicySettings { step_up: rules, ..PolicySettings::default() });
+        // The finding: a quote and a raw line break, in a rust-built policy.
+        let e = build(vec![rule(&["urn:acr:mfa"]), rule(&["a\"b", "c\r\nX-Injected: 1"])]).err();
+        assert_eq!(e.as_ref().map(PolicyError::code), Some("policy.invalid"));
+        let msg = e.map(|e| e.to_string()).unwrap_or_default();
+        assert!(msg.starts_with("invalid policy: `step_up[1].acr_values[0]` is not"), "{msg}");
+        let e = build(vec![rule(&["ok", "c\r\nX-Injected: 1"])]).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("`step_up[0].acr_values[1]`") && !e.contains('\r'), "{e}");
+        for bad in ["", " ", "a b", "\"", "\\", "\t", "\0", "\u{7f}", "\u{85}", "caf\u{e9}"] {
+            assert_eq!(build(vec![rule(&[bad])]).err().map(|e| e.code()), Some("policy.invalid"), "{bad:?}");
+        }
+        assert!(build(vec![rule(&["!#$%&'()*+,-./:;<=>?@[]^_`{|}~", "urn:acr:mfa"])]).is_ok());
+        let mut s = PolicySettings::default();
+        s.required_scopes.insert("createRoom".into(), vec!["urn:a".into(), "x\r\ny".into()]);
+        let e = Policy::new(s).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("`required_scopes.createRoom[1]`") && !e.contains('\n'), "{e}");
     }
 
     #[test]

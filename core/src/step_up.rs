@@ -57,12 +57,15 @@ impl<'a> Challenge<'a> {
     }
 
     /// The `WWW-Authenticate` value (RFC 9470 section 3).
+    ///
+    /// The values come from a checked [`Policy`], so each is NQCHAR and goes into the quoted
+    /// string as is. The writer still never emits a control character: were one there,
+    /// `acr_values` would be left out of the header (the body, JSON-escaped, still carries it);
+    /// a `"` or `\` would be written as a quoted-pair (RFC 9110 section 5.6.4).
     pub fn www_authenticate(&self) -> String {
         let mut header = String::from("Bearer error=\"insufficient_user_authentication\"");
         if let Some(acr) = self.acr_values_joined() {
-            header.push_str(", acr_values=\"");
-            header.push_str(&acr);
-            header.push('"');
+            crate::www_authenticate::push_quoted_param(&mut header, "acr_values", &acr);
         }
         if let Some(max_age) = self.max_age() {
             header.push_str(&format!(", max_age=\"{max_age}\""));

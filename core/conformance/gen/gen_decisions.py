@@ -2731,6 +2731,33 @@ def stepup_v4(s):
     s.decide("POST", f"{C}/account/password", step_up("changePassword", max_age=60),
              "DECISIONS.md notes (legacy_endpoints skips step 2); step 17 (changePassword is optional)",
              token=tok(FULL, auth_time=NOW - 61), now=NOW, policy=dict(rule, legacy_endpoints=True))
+    # issue 17 item 4 (header injection): values that would break the quoted string or start a
+    # new header line are refused at loading, so no request gets a challenge built from them
+    H = f"{P}: an acr_values entry outside NQCHAR (header injection; RFC 6749 appendix A; RFC 9110 5.6.4)"
+    s.decide("POST", CR, error="policy.invalid", source=f"{H}: the finding's two values", token=t, now=NOW,
+             policy={"step_up": [{"endpoints": ["createRoom"], "acr_values": ["a\"b", "c\r\nX-Injected: 1"]}]})
+    for value, why in (("urn:acr:a\r\nX-Injected: 1", "CR LF"), ("urn:acr:a\nb", "LF"), ("urn:acr:a\rb", "CR"),
+                       ("\u0000", "NUL"), ("urn:acr:\u0085", "a C1 control (NEL)"),
+                       ("urn:acr:\u2028", "U+2028 LINE SEPARATOR"), ("\"", "a lone quote"),
+                       ("urn:acr:mfa\\", "a trailing backslash")):
+        s.decide("POST", CR, error="policy.invalid", source=f"{H} ({why})", token=t, now=NOW,
+                 policy={"step_up": [{"endpoints": ["createRoom"], "acr_values": ["urn:acr:mfa", value]}]})
+    s.decide("GET", f"{C}/sync", error="policy.invalid",
+             source=f"{H}: a bad value in a rule that does not name the endpoint still refuses the policy",
+             token=tok(FULL), now=NOW,
+             policy={"step_up": [{"endpoints": ["sync"], "max_age": 60},
+                                 {"endpoints": ["createRoom"], "acr_values": ["ok", "c\r\nX-Injected: 1"]}]})
+    s.decide("GET", f"{C}/joined_rooms", error="policy.invalid",
+             source=f"{H}: refused whatever the request (an endpoint no rule names)", token=tok(FULL),
+             policy={"step_up": [{"endpoints": ["createRoom"], "max_age": 60, "acr_values": ["a\"b"]}]})
+    # the good neighbours: NQCHAR values with quote-like and header-like characters other than
+    # %x22 and %x5C go into the header as they are
+    good = ["urn:acr:x-injected:1", "a'b", "c;d=e,f", "[1]", "{}"]
+    s.decide("POST", CR, step_up("createRoom", acr=good, max_age=60),
+             f"{P}: NQCHAR values (no %x22, %x5C, space or control) are written as is; DECISIONS.md step 17",
+             token=tok(FULL, acr="urn:acr:pwd", auth_time=NOW), now=NOW,
+             policy={"step_up": [{"endpoints": ["createRoom"], "max_age": 60, "acr_values": good[:3]},
+                                 {"endpoints": ["createRoom"], "acr_values": good[2:]}]})
 
 
 def ep(method, path, token, operation_id=None, **extra):

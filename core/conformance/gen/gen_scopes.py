@@ -955,6 +955,17 @@ def suite_policy_documents():
     s.add("client.login_scope", inp({"server_administration_scope": "msc4484"}, device_id="ABCDEFGHIJ"),
           ok={"scope": "urn:matrix:client:api:* urn:matrix:client:device:ABCDEFGHIJ", "device_id": "ABCDEFGHIJ"},
           source=PD4 + " accepted")
+    # issue 17 item 4: step-up acr_values that would break the challenge header (a quote, a raw
+    # line break) are refused when the policy is loaded, whatever the op
+    inject = {"step_up": [{"endpoints": ["createRoom"], "acr_values": ["a\"b", "c\r\nX-Injected: 1"]}]}
+    NQ = PD4 + " rejected: step_up acr_values outside NQCHAR (RFC 6749 appendix A)"
+    s.parse("openid", inject, error="policy.invalid", source=NQ)
+    s.add("device.validate", inp(inject, device_id="ABCDEFGHIJ"), error="policy.invalid", source=NQ)
+    s.add("client.login_scope", inp(inject, device_id="ABCDEFGHIJ"), error="policy.invalid", source=NQ)
+    s.add("grant.decide", inp(inject, scope="openid", grant_type="authorization_code"),
+          error="policy.invalid", source=NQ)
+    s.add("scope.satisfies", inp({"preset": "mas", **inject}, granted="a", required="a"),
+          error="policy.invalid", source=NQ)
     return s
 
 

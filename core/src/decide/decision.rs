@@ -147,9 +147,12 @@ impl<'a> Denial<'a> {
     pub fn www_authenticate(self) -> Option<Cow<'a, str>> {
         match self {
             Self::MissingApiScope(MissingApiScope::Forbidden) => Some(Cow::Borrowed(INSUFFICIENT_SCOPE)),
-            // A scope token has no quote or backslash, so it goes into the quoted string as is.
+            // From a checked policy the token is NQCHAR and goes into the quoted string as is; a
+            // token built by hand with a control character leaves `scope` out (never a raw CR/LF).
             Self::MissingRequiredScope(scope) => {
-                Some(Cow::Owned(format!("Bearer error=\"insufficient_scope\", scope=\"{scope}\"")))
+                let mut header = String::from("Bearer error=\"insufficient_scope\"");
+                crate::www_authenticate::push_quoted_param(&mut header, "scope", scope);
+                Some(Cow::Owned(header))
             }
             _ => None,
         }
@@ -196,10 +199,24 @@ pub enum Decision<'a> {
 pub struct HttpAnswer {
     /// The status.
     pub status: u16,
-    /// Headers, lower-case names.
+    /// Headers, lower-case names. [`Decision::render`] writes none that fails
+    /// [`is_sendable_header`](super::is_sendable_header); send [`HttpAnswer::sendable_headers`]
+    /// when the answer may have been filled by hand.
     pub headers: Vec<(String, String)>,
     /// The JSON body, as text.
     pub body: String,
+}
+
+impl HttpAnswer {
+    /// The headers that may be sent as they are: those that pass
+    /// [`is_sendable_header`](super::is_sendable_header) (a token name, no control character in the
+    /// value). The others are skipped, never repaired: an answer from [`Decision::render`] has none.
+    pub fn sendable_headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .filter(|(name, value)| crate::www_authenticate::is_sendable_header(name, value))
+    }
 }
 
 impl<'a> Decision<'a> {
@@ -263,13 +280,16 @@ impl<'a> Decision<'a> {
         self.www_authenticate().map(|v| (WWW_AUTHENTICATE.to_owned(), v)).into_iter().collect()
     }
 
-    /// The `WWW-Authenticate` challenge of a denial or a step-up, the one header an answer has.
+    /// The `WWW-Authenticate` challenge of a denial or a step-up, the one header an answer has;
+    /// never one with a control character (the challenge writers leave such a parameter out, and
+    /// this is the last check).
     fn www_authenticate(&self) -> Option<String> {
-        match self {
+        let value = match self {
             Self::Deny { reason, .. } => reason.www_authenticate().map(Cow::into_owned),
             Self::StepUp { challenge, .. } => Some(challenge.www_authenticate()),
             Self::Allow { .. } | Self::Uia { .. } => None,
-        }
+        }?;
+        crate::www_authenticate::is_sendable_header(WWW_AUTHENTICATE, &value).then_some(value)
     }
 
     /// The JSON body to send, typed; `None` on allow.
@@ -480,7 +500,9 @@ pub struct Output {
     pub status: Option<u16>,
     /// The Matrix errcode, `None` on allow and UIA.
     pub errcode: Option<&'static str>,
-    /// The headers to send, lower-case names (a challenge's `www-authenticate` at most).
+    /// The headers to send, lower-case names (a challenge's `www-authenticate` at most). The
+    /// writers ([`Output::to_json_text`], the bindings) skip any that fails
+    /// [`is_sendable_header`](super::is_sendable_header), as [`Output::sendable_headers`] does.
     pub headers: Vec<(&'static str, String)>,
     /// The JSON body to send, `None` on allow.
     pub body: Option<AnswerBody>,
@@ -498,6 +520,16 @@ pub struct Output {
 }
 
 impl Output {
+    /// The headers that may be sent as they are: those that pass
+    /// [`is_sendable_header`](super::is_sendable_header). Those of [`Decision::output`] all do;
+    /// this guards an `Output` filled by hand.
+    pub fn sendable_headers(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.headers
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .filter(|(name, value)| crate::www_authenticate::is_sendable_header(name, value))
+    }
+
     /// The result as compact JSON text (DECISIONS.md "Output", fields in its order;
     /// `consumes_approval` only from the cross-signing step): the one serialization for a caller
     /// that hands text on, such as the npm package's `Policy.decide`.
@@ -513,7 +545,7 @@ impl Output {
         out.push_str(",\"errcode\":");
         push_opt_json_string(&mut out, self.errcode);
         out.push_str(",\"headers\":{");
-        for (i, (name, value)) in self.headers.iter().enumerate() {
+        for (i, (name, value)) in self.sendable_headers().enumerate() {
             if i > 0 {
                 out.push(',');
             }

@@ -29,6 +29,7 @@ mod decision;
 #[cfg(feature = "uniffi")]
 mod owned;
 
+pub use crate::www_authenticate::is_sendable_header;
 pub use decision::{
     AnswerBody, Decision, DecisionKind, Denial, HttpAnswer, INSUFFICIENT_SCOPE, Output, StageParams, Subject, UiaFlow,
     WWW_AUTHENTICATE,

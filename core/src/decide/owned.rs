@@ -151,7 +151,10 @@ impl From<Output> for DecisionResult {
             decision: output.decision,
             status: output.status,
             errcode: output.errcode.map(str::to_owned),
-            headers: output.headers.into_iter().map(|(name, value)| Header { name: name.to_owned(), value }).collect(),
+            headers: output
+                .sendable_headers()
+                .map(|(name, value)| Header { name: name.to_owned(), value: value.to_owned() })
+                .collect(),
             // The one serialization of the typed body, for the host to send.
             body: output.body.map(|body| body.to_json_text()),
             endpoint: output.endpoint,

@@ -161,8 +161,8 @@ pub fn output_to_json(output: &Output) -> Value {
     // Maps are filled by `insert`, not `collect`: collecting into a `BTreeMap` sorts first, and
     // the sort costs the npm package about 9 KB of WebAssembly (raw).
     let mut headers = Map::new();
-    for (name, value) in &output.headers {
-        headers.insert((*name).to_owned(), Value::String(value.clone()));
+    for (name, value) in output.sendable_headers() {
+        headers.insert(name.to_owned(), Value::String(value.to_owned()));
     }
     let mut result = object([
         ("decision", output.decision.name().into()),

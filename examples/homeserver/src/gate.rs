@@ -212,10 +212,12 @@ fn retried_session(body: Option<&Value>) -> Option<&str> {
 }
 
 /// The engine's answer as an axum response, status, headers and body unchanged.
-fn send(answer: HttpAnswer) -> Response {
+fn send(mut answer: HttpAnswer) -> Response {
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = (status, [(CONTENT_TYPE, "application/json")], answer.body).into_response();
-    for (name, value) in answer.headers {
+    let body = std::mem::take(&mut answer.body);
+    let mut response = (status, [(CONTENT_TYPE, "application/json")], body).into_response();
+    // The engine's own check first (no control character, whatever built the answer), then http's.
+    for (name, value) in answer.sendable_headers() {
         if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
             response.headers_mut().append(name, value);
         }
