@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { makeTestCerts } from '../e2e/test-certs.mjs';
+import { makeCerts } from '../tls/local.mjs';
 import { DEVICE_CODE_GRANT, deviceLogin, loadEngine, poll } from './cli.mjs';
 import { testAgent } from './https.mjs';
 
@@ -73,7 +73,7 @@ function providerHandler(req, body) {
 }
 
 before(async () => {
-  certs = makeTestCerts();
+  certs = makeCerts();
   agent = testAgent(join(certs.dir, 'ca.pem'));
   provider = await fake('auth.example.test', providerHandler);
   matrix = await fake('matrix.example.test', (req) => (req.headers.authorization === 'Bearer device-token'

@@ -2,32 +2,20 @@
 // machine: names under `.example.test` resolve to 127.0.0.1 inside this process (the machine's
 // resolver is never asked and never changed), the test CA is trusted through the `ca` option only
 // (node's own roots stay as they are for every other name), and answers are read up to a cap.
-import { lookup as systemLookup } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { Agent, request as httpsRequest } from 'node:https';
 
-/** The names this process maps to 127.0.0.1. */
-export const TEST_DOMAIN = '.example.test';
+import { exampleLookup } from '../tls/local.mjs';
+
 /** The largest answer body read (the provider's HTML pages are a few KB). */
 export const MAX_BODY_BYTES = 512 * 1024;
 /** How long one request may take. */
 export const REQUEST_TIMEOUT_MS = 10_000;
 
-/** `dns.lookup` with `*.example.test` answered as 127.0.0.1 (node asks with `all: true` when it
- * tries several addresses, so both shapes of the answer are given). */
-export function testLookup(hostname, options, callback) {
-  if (typeof options === 'function') [options, callback] = [{}, options];
-  if (hostname === TEST_DOMAIN.slice(1) || hostname.endsWith(TEST_DOMAIN)) {
-    if (options?.all) return process.nextTick(callback, null, [{ address: '127.0.0.1', family: 4 }]);
-    return process.nextTick(callback, null, '127.0.0.1', 4);
-  }
-  return systemLookup(hostname, options, callback);
-}
-
 /** An agent that trusts `ca` (PEM text or a path to it) and maps the test names. */
 export function testAgent(ca) {
   const pem = ca.includes('-----BEGIN') ? ca : readFileSync(ca, 'utf8');
-  return new Agent({ ca: pem, lookup: testLookup, keepAlive: false });
+  return new Agent({ ca: pem, lookup: exampleLookup, keepAlive: false });
 }
 
 /**

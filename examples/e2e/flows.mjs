@@ -25,6 +25,19 @@ export const NAMES = ['auth.example.test', 'matrix.example.test', 'app.example.t
 const TIMEOUT_MS = 30_000;
 
 /**
+ * Debian's Chromium headless as root on a closed network: no sandbox, no GPU, and none of its own
+ * background connections (the machine refuses them, many at a time).
+ */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/**
  * The base64 SHA-256 of a certificate's SubjectPublicKeyInfo, as Chromium's
  * `--ignore-certificate-errors-spki-list` takes it.
  */
@@ -44,12 +57,7 @@ export function spkiHash(pem) {
 export function chromiumArgs(certs) {
   const hashes = NAMES.map((name) => spkiHash(readFileSync(join(certs, `${name}.pem`), 'utf8')));
   return [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
+    ...CHROMIUM_FLAGS,
     '--host-resolver-rules=MAP *.example.test 127.0.0.1, MAP * ~NOTFOUND',
     `--ignore-certificate-errors-spki-list=${hashes.join(',')}`,
   ];

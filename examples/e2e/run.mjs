@@ -8,15 +8,15 @@
 //
 // Everything listens on 127.0.0.1 only, on free ports; each client maps the three names to
 // 127.0.0.1 itself. The run prints each step; it exits 0 when every flow passed.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { makeCerts } from '../tls/local.mjs';
 import { startClient } from '../web/serve.mjs';
 import { launchBrowser, runDeviceFlows, runFlows } from './flows.mjs';
 
@@ -70,12 +70,11 @@ async function stop(child) {
 /** Runs every flow; resolves to a summary, rejects on the first failure. Cleans up either way. */
 export async function runAll({ log = console.log, verbose = false } = {}) {
   const quiet = verbose ? log : () => {};
-  const certs = mkdtempSync(join(tmpdir(), 'matrix-authz-e2e-'));
+  const { dir: certs, remove: removeCerts } = makeCerts();
   const started = [];
   let browser;
   let client;
   try {
-    execFileSync('bash', [join(ROOT, 'examples', 'tls', 'make-certs.sh'), certs], { stdio: ['ignore', 'ignore', 'inherit'] });
     const [authPort, matrixPort, appPort] = [await freePort(), await freePort(), await freePort()];
     const auth = `https://auth.example.test:${authPort}/`;
     const matrix = `https://matrix.example.test:${matrixPort}/`;
@@ -117,7 +116,7 @@ export async function runAll({ log = console.log, verbose = false } = {}) {
     await browser?.close().catch(() => {});
     client?.server.close();
     for (const child of started.reverse()) await stop(child).catch(() => {});
-    rmSync(certs, { recursive: true, force: true });
+    removeCerts();
   }
 }
 

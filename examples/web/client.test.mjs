@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
 
 import { launchBrowser } from '../e2e/flows.mjs';
-import { makeTestCerts } from '../e2e/test-certs.mjs';
+import { makeCerts } from '../tls/local.mjs';
 import { startClient } from './serve.mjs';
 
 let certs;
@@ -18,8 +18,8 @@ let client;
 let closedPort;
 let browser;
 before(async () => {
-  certs = makeTestCerts();
-  others = makeTestCerts(); // the same names under another CA and other keys
+  certs = makeCerts();
+  others = makeCerts(); // the same names under another CA and other keys
   // A port nothing listens on: the authorization server of this test is down.
   const probe = createServer().listen(0, '127.0.0.1');
   await new Promise((resolve) => probe.once('listening', resolve));

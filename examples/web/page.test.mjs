@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { CHROMIUM_FLAGS } from '../e2e/flows.mjs';
 import { start } from './serve.mjs';
 
 const TOOLS = process.env.MATRIX_AUTHZ_TOOLS || '/opt/matrix-authz-tools';
@@ -21,7 +22,7 @@ before(async () => {
   browser = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: CHROMIUM_FLAGS,
   });
 });
 after(async () => {

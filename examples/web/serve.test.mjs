@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { request, testAgent } from '../device-login/https.mjs';
-import { makeTestCerts } from '../e2e/test-certs.mjs';
+import { makeCerts } from '../tls/local.mjs';
 import { startClient } from './serve.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -20,7 +20,7 @@ let certs;
 let client;
 let agent;
 before(async () => {
-  certs = makeTestCerts();
+  certs = makeCerts();
   client = await startClient({ port: 0, certs: certs.dir, auth: 'https://auth.example.test:8443', matrix: MATRIX });
   agent = testAgent(join(certs.dir, 'ca.pem'));
 });

@@ -3,26 +3,11 @@
 // as every part of the example does it (the machine's resolver is never changed), and the only
 // trusted root is the test CA given with --certs.
 
-import dns from 'node:dns';
 import https from 'node:https';
 
-const EXAMPLE_SUFFIX = '.example.test';
-const RESPONSE_LIMIT = 64 * 1024;
+import { exampleLookup } from '../../../tls/local.mjs';
 
-/** A `lookup` for net/tls: `*.example.test` is 127.0.0.1; anything else goes to the system. */
-export function exampleLookup(hostname, options, callback) {
-  if (typeof options === 'function') {
-    callback = options;
-    options = {};
-  }
-  const name = hostname.toLowerCase().replace(/\.$/, '');
-  if (name.endsWith(EXAMPLE_SUFFIX)) {
-    if (options?.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
-    else callback(null, '127.0.0.1', 4);
-    return;
-  }
-  dns.lookup(hostname, options, callback);
-}
+const RESPONSE_LIMIT = 64 * 1024;
 
 /**
  * POSTs `body` as JSON to `url` over https, trusting only `ca`. Resolves to

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 
-import { MAKE_CERTS } from './support.mjs';
+import { MAKE_CERTS } from '../../../tls/local.mjs';
 
 const NAMES = ['auth.example.test', 'matrix.example.test', 'app.example.test'];
 const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'matrix-authz-certs-test-')), 'certs');

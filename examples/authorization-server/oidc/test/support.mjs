@@ -3,42 +3,33 @@
 // browser would (GET links, POST forms), mapping *.example.test to 127.0.0.1 and trusting only the
 // test CA.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import https from 'node:https';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { exampleLookup, makeCerts as makeExampleCerts } from '../../../tls/local.mjs';
+
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const SERVER = path.resolve(HERE, '../server.mjs');
-export const MAKE_CERTS = path.resolve(HERE, '../../../tls/make-certs.sh');
 export const ENGINE = path.resolve(HERE, '../../../../bindings-wasm/pkg/node.mjs');
 
 export const INTERNAL_SECRET = `internal-${crypto.randomBytes(12).toString('hex')}`;
 export const INTROSPECTION_SECRET = `introspection-${crypto.randomBytes(12).toString('hex')}`;
 
-/** A fresh temporary folder with the test CA and the three certificates. */
+/** A fresh temporary folder with the test CA and the three certificates (the caller removes it). */
 export function makeCerts() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'matrix-authz-certs-'));
-  const result = spawnSync('bash', [MAKE_CERTS, dir], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`make-certs.sh failed: ${result.stderr}`);
-  return dir;
+  return makeExampleCerts().dir;
 }
 
 /** `*.example.test` → 127.0.0.1, in this client only; any other name is an error. */
 function lookup(hostname, options, callback) {
-  if (typeof options === 'function') {
-    callback = options;
-    options = {};
-  }
   if (!hostname.endsWith('.example.test')) {
-    callback(new Error(`the tests only talk to *.example.test, not ${hostname}`));
+    (typeof options === 'function' ? options : callback)(new Error(`the tests only talk to *.example.test, not ${hostname}`));
     return;
   }
-  if (options?.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
-  else callback(null, '127.0.0.1', 4);
+  exampleLookup(hostname, options, callback);
 }
 
 /**
