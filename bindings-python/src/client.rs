@@ -4,11 +4,10 @@
 use matrix_authz::account;
 use matrix_authz::client::{ClientAction as CoreAction, LoginDevice, login_scope as core_login_scope};
 use matrix_authz::device;
-use matrix_authz::json::client::interpret_response as core_interpret;
+use matrix_authz::json::client::interpret_pairs;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyInt, PyString};
-use serde_json::{Map, Value};
 
 use crate::error::{self, Raise};
 use crate::policy::{self, Policy};
@@ -128,7 +127,8 @@ pub(crate) fn interpret_response(
     body: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<ClientAction> {
     let status = int(status, &format!("the status {status} is not an error status"))?;
-    let headers = headers.map(|h| header_object(py, h)).transpose()?;
+    let headers = headers.map(|h| header_pairs(py, h)).transpose()?.unwrap_or_default();
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(name, value)| (&**name, &**value)).collect();
     let body = match body {
         None => None,
         Some(b) if b.is_none() => None,
@@ -142,22 +142,17 @@ pub(crate) fn interpret_response(
             crate::json::to_value(b)?
         }),
     };
-    Ok(core_interpret(status, headers.as_ref(), body.as_ref()).or_raise(py)?.into())
+    Ok(interpret_pairs(status, &headers, body.as_ref()).or_raise(py)?.into())
 }
 
-/// Headers as the JSON object the core reads: each name to the array of its values.
-fn header_object(py: Python<'_>, headers: &Bound<'_, PyAny>) -> PyResult<Value> {
+/// The headers as (name, value) pairs, a repeated header as several.
+fn header_pairs(py: Python<'_>, headers: &Bound<'_, PyAny>) -> PyResult<Vec<(Text, Text)>> {
     let wrong =
         || error::input(py, "`headers` must map names to strings or lists of strings, or be (name, value) pairs");
-    let mut fields = Map::new();
+    let mut out = Vec::new();
     if headers.is_none() {
-        return Ok(Value::Object(fields));
+        return Ok(out);
     }
-    let mut add = |name: &str, value: &str| {
-        if let Value::Array(values) = fields.entry(name).or_insert_with(|| Value::Array(Vec::new())) {
-            values.push(value.into());
-        }
-    };
     // Anything with `items()` (a dict, `http.client.HTTPMessage`, a multidict, Starlette's
     // `Headers`) gives its (name, value) pairs there; else the argument is the pairs.
     let pairs = match headers.getattr(intern!(py, "items")) {
@@ -167,15 +162,13 @@ fn header_object(py: Python<'_>, headers: &Bound<'_, PyAny>) -> PyResult<Value> 
     for pair in pairs.try_iter().map_err(|_| wrong())? {
         let (name, value): (Text, Bound<'_, PyAny>) = pair?.extract().map_err(|_| wrong())?;
         if let Ok(value) = value.extract::<Text>() {
-            add(&name, &value);
+            out.push((name, value));
         } else {
             let values: Vec<Text> = value.extract().map_err(|_| wrong())?;
-            for value in &values {
-                add(&name, value);
-            }
+            out.extend(values.into_iter().map(|value| (name.clone_ref(py), value)));
         }
     }
-    Ok(Value::Object(fields))
+    Ok(out)
 }
 
 /// The account-management URL (MSC4191) for `action` (`org.matrix.devices_list`...) on the

@@ -22,6 +22,13 @@ impl FromPyObject<'_, '_> for Text {
     }
 }
 
+impl Text {
+    /// Another handle on the same text (a reference count, no copy).
+    pub(crate) fn clone_ref(&self, py: Python<'_>) -> Self {
+        Self(self.0.clone_ref(py))
+    }
+}
+
 impl Deref for Text {
     type Target = str;
 

@@ -8,7 +8,6 @@ use matrix_authz::Form;
 use matrix_authz::client::{LoginDeviceSource, OwnedClientAction};
 use matrix_authz::decide::Header;
 use matrix_authz::json::{client as json_client, from_text};
-use serde_json::{Map, Value};
 
 use crate::error::AuthzError;
 use crate::policy::{Policy, or_default};
@@ -46,13 +45,7 @@ pub fn interpret_response(
     headers: Vec<Header>,
     body: Option<String>,
 ) -> Result<OwnedClientAction, AuthzError> {
-    // The core reads headers as a JSON object whose values are arrays of strings.
-    let mut fields = Map::new();
-    for Header { name, value } in headers {
-        if let Value::Array(values) = fields.entry(name).or_insert_with(|| Value::Array(Vec::new())) {
-            values.push(value.into());
-        }
-    }
+    let headers: Vec<(&str, &str)> = headers.iter().map(|h| (h.name.as_str(), h.value.as_str())).collect();
     let body = body.as_deref().map(from_text).transpose()?;
-    Ok(json_client::interpret_response(status, Some(&Value::Object(fields)), body.as_ref())?.into())
+    Ok(json_client::interpret_pairs(status, &headers, body.as_ref())?.into())
 }

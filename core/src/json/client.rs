@@ -36,12 +36,22 @@ pub fn interpret_response<'a>(
     body: Option<&'a Value>,
 ) -> Result<ClientAction<'a>, Error> {
     let headers = header_pairs(headers.filter(|v| !v.is_null()))?;
+    interpret_pairs(status, &headers, body)
+}
+
+/// [`interpret_response`] for a host that holds its headers as (name, value) pairs already (a
+/// repeated header as several pairs), so they need not become a JSON object first.
+pub fn interpret_pairs<'a>(
+    status: u16,
+    headers: &[(&'a str, &'a str)],
+    body: Option<&'a Value>,
+) -> Result<ClientAction<'a>, Error> {
     let body = match body.filter(|v| !v.is_null()) {
         None => ErrorBody::default(),
         Some(value @ Value::Object(_)) => error_body(Input::new(value, "input.body")?),
         Some(_) => return Err(Error::input("`input.body` must be an object")),
     };
-    Ok(client::interpret(status, &headers, &body)?)
+    Ok(client::interpret(status, headers, &body)?)
 }
 
 /// The headers as (name, value) pairs; a value may also be an array of strings (a repeated header).
