@@ -160,7 +160,10 @@ struct AsState {
     behaviours: Mutex<HashMap<String, Behaviour>>,
     /// For a token without its own behaviour.
     default: Mutex<Behaviour>,
-    calls: Mutex<Vec<Call>>,
+    /// The answers so far, and whether the server was killed: set under the same lock, so no
+    /// answer is recorded (or sent) after `kill` returns, even from a connection task that was
+    /// running on another thread while the server task was aborted.
+    calls: Mutex<(Vec<Call>, bool)>,
     /// Introspection requests without the right client credentials or form.
     refused: AtomicU64,
 }
@@ -206,11 +209,11 @@ impl FakeAs {
 
     /// Introspections of `token` so far.
     pub fn calls_for(&self, token: &str) -> usize {
-        self.state.calls.lock().unwrap().iter().filter(|c| c.token == token).count()
+        self.state.calls.lock().unwrap().0.iter().filter(|c| c.token == token).count()
     }
 
     pub fn calls(&self) -> Vec<Call> {
-        self.state.calls.lock().unwrap().clone()
+        self.state.calls.lock().unwrap().0.clone()
     }
 
     pub fn refused(&self) -> u64 {
@@ -219,6 +222,7 @@ impl FakeAs {
 
     /// Stops it: the listener and every open connection go.
     pub async fn kill(&mut self) {
+        self.state.calls.lock().unwrap().1 = true;
         if let Some(server) = self.server.take() {
             server.abort();
             let _ = server.await;
@@ -292,7 +296,14 @@ async fn introspect(State(state): State<Arc<AsState>>, headers: HeaderMap, body:
             (200, "application/json", body.to_string(), Some(u64::MAX))
         }
     };
-    state.calls.lock().unwrap().push(Call { token, at: SystemTime::now(), active_until });
+    {
+        let mut calls = state.calls.lock().unwrap();
+        if calls.1 {
+            // Killed while this connection's task was still running: answer as a dead server would.
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+        calls.0.push(Call { token, at: SystemTime::now(), active_until });
+    }
     (StatusCode::from_u16(status).unwrap(), [(CONTENT_TYPE, content_type)], body).into_response()
 }
 
