@@ -18,7 +18,7 @@ log "tsc --noEmit (strict) over the declarations and a typed-usage file"
 "$NPM_BIN/tsc" --noEmit -p "$TESTS/tsconfig.json"
 
 log "node --test: typed API and conformance through evaluate"
-(cd "$TESTS" && node --test api.test.mjs conformance.test.mjs)
+(cd "$TESTS" && node --test api.test.mjs conformance.test.mjs json-input.test.mjs)
 
 log "headless chromium: the whole conformance suite in the browser build"
 (cd "$TESTS" && node --test browser.test.mjs)

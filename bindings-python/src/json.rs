@@ -12,13 +12,14 @@ use crate::error::{self, Raise};
 use crate::text::{Text, utf8};
 
 /// The deepest nesting of lists and dicts a Python value may have: what JSON text may have
-/// (serde_json's recursion limit), so a document answers the same in both forms, and the
+/// (core's `json::MAX_DEPTH`), so a document answers the same in both forms, and the
 /// conversion's recursion stays far from the native stack's end.
-pub(crate) const MAX_DEPTH: usize = 128;
+pub(crate) const MAX_DEPTH: usize = json::MAX_DEPTH;
 
-/// Python values as JSON: `dict` (string keys), `list`, `tuple`, `str`, `int`, `float`, `bool`,
-/// `None`. Anything else (bytes, a set, an `int` beyond 64 bits, a non-finite float, nesting
-/// deeper than [`MAX_DEPTH`], a lone surrogate) raises `InvalidInput`.
+/// Python values as JSON: `dict` (string keys), `list`, `tuple`, `str`, `int` (of any size: core
+/// reads numbers with serde_json's `arbitrary_precision`), `float`, `bool`, `None`. Anything
+/// else (bytes, a set, a non-finite float, nesting deeper than [`MAX_DEPTH`], a lone
+/// surrogate) raises `InvalidInput`.
 pub(crate) fn to_value(value: &Bound<'_, PyAny>) -> PyResult<Value> {
     let py = value.py();
     check(value, 0).map_err(|problem| error::input(py, &format!("not a JSON value: {problem}")))?;
@@ -30,7 +31,7 @@ pub(crate) fn to_value(value: &Bound<'_, PyAny>) -> PyResult<Value> {
 fn check(value: &Bound<'_, PyAny>, depth: usize) -> Result<(), &'static str> {
     let nested = |items: &mut dyn Iterator<Item = Bound<'_, PyAny>>| -> Result<(), &'static str> {
         if depth >= MAX_DEPTH {
-            return Err("nested deeper than 128 levels");
+            return Err("nested deeper than 128 levels of lists and dicts");
         }
         for item in items {
             check(&item, depth + 1)?;

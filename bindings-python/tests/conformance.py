@@ -61,9 +61,11 @@ def matches(pattern: Any, actual: Any) -> bool:
 def answer_of(case: dict[str, Any]) -> dict[str, Any]:
     """The engine's answer in the vector's shape: `{"ok": RESULT}` or `{"error": CODE}` (plus
     `path` when the error carries one). The input goes in as the parsed dict, as a Python host
-    would pass it, not as JSON text."""
+    would pass it, not as JSON text (but `input_json`, below)."""
     op: Any = case.get("op")
-    given: Any = case.get("input")
+    # `input_json`: the input as JSON text, for what Python values cannot hold (a number past a
+    # double, which `json` reads as an infinity); `evaluate` takes text as it is.
+    given: Any = case["input_json"] if isinstance(case.get("input_json"), str) else case.get("input")
     try:
         # A missing or non-string op is no op the engine knows: `op.unknown`, as in Rust.
         name = op if isinstance(op, str) else ""

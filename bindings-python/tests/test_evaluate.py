@@ -172,6 +172,33 @@ class TestEvaluate:
         with pytest.raises(InvalidInput):
             matrix_authz.validate_client_metadata({"client_uri": "https://example.com/", "x": nested(200)})
 
+    def test_nesting_limit_is_128_levels_in_every_form(self) -> None:
+        # README "JSON input": the outermost value is level 1, and the limit applies to what an
+        # entry point receives: the op's input (so `metadata` is level 2), or the document.
+        doc = {"client_uri": "https://example.com/", "grant_types": []}
+        at_limit = {"metadata": {**doc, "x": nested(126)}}
+        past_limit = {"metadata": {**doc, "x": nested(127)}}
+        for given in (at_limit, json.dumps(at_limit)):
+            assert evaluate("client_metadata.validate", given) == {"valid": True, "violations": []}
+        for given in (past_limit, json.dumps(past_limit)):
+            with pytest.raises(InvalidInput):
+                evaluate("client_metadata.validate", given)
+        assert matrix_authz.validate_client_metadata({**doc, "x": nested(127)}).valid
+        with pytest.raises(InvalidInput):
+            matrix_authz.validate_client_metadata({**doc, "x": nested(128)})
+
+    def test_numbers_of_any_size(self) -> None:
+        # A Python int of any size is a JSON number; text keeps what a float cannot hold.
+        doc = {"client_uri": "https://example.com/", "grant_types": [], "x": 2**200, "y": [-(2**64), 10**40]}
+        assert evaluate("client_metadata.validate", {"metadata": doc}) == {"valid": True, "violations": []}
+        for number in ("1e400", "-1e400", "1e-400", "18446744073709551616"):
+            text = '{"metadata": {"client_uri": "https://example.com/", "grant_types": [], "x": %s}}' % number
+            assert evaluate("client_metadata.validate", text) == {"valid": True, "violations": []}, number
+            assert matrix_authz.validate_client_metadata(text[len('{"metadata": ') : -1]).valid, number
+        # Where a string belongs: that field's wrong type, a report rather than an exception.
+        report = matrix_authz.validate_client_metadata({"client_uri": 2**64, "grant_types": []})
+        assert report.violations == ("client_uri.invalid_type",)
+
     def test_deep_input_does_not_crash_the_interpreter(self) -> None:
         # A server may pass a document it parsed from a request; however deep, the answer is an
         # exception, never a dead process. Run in a child so a crash fails this test only.

@@ -29,6 +29,16 @@ export function answer(evaluate, op, input) {
   }
 }
 
+/**
+ * One case given as JSON text (`input_json`: what a JavaScript value cannot hold, such as a
+ * number past a double) through `evaluateJson`, which never throws.
+ */
+export function answerJson(evaluateJson, op, text) {
+  if (typeof evaluateJson !== 'function') return { thrown: 'the runner was given no evaluateJson' };
+  const envelope = JSON.parse(evaluateJson(op, text));
+  return Object.hasOwn(envelope, 'error') ? { error: envelope.error.code } : envelope;
+}
+
 function passes(expect, got) {
   if (expect === null || typeof expect !== 'object') return false;
   const hasOk = Object.hasOwn(expect, 'ok');
@@ -43,7 +53,7 @@ function passes(expect, got) {
  * `{passed, failed, lines}`: one line per failing case, then `N passed, N failed` last.
  * A repeated or missing id fails; zero cases make `ok` false.
  */
-export function runFiles(evaluate, files) {
+export function runFiles(evaluate, files, evaluateJson) {
   const seen = new Set();
   const lines = [];
   let passed = 0;
@@ -63,7 +73,9 @@ export function runFiles(evaluate, files) {
         continue;
       }
       seen.add(id);
-      const got = answer(evaluate, typeof c.op === 'string' ? c.op : '', c.input);
+      const op = typeof c.op === 'string' ? c.op : '';
+      const got =
+        typeof c.input_json === 'string' ? answerJson(evaluateJson, op, c.input_json) : answer(evaluate, op, c.input);
       if (passes(c.expect, got)) {
         passed += 1;
       } else {

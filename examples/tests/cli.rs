@@ -143,6 +143,26 @@ fn metadata_files_are_read_up_to_the_size_limit() {
 }
 
 #[test]
+fn metadata_files_hold_numbers_of_any_size_and_nest_to_the_limit() {
+    // README "JSON input": the document is the input here, so it may nest 128 levels.
+    let doc = |x: &str| format!(r#"{{"client_uri": "https://example.com/", "grant_types": [], "x": {x}}}"#);
+    let nested = |levels: usize| format!("{}{}", "[".repeat(levels), "]".repeat(levels));
+    for (name, x, expect) in [
+        ("large.json", "1e400".to_owned(), "valid\n"),
+        ("wide.json", "[18446744073709551616, -1e-400]".to_owned(), "valid\n"),
+        ("at-depth.json", nested(127), "valid\n"),
+        ("too-deep.json", nested(128), "input.invalid: invalid input: nested deeper than 128"),
+    ] {
+        let file = temp_file(name, doc(&x).as_bytes());
+        let out = run(&[OsStr::new("check-client"), file.as_os_str()], b"");
+        let stdout = text(&out.stdout);
+        assert!(stdout.starts_with(&format!("{}: {expect}", file.display())), "{name}: {stdout}");
+        assert_eq!(out.status.code(), Some(if expect.starts_with("valid") { 0 } else { 1 }), "{name}");
+        let _ = std::fs::remove_file(file);
+    }
+}
+
+#[test]
 fn stdin_is_read_up_to_the_input_limit() {
     let out = run(&["eval", "scope.parse"], &vec![b' '; 16 * 1024 * 1024 + 1]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");

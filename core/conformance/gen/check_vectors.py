@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Sanity checks over every vector file in core/conformance (FORMAT.md "A file", "Runners").
 
-- each file is {"suite", "description", "cases"}; each case has exactly id, op, input, expect, source
+- each file is {"suite", "description", "cases"}; each case has exactly id, op, expect, source and
+  one of input (an object) or input_json (the input as JSON text, for what host values cannot
+  hold; json-input.json)
 - ids are unique across all files
 - expect is exactly one of {"ok": ...} or {"error": CODE}
 - every "violations" array in an expected pattern is sorted by bytes and has no duplicates
@@ -55,7 +57,8 @@ def main():
         for case in doc["cases"]:
             cid = case.get("id")
             ids[cid] += 1
-            if set(case) != {"id", "op", "input", "expect", "source"}:
+            given = "input_json" if "input_json" in case else "input"
+            if set(case) != {"id", "op", given, "expect", "source"}:
                 problems.append(f"{base} {cid}: keys {sorted(case)}")
             if case.get("op") not in OPS:
                 problems.append(f"{base} {cid}: unknown op {case.get('op')}")
@@ -65,8 +68,10 @@ def main():
                 problems.append(f"{base} {cid}: expect must be exactly one of ok/error")
             elif "error" in expect and not isinstance(expect["error"], str):
                 problems.append(f"{base} {cid}: error code is not a string")
-            if not isinstance(case.get("input"), dict):
+            if given == "input" and not isinstance(case.get("input"), dict):
                 problems.append(f"{base} {cid}: input is not an object")
+            if given == "input_json" and not isinstance(case.get("input_json"), str):
+                problems.append(f"{base} {cid}: input_json is not a string")
             if not isinstance(case.get("source"), str) or not case["source"]:
                 problems.append(f"{base} {cid}: empty source")
             prefix = base[:-len(".json")] + "-"

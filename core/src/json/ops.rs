@@ -36,6 +36,9 @@ pub fn evaluate(op: &str, input: &Value) -> Result<Value, Error> {
     if !OPS.contains(&op) {
         return Err(Error::OpUnknown(op.to_owned()));
     }
+    if super::exceeds_depth(input) {
+        return Err(Error::input(format!("`input` nests deeper than {} arrays and objects", super::MAX_DEPTH)));
+    }
     let fields = Input::new(input, "input")?;
     let policy = policy::from_input(fields.raw("policy"))?;
     match op {
@@ -62,9 +65,7 @@ pub fn evaluate(op: &str, input: &Value) -> Result<Value, Error> {
 /// Runs `op` on JSON text and answers JSON text: `{"ok": RESULT}` or
 /// `{"error": {"code": CODE, "message": TEXT}}`. This is what the bindings export.
 pub fn evaluate_json(op: &str, input_json: &str) -> String {
-    let answer = serde_json::from_str::<Value>(input_json)
-        .map_err(|e| Error::input(format!("the input is not JSON: {e}")))
-        .and_then(|input| evaluate(op, &input));
+    let answer = super::from_text(input_json).and_then(|input| evaluate(op, &input));
     to_text(&envelope(answer))
 }
 

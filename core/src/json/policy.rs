@@ -27,7 +27,7 @@ pub fn from_input(policy: Option<&Value>) -> Result<Policy, PolicyError> {
 
 /// Parses a policy document from JSON text.
 pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| PolicyError::invalid(format!("not JSON: {e}")))?;
+    let value = super::parse(text).map_err(PolicyError::invalid)?;
     match value {
         Value::Object(doc) => from_document(&doc),
         _ => Err(PolicyError::invalid("a policy document is a JSON object")),

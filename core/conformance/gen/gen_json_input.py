@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""Conformance vectors for how every op reads its JSON input (python3 standard library only).
+
+Writes `core/conformance/json-input.json`. The rules are FORMAT.md v4 ("Registration checks"):
+numbers of any size are read; unlisted fields are ignored at any depth up to the nesting limit
+of 128, the outermost value counting as 1, and deeper is `input.invalid` in every op; a metadata
+document's size is its compact serialization with numbers spelled as in the input.
+
+Two forms of case:
+
+- `input`: a JSON value, as every runner hands its host's values over. Numbers here are small
+  integers only, which every host spells the same.
+- `input_json`: the input as JSON text, for what a host's JSON values cannot hold (`1e400`,
+  2^64 in JavaScript, a size that depends on a number's spelling). Runners hand the text to the
+  binding's text entry point (`evaluate_json`, `evaluateJson`, or `evaluate` with a `str`).
+
+Every expectation is written by hand from those rules. A small model below (depth of the parsed
+value, compact size with numbers kept as written) restates the two limits independently of the
+engine and cross-checks each case; the engine is never linked, run or consulted.
+
+    python3 core/conformance/gen/gen_json_input.py
+"""
+
+import json
+import os
+import sys
+
+OUT = os.path.join(os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")),
+                   "json-input.json")
+FMT = "FORMAT.md v4 Registration checks (numbers of any size, nesting limit 128, compact size)"
+LIMIT_DEPTH = 128
+LIMIT_BYTES = 65536
+
+WEB = {
+    "client_uri": "https://example.com/",
+    "redirect_uris": ["https://example.com/cb"],
+    "grant_types": ["authorization_code", "refresh_token"],
+    "response_types": ["code"],
+    "token_endpoint_auth_method": "none",
+}
+
+
+class Number(str):
+    """A JSON number kept as its text."""
+
+
+def read(text):
+    return json.loads(text, parse_float=Number, parse_int=Number, parse_constant=Number)
+
+
+def depth(value):
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+    if children is None:
+        return 0
+    return 1 + max((depth(c) for c in children), default=0)
+
+
+def compact(value):
+    if isinstance(value, Number):
+        return str(value)
+    if isinstance(value, dict):
+        return "{" + ",".join(compact(k) + ":" + compact(v) for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(compact(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def size(value):
+    return len(compact(value).encode("utf-8"))
+
+
+def nest(levels, inner=None, kind="array"):
+    """`levels` nested arrays (or objects under the key `n`) around `inner`."""
+    value = inner
+    for _ in range(levels):
+        if kind == "array":
+            value = [] if value is None else [value]
+        else:
+            value = {} if value is None else {"n": value}
+    return value
+
+
+def verdict(codes):
+    return {"ok": {"valid": not codes, "violations": sorted(codes)}}
+
+
+def error(code):
+    return {"error": code}
+
+
+cases = []
+
+
+def add(op, expect, *, value=None, text=None, note=""):
+    case = {"id": "json-input-%03d" % (len(cases) + 1), "op": op}
+    if text is None:
+        case["input"] = value
+        parsed = value
+    else:
+        case["input_json"] = text
+        parsed = read(text)
+    case["expect"] = expect
+    case["source"] = FMT + (": " + note if note else "")
+    # The model's cross-check of the two limits.
+    too_deep = depth(parsed) > LIMIT_DEPTH
+    assert too_deep == (expect == error("input.invalid") and "deep" in note), case["id"]
+    if not too_deep and op == "client_metadata.validate" and "ok" in expect:
+        too_large = size(parsed["metadata"]) > LIMIT_BYTES
+        assert too_large == (expect["ok"]["violations"] == ["metadata.too_large"]), case["id"]
+    cases.append(case)
+
+
+def metadata_with(field, value):
+    doc = dict(WEB)
+    doc[field] = value
+    return {"metadata": doc}
+
+
+def padded_text(extra, target):
+    """WEB plus `extra` (raw JSON text of more fields) and a filler string, as text whose
+    compact form is `target` bytes."""
+    head = compact(read(json.dumps(WEB)))[:-1] + "," + extra + ',"x_pad":"'
+    gap = target - len(head.encode()) - 2
+    assert gap > 0
+    return head + "a" * gap + '"}'
+
+
+def main():
+    cv = "client_metadata.validate"
+    # Nesting, as host values: the input object is level 1, `metadata` level 2.
+    add(cv, verdict([]), value=metadata_with("x_unlisted", nest(LIMIT_DEPTH - 2)),
+        note="unlisted arrays, the input 128 deep")
+    add(cv, error("input.invalid"), value=metadata_with("x_unlisted", nest(LIMIT_DEPTH - 1)),
+        note="unlisted arrays, the input 129 deep")
+    add(cv, verdict([]), value=metadata_with("x_unlisted", nest(LIMIT_DEPTH - 2, kind="object")),
+        note="unlisted objects, the input 128 deep")
+    add(cv, error("input.invalid"), value=metadata_with("x_unlisted", nest(LIMIT_DEPTH - 1, kind="object")),
+        note="unlisted objects, the input 129 deep")
+    add(cv, error("input.invalid"), value=metadata_with("x_unlisted", nest(200)),
+        note="unlisted arrays, the input 202 deep")
+    add(cv, error("input.invalid"), value={"metadata": nest(LIMIT_DEPTH)},
+        note="a metadata value 129 deep in the input (deep before not-an-object)")
+    add(cv, verdict(["metadata.invalid_type"]), value={"metadata": nest(LIMIT_DEPTH - 1)},
+        note="a metadata array at the depth limit is read, and is not an object")
+    # Every op reads its input alike: an unlisted field in scope.parse and in device.validate.
+    add("scope.parse", {"ok": {"tokens": ["openid"], "canonical": "openid"}},
+        value={"scope": "openid", "x_unlisted": nest(LIMIT_DEPTH - 1)}, note="scope.parse, 128 deep")
+    add("scope.parse", error("input.invalid"),
+        value={"scope": "openid", "x_unlisted": nest(LIMIT_DEPTH)}, note="scope.parse, 129 deep")
+    add("device.validate", {"ok": {}}, value={"device_id": "ABCDEFGHIJ", "x_unlisted": nest(LIMIT_DEPTH - 1)},
+        note="device.validate, 128 deep")
+    add("device.validate", error("input.invalid"),
+        value={"device_id": "ABCDEFGHIJ", "x_unlisted": nest(LIMIT_DEPTH)}, note="device.validate, 129 deep")
+    add(cv, error("input.invalid"), value={"metadata": WEB, "policy": {"x_unlisted": nest(LIMIT_DEPTH - 1)}},
+        note="a policy document 129 deep in the input: deep, read before the policy")
+
+    # Nesting, as text.
+    web = compact(read(json.dumps(WEB)))[:-1]
+    for levels, expect, note in [(LIMIT_DEPTH - 2, verdict([]), "text, the input 128 deep"),
+                                 (LIMIT_DEPTH - 1, error("input.invalid"), "text, the input 129 deep")]:
+        add(cv, expect, text='{"metadata":' + web + ',"x_unlisted":' + "[" * levels + "]" * levels + "}}", note=note)
+    # Brackets inside strings are not nesting.
+    add(cv, verdict([]), text='{"metadata":' + web + ',"x_unlisted":"' + "[" * 300 + '"}}',
+        note="brackets in a string do not nest")
+
+    # Numbers of any size, as text: read, ignored where unlisted.
+    for number in ["1e400", "-1e400", "1e-400", "18446744073709551616", "-18446744073709551617",
+                   "123456789012345678901234567890.5", "0.1e999999999"]:
+        add(cv, verdict([]), text='{"metadata":' + web + ',"x_unlisted":' + number + "}}",
+            note="an unlisted number " + number)
+    add(cv, verdict([]), text='{"metadata":' + web + ',"x_unlisted":{"n":[1e400,{"m":-2e-999}]}}}',
+        note="large numbers nested in an unlisted field")
+    # A listed field holding one: the field's wrong type, not unreadable input.
+    add(cv, verdict(["client_uri.invalid_type"]),
+        text='{"metadata":' + web.replace('"client_uri":"https://example.com/"', '"client_uri":1e400') + "}}",
+        note="a large number where a string belongs is that field's wrong type")
+    # Integer fields: a number past the field's range is input.invalid, as any out-of-range one.
+    for number in ["1e400", "18446744073709551616", "256"]:
+        add("device.generate", error("input.invalid"),
+            text='{"entropy":"00010203040506070809","length":' + number + "}",
+            note="device.generate length " + number + " is not an integer from 1 to 255")
+    add("device.generate", {"ok": {"device_id": "ABCDEFGHIJ"}},
+        text='{"entropy":"00010203040506070809","length":10,"x_unlisted":1e400}',
+        note="device.generate ignores an unlisted large number")
+
+    # Size: the compact form with numbers spelled as in the input; insignificant whitespace in
+    # the text does not count.
+    big = '"x_big":18446744073709551616'
+    text = padded_text(big, LIMIT_BYTES)
+    add(cv, verdict([]), text='{"metadata":' + text + "}", note="65,536 bytes holding 2^64 as written")
+    text = padded_text(big, LIMIT_BYTES + 1)
+    add(cv, verdict(["metadata.too_large"]), text='{"metadata":' + text + "}",
+        note="65,537 bytes holding 2^64 as written")
+    text = padded_text('"x_big":1e400', LIMIT_BYTES + 1)
+    add(cv, verdict(["metadata.too_large"]), text='{"metadata":' + text + "}",
+        note="65,537 bytes holding 1e400: too large, not unreadable")
+    # A number whose spelling the engine's serializer keeps byte for byte (serde_json writes a
+    # positive exponent with its sign, `1e400` as `1e+400`: README "JSON input").
+    fields = [json.dumps(k) + ": " + json.dumps(v) for k, v in WEB.items()] + ['"x_big": -1.5E-400']
+    head = "{\n  " + ",\n  ".join(fields) + ',\n  "x_pad": "'
+    gap = LIMIT_BYTES - size(read(head + '"}'))
+    add(cv, verdict([]), text='{"metadata": ' + head + "a" * gap + '"\n}\n}',
+        note="65,536 compact bytes, with whitespace between tokens")
+
+    doc = {
+        "suite": "json-input",
+        "description": "How every op reads JSON input: numbers of any size, the nesting limit "
+                       "of 128, and a document's compact size with numbers as written",
+        "cases": cases,
+    }
+    with open(OUT, "w", encoding="utf-8", newline="\n") as f:
+        f.write(json.dumps(doc, indent=2, ensure_ascii=True) + "\n")
+    print("%s %d cases" % (os.path.basename(OUT), len(cases)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
