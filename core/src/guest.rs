@@ -50,6 +50,18 @@ pub fn may_call(operation: Option<&Operation<'_>>, params: &Params<'_>, policy: 
     }
 }
 
+/// Whether a guest may call `operation` only because the policy's `guest_endpoints` adds it
+/// (the spec's guest list alone would refuse it): what the explanation names as the setting.
+pub fn added_by_policy(operation: Option<&Operation<'_>>, params: &Params<'_>, policy: &Policy) -> bool {
+    let Some(operation) = operation else { return false };
+    let by_spec = match operation.guest() {
+        Guest::Yes => true,
+        Guest::DisplaynameOnly => params.get("keyName") == Some(DISPLAYNAME),
+        Guest::No => false,
+    };
+    !by_spec && policy.settings().guest_endpoints.iter().any(|g| operation.is_named(g))
+}
+
 /// Whether a guest may join a room whose `m.room.guest_access` is `access` (absent: no event).
 pub fn may_join(access: Option<GuestAccess>) -> bool {
     access == Some(GuestAccess::CanJoin)

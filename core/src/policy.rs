@@ -401,10 +401,10 @@ impl Policy {
             return Some(OwnScopes::ServerAdministration);
         }
         let listed = match operation.builtin {
-            Some(builtin) => builtin.operation_ids.iter().find_map(|id| settings.required_scopes.get(*id)),
-            None => settings.required_scopes.get(operation.operation_id()),
+            Some(builtin) => builtin.operation_ids.iter().find_map(|id| settings.required_scopes.get_key_value(*id)),
+            None => settings.required_scopes.get_key_value(operation.operation_id()),
         };
-        listed.map(|tokens| OwnScopes::Listed(tokens))
+        listed.map(|(key, tokens)| OwnScopes::Listed(key, tokens))
     }
 }
 
@@ -430,8 +430,8 @@ impl TryFrom<PolicySettings> for Policy {
 pub enum OwnScopes<'p> {
     /// MSC4484's server administration scope, stable or unstable.
     ServerAdministration,
-    /// The policy's `required_scopes` for the operation.
-    Listed(&'p [String]),
+    /// The policy's `required_scopes` for the operation: its key there, and the tokens.
+    Listed(&'p str, &'p [String]),
 }
 
 impl<'p> OwnScopes<'p> {
@@ -439,7 +439,7 @@ impl<'p> OwnScopes<'p> {
     pub fn tokens(self) -> impl Iterator<Item = &'p str> {
         let (fixed, listed): (&[&str], &[String]) = match self {
             Self::ServerAdministration => (&SERVER_ADMINISTRATION_SCOPES, &[]),
-            Self::Listed(tokens) => (&[], tokens),
+            Self::Listed(_, tokens) => (&[], tokens),
         };
         fixed.iter().copied().chain(listed.iter().map(String::as_str))
     }
@@ -447,6 +447,14 @@ impl<'p> OwnScopes<'p> {
     /// The token the `insufficient_scope` challenge names (RFC 6750 section 3.1).
     pub fn challenge(self) -> &'p str {
         self.tokens().next().unwrap_or_default()
+    }
+
+    /// The setting that made the operation need them (README "Why this answer").
+    pub fn required_by(self) -> crate::decide::RequiredBy<'p> {
+        match self {
+            Self::ServerAdministration => crate::decide::RequiredBy::ServerAdministration,
+            Self::Listed(key, _) => crate::decide::RequiredBy::RequiredScopes(key),
+        }
     }
 }
 

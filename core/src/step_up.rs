@@ -20,15 +20,34 @@ pub struct Authentication<'a> {
     pub acr: Option<&'a str>,
 }
 
+/// How a step-up rule failed; within one rule `max_age` is checked before `acr_values`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Failure {
+    /// The rule has a `max_age` and the token no `auth_time`.
+    AuthTimeMissing,
+    /// More than `max_age` seconds have passed since `auth_time`.
+    MaxAgeExceeded,
+    /// The rule's `acr_values` do not list the token's `acr` (or it has none).
+    AcrNotAccepted,
+}
+
 /// The challenge for an endpoint whose step-up rules were not met. It borrows the policy's
 /// rules and combines them on demand, so building it allocates nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Challenge<'a> {
     rules: &'a [StepUpRule],
     operation: Operation<'a>,
+    /// The first failing rule (its index in the policy's `step_up`) and how it failed.
+    first_failure: (usize, Failure),
 }
 
 impl<'a> Challenge<'a> {
+    /// The first failing rule, as its index in the policy's `step_up`, and how it failed
+    /// (README "Why this answer").
+    pub fn failure(&self) -> (usize, Failure) {
+        self.first_failure
+    }
+
     fn covering(&self) -> impl Iterator<Item = &'a StepUpRule> + '_ {
         let operation = self.operation;
         self.rules.iter().filter(move |rule| names(rule, &operation))
@@ -89,26 +108,30 @@ pub fn check<'a>(
     now: Option<i64>,
     policy: &'a Policy,
 ) -> Result<Option<Challenge<'a>>, InputError> {
-    let mut failed = false;
-    for rule in policy.settings().step_up.iter().filter(|rule| names(rule, &operation)) {
-        failed |= !passes(rule, auth, now)?;
+    let mut first_failure = None;
+    for (index, rule) in policy.settings().step_up.iter().enumerate().filter(|(_, rule)| names(rule, &operation)) {
+        // Every rule is checked, so a missing `now` is an error whichever rule fails first.
+        if let Some(failure) = fails(rule, auth, now)? {
+            first_failure = first_failure.or(Some((index, failure)));
+        }
     }
-    Ok(failed.then_some(Challenge { rules: &policy.settings().step_up, operation }))
+    Ok(first_failure.map(|first_failure| Challenge { rules: &policy.settings().step_up, operation, first_failure }))
 }
 
-fn passes(rule: &StepUpRule, auth: Authentication<'_>, now: Option<i64>) -> Result<bool, InputError> {
+/// How `rule` fails for `auth`, or `None` when it passes.
+fn fails(rule: &StepUpRule, auth: Authentication<'_>, now: Option<i64>) -> Result<Option<Failure>, InputError> {
     if let Some(max_age) = rule.max_age {
-        let Some(auth_time) = auth.auth_time else { return Ok(false) };
+        let Some(auth_time) = auth.auth_time else { return Ok(Some(Failure::AuthTimeMissing)) };
         let now = now.ok_or_else(|| InputError::new("`now` is required to check a step-up `max_age`"))?;
         // i128: no overflow whatever the two times are; a future auth_time is simply recent.
         if i128::from(now) - i128::from(auth_time) > i128::from(max_age) {
-            return Ok(false);
+            return Ok(Some(Failure::MaxAgeExceeded));
         }
     }
     if !rule.acr_values.is_empty() && !auth.acr.is_some_and(|acr| rule.acr_values.iter().any(|v| v == acr)) {
-        return Ok(false);
+        return Ok(Some(Failure::AcrNotAccepted));
     }
-    Ok(true)
+    Ok(None)
 }
 
 #[cfg(test)]

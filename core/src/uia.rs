@@ -11,6 +11,7 @@
 //! `action=org.matrix.cross_signing_reset`.
 
 use crate::account::{self, CROSS_SIGNING_RESET};
+use crate::decide::Allowance;
 use crate::device;
 use crate::error::Error;
 use crate::policy::Approval;
@@ -83,6 +84,8 @@ pub enum CrossSigningOutcome<'a> {
     Allow {
         /// Whether this upload uses the approval up.
         consumes_approval: bool,
+        /// Which of the three allowing cases (README "Why this answer").
+        because: Allowance,
     },
     /// The user must approve the reset in the browser.
     Uia(Challenge<'a>),
@@ -108,13 +111,23 @@ pub struct CrossSigningInput<'a> {
 /// Judges `POST /keys/device_signing/upload` (DECISIONS.md "Cross-signing").
 pub fn cross_signing(input: CrossSigningInput<'_>) -> Result<CrossSigningOutcome<'_>, Error> {
     let state = input.state;
-    if !state.master_key_exists || state.keys_identical {
-        return Ok(CrossSigningOutcome::Allow { consumes_approval: false });
+    if !state.master_key_exists {
+        return Ok(CrossSigningOutcome::Allow {
+            consumes_approval: false,
+            because: Allowance::CrossSigningFirstUpload,
+        });
+    }
+    if state.keys_identical {
+        return Ok(CrossSigningOutcome::Allow {
+            consumes_approval: false,
+            because: Allowance::CrossSigningKeysIdentical,
+        });
     }
     if let Some(until) = state.reset_approved_until {
         let now = input.now.ok_or_else(|| Error::input("`now` is required to check `reset_approved_until`"))?;
         if now < until {
-            return Ok(CrossSigningOutcome::Allow { consumes_approval: input.approval == Approval::SingleUse });
+            let consumes_approval = input.approval == Approval::SingleUse;
+            return Ok(CrossSigningOutcome::Allow { consumes_approval, because: Allowance::CrossSigningApproved });
         }
     }
     let base = input
@@ -146,11 +159,14 @@ mod tests {
     #[test]
     fn cross_signing_order() {
         let fresh = CrossSigning { master_key_exists: false, ..CrossSigning::default() };
-        assert_eq!(cross_signing(input(fresh)), Ok(CrossSigningOutcome::Allow { consumes_approval: false }));
+        let allow = |consumes_approval, because| Ok(CrossSigningOutcome::Allow { consumes_approval, because });
+        assert_eq!(cross_signing(input(fresh)), allow(false, Allowance::CrossSigningFirstUpload));
+        let same = CrossSigning { keys_identical: true, reset_approved_until: Some(101), ..CrossSigning::default() };
+        assert_eq!(cross_signing(input(same)), allow(false, Allowance::CrossSigningKeysIdentical));
         let approved = CrossSigning { reset_approved_until: Some(101), ..CrossSigning::default() };
-        assert_eq!(cross_signing(input(approved)), Ok(CrossSigningOutcome::Allow { consumes_approval: false }));
+        assert_eq!(cross_signing(input(approved)), allow(false, Allowance::CrossSigningApproved));
         let single = CrossSigningInput { approval: Approval::SingleUse, ..input(approved) };
-        assert_eq!(cross_signing(single), Ok(CrossSigningOutcome::Allow { consumes_approval: true }));
+        assert_eq!(cross_signing(single), allow(true, Allowance::CrossSigningApproved));
         let expired = CrossSigning { reset_approved_until: Some(100), ..CrossSigning::default() };
         let Ok(CrossSigningOutcome::Uia(challenge)) = cross_signing(input(expired)) else { unreachable!() };
         assert_eq!(challenge.url(), "https://a.example/account?action=org.matrix.cross_signing_reset");

@@ -428,7 +428,10 @@ mod props {
         fn a_hand_built_scope_challenge_renders_clean(scope in acr()) {
             let decision = Decision::Deny {
                 subject: Subject::default(),
-                reason: Denial::MissingRequiredScope(&scope),
+                reason: Denial::MissingRequiredScope {
+                    challenge: &scope,
+                    required_by: crate::decide::RequiredBy::RequiredScopes("createRoom"),
+                },
                 account: None,
             };
             let Some(answer) = decision.render() else { return Err(TestCaseError::fail("no answer")) };
@@ -462,6 +465,9 @@ mod props {
                 synapse_admin: false,
                 account_url: None,
                 consumes_approval: None,
+                step: 17,
+                reason: "step_up.acr_not_accepted",
+                setting: None,
             };
             let sent = output.sendable_headers().count();
             prop_assert_eq!(sent, if value.chars().any(char::is_control) { 0 } else { 2 });

@@ -3343,11 +3343,138 @@ def suite_grant_msc4484():
 
 # ---------------------------------------------------------------------------------------------
 
+def why(pattern, step, reason, setting=None):
+    """`pattern` plus the explanation (FORMAT.md v4 Explanations): `step` from DECISIONS.md's step
+    table, `reason` and `setting` from the README's reason table ("Why this answer")."""
+    out = dict(pattern)
+    out.update(step=step, reason=reason, setting=setting)
+    return out
+
+
+def suite_explain():
+    s = Suite("decide-explain",
+              "request.decide (v4 Explanations): the step that answered, the reason code and the "
+              "policy setting that decided, one case or more per reason of the README's table")
+    E = "FORMAT.md v4 Explanations; README reason table; DECISIONS.md step "
+    CR = f"{C}/createRoom"
+    SYNC = f"{C}/sync"
+    XS = f"{C}/keys/device_signing/upload"
+    REG = f"{C}/register"
+    ADMIN_PATH = "/_synapse/admin/v1/server_version"
+    PING = "/_matrix/client/v1/appservice/bridge/ping"
+
+    # Step 0.
+    s.decide("OPTIONS", SYNC, why(allow(None), 0, "request.preflight"), E + "0", token=tok())
+    # Steps 1 and 2.
+    s.decide("POST", f"{C}/login", why(deny(400, "M_APPSERVICE_LOGIN_UNSUPPORTED", "login"), 1,
+                                       "login.appservice_unsupported"), E + "1",
+             context={"body": {"type": "m.login.application_service"}})
+    s.decide("POST", f"{C}/logout", why(deny(404, "M_UNRECOGNIZED", "logout"), 2, "oauth.endpoint_unusable"),
+             E + "2", token=tok())
+    # Step 3, each way.
+    s.decide("POST", REG, why(allow("register"), 3, "registration.appservice"), E + "3",
+             token=APPSERVICE, context={"body": AS_BODY})
+    s.decide("POST", REG, why(deny(403, "M_FORBIDDEN", "register"), 3, "registration.guest"), E + "3",
+             query={"kind": "guest"})
+    s.decide("POST", REG, why(deny(403, "M_FORBIDDEN", "register"), 3, "registration.not_appservice"), E + "3",
+             token=tok(), context={"body": AS_BODY})
+    s.decide("POST", REG, why(deny(401, "M_UNKNOWN_TOKEN", "register"), 3, "registration.token_inactive"),
+             E + "3", token={"appservice": True, "active": False}, context={"body": AS_BODY})
+    s.decide("POST", REG, why(deny(403, "M_FORBIDDEN", "register"), 3, "registration.not_appservice_login"),
+             E + "3", token=APPSERVICE, context={"body": {"type": "m.login.dummy", "inhibit_login": True}})
+    s.decide("POST", REG, why(deny(400, "M_APPSERVICE_LOGIN_UNSUPPORTED", "register"), 3,
+                              "registration.inhibit_login_required"), E + "3",
+             token=APPSERVICE, context={"body": {"type": "m.login.application_service"}})
+    # Steps 4 and 5.
+    s.decide("GET", SYNC, why(deny(401, "M_MISSING_TOKEN", "sync"), 4, "token.missing"), E + "4")
+    s.decide("GET", f"{C}/nonexistent", why(deny(401, "M_MISSING_TOKEN", None), 4, "token.missing"),
+             E + "4 (an unknown path counts as required)")
+    s.decide("GET", "/_matrix/client/versions", why(allow("getVersions"), 5, "token.not_needed"), E + "5")
+    s.decide("GET", "/_matrix/client/v1/auth_metadata", why(allow("getAuthMetadata", device=None), 5, "token.ignored"),
+             E + "5 (v4: a token sent to an endpoint that takes none)", token=tok())
+    s.decide("GET", "/_matrix/client/versions", why(allow("getVersions", device=DID), 18, "request.allowed"),
+             E + "18 (a token sent to an endpoint that takes one optionally is read)", token=tok())
+    # Steps 6 to 9.
+    s.decide("GET", SYNC, why(deny(401, "M_UNKNOWN_TOKEN", "sync"), 6, "token.inactive"), E + "6",
+             token=tok(FULL, active=False))
+    s.decide("GET", SYNC, why(allow("sync"), 7, "token.appservice"), E + "7", token=APPSERVICE)
+    s.decide("POST", PING, why(deny(403, "M_FORBIDDEN", "pingAppservice"), 8, "endpoint.appservice_only"),
+             E + "8", token=tok())
+    s.decide("GET", SYNC, why(deny(401, "M_UNKNOWN_TOKEN", "sync"), 9, "token.scope_invalid"),
+             E + "9 (two devices)", token=tok(f"{FULL} {DEV}KLMNOPQRST"))
+    s.decide("GET", SYNC, why(deny(401, "M_UNKNOWN_TOKEN", "sync"), 9, "token.device_id_invalid"),
+             E + "9 (an empty explicit device_id)", token=tok(FULL, device_id=""))
+    # Step 10, under each preset for the API scope, and the two settings of own required scopes.
+    s.decide("GET", SYNC, why(no_api("default", "sync"), 10, "scope.api_missing"), E + "10", token=tok("openid"))
+    s.decide("GET", SYNC, why(no_api("synapse", "sync"), 10, "scope.api_missing"), E + "10 (synapse)",
+             token=tok("openid"), policy="synapse")
+    rs = {"required_scopes": {"createRoom": ["urn:example:rooms"]}}
+    s.decide("POST", CR, why(deny(403, "M_FORBIDDEN", "createRoom", scope_challenge("urn:example:rooms")), 10,
+                             "scope.required_missing", "required_scopes.createRoom"), E + "10", token=tok(), policy=rs)
+    e = BY_OP[MSC4484_OPS[0]]
+    s.decide(e["method"], fill(e["path"]),
+             why(deny(403, "M_FORBIDDEN", MSC4484_OPS[0], scope_challenge(SA)), 10, "scope.required_missing",
+                 "server_administration_scope"), E + "10 (MSC4484)",
+             token=tok(), policy={"server_administration_scope": "msc4484"})
+    # Step 11, and an admin path that passes it.
+    s.decide("GET", ADMIN_PATH, why(deny(403, "M_FORBIDDEN", None), 11, "scope.admin_missing"), E + "11",
+             token=tok())
+    s.decide("GET", ADMIN_PATH, why(allow(None, synapse_admin=True), 18, "request.allowed"), E + "18 (admin)",
+             token=tok(f"{FULL} {ADMIN}"))
+    # Steps 12 and 13, and a guest let through by guest_endpoints.
+    s.decide("POST", CR, why(deny(403, "M_GUEST_ACCESS_FORBIDDEN", "createRoom"), 12, "guest.endpoint_not_allowed"),
+             E + "12", token=GUEST)
+    s.decide("POST", CR, why(allow("createRoom", device=DID), 18, "request.allowed", "guest_endpoints"),
+             E + "18 (guest_endpoints added it)", token=GUEST, policy={"guest_endpoints": ["createRoom"]})
+    s.decide("GET", SYNC, why(allow("sync", device=DID), 18, "request.allowed"),
+             E + "18 (a guest on the spec's list: no setting)", token=GUEST)
+    s.decide("POST", f"{C}/rooms/{ROOM}/join", why(deny(403, "M_GUEST_ACCESS_FORBIDDEN", "joinRoomById"), 13,
+                                                   "guest.join_not_allowed"), E + "13", token=GUEST)
+    # Step 14.
+    s.decide("DELETE", f"{C}/devices/{DID}", why(deny(404, "M_UNRECOGNIZED", "deleteDevice"), 14,
+                                                  "oauth.device_deletion_unusable"), E + "14", token=tok())
+    # Step 15, each way.
+    s.decide("POST", XS, why(allow("uploadCrossSigningKeys", consumes_approval=False), 15, "cross_signing.first_upload"),
+             E + "15", token=tok(), context=xs_context(master_key_exists=False))
+    s.decide("POST", XS, why(allow("uploadCrossSigningKeys", consumes_approval=False), 15,
+                             "cross_signing.keys_identical"), E + "15",
+             token=tok(), context=xs_context(master_key_exists=True, keys_identical=True))
+    s.decide("POST", XS, why(allow("uploadCrossSigningKeys", consumes_approval=True), 15, "cross_signing.approved",
+                             "approval"), E + "15", token=tok(), now=NOW, policy={"approval": "single_use"},
+             context=xs_context(master_key_exists=True, reset_approved_until=NOW + 60))
+    url = account_url(AMU, XS_RESET)
+    s.decide("POST", XS, why(uia(url, "sess-1"), 15, "cross_signing.needs_approval"), E + "15",
+             token=tok(), now=NOW, context=xs_context(master_key_exists=True))
+    # Step 16, and the unknown path allowed at step 18.
+    s.decide("GET", f"{C}/nonexistent", why(deny(404, "M_UNRECOGNIZED", None), 16, "endpoint.unknown",
+                                            "unknown_endpoints"), E + "16",
+             token=tok(), policy={"unknown_endpoints": "deny"})
+    s.decide("GET", f"{C}/nonexistent", why(allow(None), 18, "endpoint.unknown_allowed", "unknown_endpoints"),
+             E + "18 (unknown_endpoints allow)", token=tok())
+    # Step 17: the first failing rule and how it failed (max_age before acr_values).
+    two = {"step_up": [{"endpoints": ["sync"], "max_age": 3600},
+                       {"endpoints": ["createRoom"], "max_age": 300},
+                       {"endpoints": ["createRoom"], "acr_values": ["urn:acr:2fa"]}]}
+    s.decide("POST", CR, why(step_up("createRoom", acr=["urn:acr:2fa"], max_age=300), 17,
+                             "step_up.auth_time_missing", "step_up[1]"), E + "17", token=tok(), now=NOW, policy=two)
+    s.decide("POST", CR, why(step_up("createRoom", acr=["urn:acr:2fa"], max_age=300), 17,
+                             "step_up.max_age_exceeded", "step_up[1]"), E + "17",
+             token=tok(FULL, auth_time=NOW - 301, acr="urn:acr:2fa"), now=NOW, policy=two)
+    s.decide("POST", CR, why(step_up("createRoom", acr=["urn:acr:2fa"], max_age=300), 17,
+                             "step_up.acr_not_accepted", "step_up[2]"), E + "17 (the first rule passes)",
+             token=tok(FULL, auth_time=NOW - 10, acr="urn:acr:pwd"), now=NOW, policy=two)
+    s.decide("POST", CR, why(allow("createRoom", device=DID), 18, "request.allowed"), E + "18 (every rule passes)",
+             token=tok(FULL, auth_time=NOW - 10, acr="urn:acr:2fa"), now=NOW, policy=two)
+    # Step 18.
+    s.decide("GET", SYNC, why(allow("sync", device=DID), 18, "request.allowed"), E + "18", token=tok())
+    return s
+
+
 def main():
     suites = [suite_catalogue(), suite_paths(), suite_tokens(), suite_guests(), suite_uia(),
               suite_legacy(), suite_stepup(), suite_admin(), suite_grant_default(), suite_grant_mas(),
               suite_client(), suite_account(), suite_spellings(), suite_anonymous(), suite_methods(),
-              suite_declared(), suite_msc4484(), suite_grant_msc4484()]
+              suite_declared(), suite_msc4484(), suite_grant_msc4484(), suite_explain()]
     total = 0
     for suite in suites:
         n = suite.write()

@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 
+use super::explain::{Allowance, RequiredBy};
 use crate::appservice::RegistrationRefusal;
 use crate::legacy::AccountLink;
 use crate::policy::MissingApiScope;
@@ -51,13 +52,20 @@ pub enum Denial<'a> {
     InactiveToken,
     /// Step 8: an appservice endpoint called with another token.
     AppserviceOnly,
-    /// Step 9: the scope or device id breaks the policy's rules.
+    /// Step 9: the scope breaks the policy's grammar, limits or device rules.
     MalformedToken,
+    /// Step 9: the explicit device id is empty or too long.
+    InvalidDeviceId,
     /// Step 10: no client-server API scope.
     MissingApiScope(MissingApiScope),
     /// Step 10: none of the operation's own required scopes (MSC4484's, or the policy's
-    /// `required_scopes`); the challenge names this token.
-    MissingRequiredScope(&'a str),
+    /// `required_scopes`).
+    MissingRequiredScope {
+        /// The token the challenge names.
+        challenge: &'a str,
+        /// The setting that made the operation need it.
+        required_by: RequiredBy<'a>,
+    },
     /// Step 11: an admin path without `urn:synapse:admin:*`.
     AdminScopeMissing,
     /// Step 12: an endpoint guests may not call.
@@ -78,12 +86,13 @@ impl<'a> Denial<'a> {
             Self::MissingToken
             | Self::InactiveToken
             | Self::MalformedToken
+            | Self::InvalidDeviceId
             | Self::Registration(RegistrationRefusal::InactiveToken)
             | Self::MissingApiScope(MissingApiScope::UnknownToken) => 401,
             Self::Registration(_)
             | Self::AppserviceOnly
             | Self::MissingApiScope(MissingApiScope::Forbidden)
-            | Self::MissingRequiredScope(_)
+            | Self::MissingRequiredScope { .. }
             | Self::AdminScopeMissing
             | Self::GuestEndpoint
             | Self::GuestJoin => 403,
@@ -100,12 +109,13 @@ impl<'a> Denial<'a> {
             Self::MissingToken => "M_MISSING_TOKEN",
             Self::InactiveToken
             | Self::MalformedToken
+            | Self::InvalidDeviceId
             | Self::Registration(RegistrationRefusal::InactiveToken)
             | Self::MissingApiScope(MissingApiScope::UnknownToken) => "M_UNKNOWN_TOKEN",
             Self::Registration(_)
             | Self::AppserviceOnly
             | Self::MissingApiScope(MissingApiScope::Forbidden)
-            | Self::MissingRequiredScope(_)
+            | Self::MissingRequiredScope { .. }
             | Self::AdminScopeMissing => "M_FORBIDDEN",
             Self::GuestEndpoint | Self::GuestJoin => "M_GUEST_ACCESS_FORBIDDEN",
             Self::LegacyOnly | Self::DeviceDeletion | Self::UnknownEndpoint => "M_UNRECOGNIZED",
@@ -132,9 +142,9 @@ impl<'a> Denial<'a> {
             }
             Self::MissingToken => "Missing access token",
             Self::AppserviceOnly => "Only appservices may use this endpoint",
-            Self::MalformedToken => "The access token's scope or device is invalid",
+            Self::MalformedToken | Self::InvalidDeviceId => "The access token's scope or device is invalid",
             Self::MissingApiScope(_) => "The access token does not grant access to the client-server API",
-            Self::MissingRequiredScope(_) => "The access token lacks the scope this endpoint requires",
+            Self::MissingRequiredScope { .. } => "The access token lacks the scope this endpoint requires",
             Self::AdminScopeMissing => "The access token does not grant access to the admin API",
             Self::GuestEndpoint => "Guest access is not allowed for this endpoint",
             Self::GuestJoin => "The room does not permit guests to join",
@@ -149,9 +159,9 @@ impl<'a> Denial<'a> {
             Self::MissingApiScope(MissingApiScope::Forbidden) => Some(Cow::Borrowed(INSUFFICIENT_SCOPE)),
             // From a checked policy the token is NQCHAR and goes into the quoted string as is; a
             // token built by hand with a control character leaves `scope` out (never a raw CR/LF).
-            Self::MissingRequiredScope(scope) => {
+            Self::MissingRequiredScope { challenge, .. } => {
                 let mut header = String::from("Bearer error=\"insufficient_scope\"");
-                crate::www_authenticate::push_quoted_param(&mut header, "scope", scope);
+                crate::www_authenticate::push_quoted_param(&mut header, "scope", challenge);
                 Some(Cow::Owned(header))
             }
             _ => None,
@@ -168,6 +178,8 @@ pub enum Decision<'a> {
         subject: Subject<'a>,
         /// From the cross-signing step only: whether this upload uses the approval up.
         consumes_approval: Option<bool>,
+        /// The rule that let it through.
+        because: Allowance,
     },
     /// Refuse it with a Matrix error.
     Deny {
@@ -324,6 +336,7 @@ impl<'a> Decision<'a> {
     /// borrowed, the body typed.
     pub fn output(&self) -> Output {
         let subject = self.subject();
+        let explanation = self.explanation();
         Output {
             decision: self.decision_kind(),
             status: self.status(),
@@ -335,6 +348,9 @@ impl<'a> Decision<'a> {
             synapse_admin: subject.synapse_admin,
             account_url: self.account_url(),
             consumes_approval: self.consumes_approval(),
+            step: explanation.step,
+            reason: explanation.reason,
+            setting: explanation.setting.map(|s| s.name().into_owned()),
         }
     }
 
@@ -517,6 +533,13 @@ pub struct Output {
     pub account_url: Option<String>,
     /// From the cross-signing step only: whether the host must close the approval window.
     pub consumes_approval: Option<bool>,
+    /// The DECISIONS.md pipeline step that answered (README "Why this answer"); never part of
+    /// the HTTP answer.
+    pub step: u8,
+    /// The reason code of the rule that answered.
+    pub reason: &'static str,
+    /// The policy setting that decided, `None` where the spec or the preset did.
+    pub setting: Option<String>,
 }
 
 impl Output {
@@ -570,6 +593,12 @@ impl Output {
             out.push_str(",\"consumes_approval\":");
             out.push_str(if consumes { "true" } else { "false" });
         }
+        out.push_str(",\"step\":");
+        out.push_str(&self.step.to_string());
+        out.push_str(",\"reason\":");
+        push_json_string(&mut out, self.reason);
+        out.push_str(",\"setting\":");
+        push_opt_json_string(&mut out, self.setting.as_deref());
         out.push('}');
         out
     }
@@ -622,7 +651,8 @@ mod tests {
         assert_eq!(answer.status, 403);
         assert_eq!(answer.headers, vec![("www-authenticate".to_owned(), INSUFFICIENT_SCOPE.to_owned())]);
         assert!(answer.body.starts_with("{\"errcode\":\"M_FORBIDDEN\",\"error\":"));
-        let allow = Decision::Allow { subject: Subject::default(), consumes_approval: None };
+        let allow =
+            Decision::Allow { subject: Subject::default(), consumes_approval: None, because: Allowance::Passed };
         assert_eq!(allow.render(), None);
     }
 

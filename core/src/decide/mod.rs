@@ -26,6 +26,7 @@
 //! [`AnswerBody`]); [`Decision::render`] writes the HTTP answer.
 
 mod decision;
+mod explain;
 #[cfg(feature = "uniffi")]
 mod owned;
 
@@ -34,6 +35,7 @@ pub use decision::{
     AnswerBody, Decision, DecisionKind, Denial, HttpAnswer, INSUFFICIENT_SCOPE, Output, StageParams, Subject, UiaFlow,
     WWW_AUTHENTICATE,
 };
+pub use explain::{Allowance, Explanation, RequiredBy, Setting};
 #[cfg(feature = "uniffi")]
 pub use owned::{DecideRequest, DecisionResult, Header, RequestContext, TokenInfo};
 
@@ -265,7 +267,11 @@ impl<'a> Route<'a> {
         }
         // Step 0: a CORS preflight carries no credentials, whatever the path.
         if self.is_preflight() {
-            return Ok(Decision::Allow { subject: Subject::default(), consumes_approval: None });
+            return Ok(Decision::Allow {
+                subject: Subject::default(),
+                consumes_approval: None,
+                because: Allowance::Preflight,
+            });
         }
         let operation_id = self.operation_id();
         let pipeline =
@@ -313,8 +319,8 @@ impl<'a> Pipeline<'_, 'a> {
         Decision::Deny { subject, reason, account: None }
     }
 
-    fn allow(subject: Subject<'a>) -> Decision<'a> {
-        Decision::Allow { subject, consumes_approval: None }
+    fn allow(subject: Subject<'a>, because: Allowance) -> Decision<'a> {
+        Decision::Allow { subject, consumes_approval: None, because }
     }
 
     fn run(&self) -> Result<Decision<'a>, Error> {
@@ -324,7 +330,7 @@ impl<'a> Pipeline<'_, 'a> {
         let Some(token) = self.request.token else { return Ok(self.without_token()) };
         // Step 5 (v4): a token sent to an endpoint that takes none is ignored.
         if self.token_requirement() == Some(TokenRequirement::None) {
-            return Ok(Self::allow(self.subject()));
+            return Ok(Self::allow(self.subject(), Allowance::TokenIgnored));
         }
         // Step 6.
         if !token.active {
@@ -332,15 +338,16 @@ impl<'a> Pipeline<'_, 'a> {
         }
         // Step 7: an appservice's own token is the host's business, not an OAuth grant.
         if token.appservice {
-            return Ok(Self::allow(Subject { device: token.device_id, ..self.subject() }));
+            return Ok(Self::allow(Subject { device: token.device_id, ..self.subject() }, Allowance::Appservice));
         }
         // Step 8.
         if self.token_requirement() == Some(TokenRequirement::Appservice) {
             return Ok(self.deny(self.subject(), Denial::AppserviceOnly));
         }
         // Step 9.
-        let Some(scope) = self.read_scope(&token) else {
-            return Ok(self.deny(self.subject(), Denial::MalformedToken));
+        let scope = match self.read_scope(&token) {
+            Ok(scope) => scope,
+            Err(denial) => return Ok(self.deny(self.subject(), denial)),
         };
         let subject = Subject {
             device: token.device_id.or(scope.device().map(DeviceId::into_inner)),
@@ -351,7 +358,9 @@ impl<'a> Pipeline<'_, 'a> {
         let own = self.operation.and_then(|o| self.policy.own_required_scopes(&o));
         if let Some(own) = own {
             if !own.tokens().any(|required| scope.covers(required)) {
-                return Ok(self.deny(subject, Denial::MissingRequiredScope(own.challenge())));
+                let denial =
+                    Denial::MissingRequiredScope { challenge: own.challenge(), required_by: own.required_by() };
+                return Ok(self.deny(subject, denial));
             }
         } else if !scope.has_api() {
             return Ok(self.deny(subject, Denial::MissingApiScope(self.policy.settings().missing_api_scope)));
@@ -395,7 +404,7 @@ impl<'a> Pipeline<'_, 'a> {
             };
             let device = token.and_then(|t| t.device_id);
             return Some(match appservice::registration(registration) {
-                Ok(()) => Self::allow(Subject { device, ..self.subject() }),
+                Ok(()) => Self::allow(Subject { device, ..self.subject() }, Allowance::Registration),
                 Err(refusal) => self.deny(self.subject(), Denial::Registration(refusal)),
             });
         }
@@ -405,18 +414,23 @@ impl<'a> Pipeline<'_, 'a> {
     /// Steps 4 and 5.
     fn without_token(&self) -> Decision<'a> {
         match self.token_requirement() {
-            Some(TokenRequirement::None | TokenRequirement::Optional) => Self::allow(self.subject()),
+            Some(TokenRequirement::None | TokenRequirement::Optional) => {
+                Self::allow(self.subject(), Allowance::TokenNotNeeded)
+            }
             _ => self.deny(self.subject(), Denial::MissingToken),
         }
     }
 
     /// Step 9: the scope under the policy's grammar and device rules, and the explicit device id.
     #[inline(always)]
-    fn read_scope(&self, token: &Token<'a>) -> Option<Scope<&'a str>> {
-        let scope = Scope::parse(token.scope?, &self.policy.settings().scope).ok()?;
+    fn read_scope(&self, token: &Token<'a>) -> Result<Scope<&'a str>, Denial<'a>> {
+        let scope = token
+            .scope
+            .and_then(|scope| Scope::parse(scope, &self.policy.settings().scope).ok())
+            .ok_or(Denial::MalformedToken)?;
         match token.device_id {
-            Some(id) if id.is_empty() || id.len() > MAX_EXPLICIT_DEVICE_ID_BYTES => None,
-            _ => Some(scope),
+            Some(id) if id.is_empty() || id.len() > MAX_EXPLICIT_DEVICE_ID_BYTES => Err(Denial::InvalidDeviceId),
+            _ => Ok(scope),
         }
     }
 
@@ -437,10 +451,10 @@ impl<'a> Pipeline<'_, 'a> {
             // Step 16 (an admin path is not an unknown one); neither kind meets step-up rules,
             // which name operation ids.
             let deny_unknown = self.policy.settings().unknown_endpoints == UnknownEndpoints::Deny;
-            return Ok(if deny_unknown && matches!(self.found, Lookup::Unknown) {
-                self.deny(subject, Denial::UnknownEndpoint)
-            } else {
-                Self::allow(subject)
+            return Ok(match self.found {
+                Lookup::Unknown if deny_unknown => self.deny(subject, Denial::UnknownEndpoint),
+                Lookup::Unknown => Self::allow(subject, Allowance::UnknownEndpoint),
+                _ => Self::allow(subject, Allowance::Passed),
             });
         };
         let request = self.request;
@@ -463,8 +477,8 @@ impl<'a> Pipeline<'_, 'a> {
                 entropy: request.entropy,
             })?;
             return Ok(match outcome {
-                CrossSigningOutcome::Allow { consumes_approval } => {
-                    Decision::Allow { subject, consumes_approval: Some(consumes_approval) }
+                CrossSigningOutcome::Allow { consumes_approval, because } => {
+                    Decision::Allow { subject, consumes_approval: Some(consumes_approval), because }
                 }
                 CrossSigningOutcome::Uia(challenge) => Decision::Uia { subject, challenge },
             });
@@ -475,7 +489,8 @@ impl<'a> Pipeline<'_, 'a> {
             return Ok(Decision::StepUp { subject, challenge });
         }
         // Step 18.
-        Ok(Self::allow(subject))
+        let added = token.guest && guest::added_by_policy(Some(&operation), self.params(), self.policy);
+        Ok(Self::allow(subject, if added { Allowance::GuestEndpointAdded } else { Allowance::Passed }))
     }
 }
 

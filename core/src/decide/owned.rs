@@ -143,6 +143,13 @@ pub struct DecisionResult {
     pub account_url: Option<String>,
     /// From the cross-signing step only: whether the host must close the approval window.
     pub consumes_approval: Option<bool>,
+    /// The DECISIONS.md pipeline step that answered (README "Why this answer"); not part of the
+    /// HTTP answer.
+    pub step: u8,
+    /// The reason code of the rule that answered.
+    pub reason: String,
+    /// The policy setting that decided, absent where the spec or the preset did.
+    pub setting: Option<String>,
 }
 
 impl From<Output> for DecisionResult {
@@ -162,6 +169,9 @@ impl From<Output> for DecisionResult {
             synapse_admin: output.synapse_admin,
             account_url: output.account_url,
             consumes_approval: output.consumes_approval,
+            step: output.step,
+            reason: output.reason.to_owned(),
+            setting: output.setting,
         }
     }
 }

@@ -175,8 +175,14 @@ pub fn output_to_json(output: &Output) -> Value {
         ("synapse_admin", output.synapse_admin.into()),
         ("account_url", output.account_url.clone().into()),
     ]);
-    if let (Some(consumes), Value::Object(fields)) = (output.consumes_approval, &mut result) {
-        fields.insert("consumes_approval".to_owned(), Value::Bool(consumes));
+    if let Value::Object(fields) = &mut result {
+        if let Some(consumes) = output.consumes_approval {
+            fields.insert("consumes_approval".to_owned(), Value::Bool(consumes));
+        }
+        // The explanation (README "Why this answer"), beside the answer, never inside it.
+        fields.insert("step".to_owned(), output.step.into());
+        fields.insert("reason".to_owned(), output.reason.into());
+        fields.insert("setting".to_owned(), output.setting.clone().into());
     }
     result
 }
@@ -252,6 +258,27 @@ mod tests {
             let output = decision.output();
             let text: Result<Value, _> = serde_json::from_str(&output.to_json_text());
             assert_eq!(text.ok(), Some(output_to_json(&output)), "{request:?}");
+            explanation_stays_out_of_the_answer(&decision);
         }
+    }
+
+    /// The explanation is in the result, never in the HTTP answer: the rendered body and headers
+    /// hold exactly the keys DECISIONS.md "Output" gives each kind of answer.
+    fn explanation_stays_out_of_the_answer(decision: &Decision<'_>) {
+        let result = to_json(decision);
+        for key in ["step", "reason", "setting"] {
+            assert!(result.get(key).is_some(), "{key} in {result}");
+        }
+        let Some(answer) = decision.render() else { return };
+        let body: Value = serde_json::from_str(&answer.body).unwrap_or_default();
+        let mut keys: Vec<&str> = body.as_object().map(|b| b.keys().map(String::as_str).collect()).unwrap_or_default();
+        keys.sort_unstable();
+        let expected: &[&str] = match decision.kind() {
+            "deny" => &["errcode", "error"],
+            "uia" => &["flows", "params", "session"],
+            _ => &["acr_values", "errcode", "error", "max_age"],
+        };
+        assert_eq!(keys, expected, "{}", answer.body);
+        assert!(answer.headers.iter().all(|(name, _)| name == "www-authenticate"), "{:?}", answer.headers);
     }
 }
