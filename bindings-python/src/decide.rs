@@ -166,6 +166,26 @@ impl Decision {
         self.output.consumes_approval
     }
 
+    /// The DECISIONS.md pipeline step that answered, 0 to 18 (README "Why this answer"); never
+    /// part of the HTTP answer.
+    #[getter]
+    fn step(&self) -> u8 {
+        self.output.step
+    }
+
+    /// The stable reason code of the rule that answered, such as `guest.endpoint_not_allowed`.
+    #[getter]
+    fn reason(&self) -> &'static str {
+        self.output.reason
+    }
+
+    /// The policy setting that decided (`step_up[0]`, `unknown_endpoints`...), `None` where the
+    /// spec or the preset did.
+    #[getter]
+    fn setting(&self) -> Option<&str> {
+        self.output.setting.as_deref()
+    }
+
     /// The result in the op's output shape (what `evaluate("request.decide", ...)` returns).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         crate::json::from_value(py, &output_to_json(&self.output))
@@ -174,7 +194,11 @@ impl Decision {
     fn __repr__(&self) -> String {
         let status = self.output.status.map_or_else(|| "None".to_owned(), |s| s.to_string());
         let errcode = self.output.errcode.unwrap_or("None");
-        format!("<matrix_authz.Decision {} status={status} errcode={errcode}>", self.output.decision.name())
+        let (step, reason) = (self.output.step, self.output.reason);
+        format!(
+            "<matrix_authz.Decision {} status={status} errcode={errcode} step={step} reason={reason}>",
+            self.output.decision.name()
+        )
     }
 }
 

@@ -65,8 +65,13 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 }
 
 /// The exception for `code` and `message`, of the class of the code's prefix (`AuthzError`
-/// itself for a prefix without one, such as `metadata.too_large`).
+/// itself for a prefix without one, such as `metadata.too_large`); its `path` is `None`.
 pub(crate) fn new(py: Python<'_>, code: &str, message: &str) -> PyErr {
+    new_at(py, code, message, None)
+}
+
+/// [`new`] with `path`: the JSON pointer at the offending place (FORMAT.md v4), or `None`.
+pub(crate) fn new_at(py: Python<'_>, code: &str, message: &str, path: Option<&str>) -> PyErr {
     let text = format!("{code}: {message}");
     let err = match code.split_once('.').map_or(code, |(prefix, _)| prefix) {
         "scope" => InvalidScope::new_err(text),
@@ -79,9 +84,9 @@ pub(crate) fn new(py: Python<'_>, code: &str, message: &str) -> PyErr {
         _ => AuthzError::new_err(text),
     };
     let value = err.value(py);
-    match (value.setattr("code", code), value.setattr("message", message)) {
-        (Ok(()), Ok(())) => err,
-        (Err(e), _) | (_, Err(e)) => e,
+    match (value.setattr("code", code), value.setattr("message", message), value.setattr("path", path)) {
+        (Ok(()), Ok(()), Ok(())) => err,
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => e,
     }
 }
 
@@ -100,30 +105,46 @@ pub(crate) trait Raise<T> {
 pub(crate) trait Coded: std::fmt::Display {
     /// The stable code.
     fn code(&self) -> &'static str;
+
+    /// The JSON pointer at the offending place, for the errors that have one.
+    fn path(&self) -> Option<&str> {
+        None
+    }
 }
 
 macro_rules! coded {
-    ($($t:ty),* $(,)?) => {$(
-        impl Coded for $t {
-            fn code(&self) -> &'static str {
-                <$t>::code(self)
+    ($($t:ty),* $(,)? ; with path: $($p:ty),* $(,)?) => {
+        $(
+            impl Coded for $t {
+                fn code(&self) -> &'static str {
+                    <$t>::code(self)
+                }
             }
-        }
-    )*};
+        )*
+        $(
+            impl Coded for $p {
+                fn code(&self) -> &'static str {
+                    <$p>::code(self)
+                }
+
+                fn path(&self) -> Option<&str> {
+                    <$p>::path(self)
+                }
+            }
+        )*
+    };
 }
 
 coded!(
-    matrix_authz::Error,
     matrix_authz::error::ScopeError,
     matrix_authz::error::DeviceIdError,
     matrix_authz::error::DeviceError,
-    matrix_authz::error::InputError,
-    matrix_authz::PolicyError,
-    matrix_authz::account::AccountError,
+    matrix_authz::account::AccountError;
+    with path: matrix_authz::Error, matrix_authz::error::InputError, matrix_authz::PolicyError,
 );
 
 impl<T, E: Coded> Raise<T> for Result<T, E> {
     fn or_raise(self, py: Python<'_>) -> PyResult<T> {
-        self.map_err(|e| new(py, e.code(), &e.to_string()))
+        self.map_err(|e| new_at(py, e.code(), &e.to_string(), e.path()))
     }
 }

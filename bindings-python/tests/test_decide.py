@@ -386,12 +386,127 @@ class TestDecisionObject:
                 for name in ("decision", "status", "errcode", "headers", "body", "endpoint", "device", "synapse_admin"):
                     assert result[name] == getattr(decision, name), name
                 assert result.get("consumes_approval") == decision.consumes_approval
+                for name in ("step", "reason", "setting"):
+                    assert result[name] == getattr(decision, name), name
 
     def test_to_dict_is_fresh(self) -> None:
         decision = self.decision()
         first = decision.to_dict()
         first["status"] = 200
         assert decision.to_dict()["status"] == 403
+
+
+class TestExplanation:
+    """`step`, `reason` and `setting`: expected values from DECISIONS.md's step table and the
+    README's reason table (the cases of decide-explain.json)."""
+
+    @pytest.mark.parametrize(
+        ("policy", "request_", "step", "reason", "setting"),
+        [
+            ("default", {"method": "OPTIONS", "path": SYNC}, 0, "request.preflight", None),
+            ("default", {"method": "GET", "path": SYNC}, 4, "token.missing", None),
+            ("default", {"method": "GET", "path": "/_matrix/client/versions"}, 5, "token.not_needed", None),
+            ("default", {"method": "GET", "path": SYNC, "token": {"scope": FULL, "active": False}}, 6, "token.inactive", None),
+            ("synapse", {"method": "GET", "path": SYNC, "token": {"scope": "openid"}}, 10, "scope.api_missing", None),
+            (
+                {"required_scopes": {"createRoom": ["urn:example:rooms"]}},
+                {"method": "POST", "path": "/_matrix/client/v3/createRoom", "token": {"scope": FULL}},
+                10,
+                "scope.required_missing",
+                "required_scopes.createRoom",
+            ),
+            (
+                "default",
+                {"method": "POST", "path": "/_matrix/client/v3/createRoom", "token": {"scope": FULL, "guest": True}},
+                12,
+                "guest.endpoint_not_allowed",
+                None,
+            ),
+            (
+                {"guest_endpoints": ["createRoom"]},
+                {"method": "POST", "path": "/_matrix/client/v3/createRoom", "token": {"scope": FULL, "guest": True}},
+                18,
+                "request.allowed",
+                "guest_endpoints",
+            ),
+            (
+                {"unknown_endpoints": "deny"},
+                {"method": "GET", "path": "/_matrix/client/v3/nonexistent", "token": {"scope": FULL}},
+                16,
+                "endpoint.unknown",
+                "unknown_endpoints",
+            ),
+            (
+                STEP_UP_POLICY,
+                {"method": "POST", "path": "/_matrix/client/v3/createRoom", "token": {"scope": FULL}, "now": 1},
+                17,
+                "step_up.auth_time_missing",
+                "step_up[0]",
+            ),
+            ("default", {"method": "GET", "path": SYNC, "token": {"scope": FULL}}, 18, "request.allowed", None),
+        ],
+    )
+    def test_reasons(self, policy: Any, request_: dict[str, Any], step: int, reason: str, setting: Any) -> None:
+        decision = Policy(policy).decide(request_)
+        assert (decision.step, decision.reason, decision.setting) == (step, reason, setting)
+        assert f"step={step} reason={reason}" in repr(decision)
+
+    def test_never_in_the_http_answer(self) -> None:
+        # The rendered body and headers hold exactly their DECISIONS.md "Output" keys.
+        cases: list[tuple[Any, dict[str, Any], set[str]]] = [
+            ("default", {"method": "GET", "path": SYNC, "token": {"scope": "openid"}}, {"errcode", "error"}),
+            (
+                STEP_UP_POLICY,
+                {"method": "POST", "path": "/_matrix/client/v3/createRoom", "token": {"scope": FULL}, "now": 1},
+                {"errcode", "error", "acr_values", "max_age"},
+            ),
+            (
+                "default",
+                {
+                    "method": "POST",
+                    "path": "/_matrix/client/v3/keys/device_signing/upload",
+                    "token": {"scope": FULL},
+                    "context": {"account_management_uri": ACCOUNT, "uia_session": "s"},
+                },
+                {"flows", "params", "session"},
+            ),
+        ]
+        for policy, request_, body_keys in cases:
+            decision = Policy(policy).decide(request_)
+            assert decision.body is not None and set(decision.body) == body_keys
+            assert set(decision.headers) <= {"www-authenticate"}
+            assert {"step", "reason", "setting"} <= set(decision.to_dict())
+
+
+class TestErrorPaths:
+    """`path`: a JSON pointer at the offending place (FORMAT.md v4; error-paths.json)."""
+
+    def test_request_fields(self) -> None:
+        cases: list[tuple[dict[str, Any], str]] = [
+            ({"method": "GET", "path": SYNC, "token": {"scope": 5}}, "/token/scope"),
+            ({"method": "GET", "path": SYNC, "context": {"room": {"guest_access": 5}}}, "/context/room/guest_access"),
+            ({"path": SYNC}, "/method"),
+        ]
+        for request_, path in cases:
+            with pytest.raises(InvalidInput) as caught:
+                Policy().decide(request_)
+            assert caught.value.path == path
+
+    def test_policy_documents(self) -> None:
+        documents: list[tuple[dict[str, Any], str]] = [
+            ({"step_up": [{"endpoints": ["sync"], "max_age": "x"}]}, "/step_up/0/max_age"),
+            ({"approval": "sometimes"}, "/approval"),
+            ({"required_scopes": {"a/b~c": 5}}, "/required_scopes/a~1b~0c"),
+        ]
+        for document, path in documents:
+            with pytest.raises(InvalidPolicy) as caught:
+                Policy(document)
+            assert caught.value.path == path, document
+
+    def test_errors_without_a_place(self) -> None:
+        with pytest.raises(matrix_authz.InvalidScope) as caught:
+            matrix_authz.Scope("a  b")
+        assert caught.value.path is None
 
 
 class TestRequestErrors:

@@ -8,11 +8,15 @@ use crate::Js;
 /// The `name` of every error this package throws.
 const NAME: &str = "MatrixAuthzError";
 
-/// A real `Error` (`instanceof Error`) with `name` `MatrixAuthzError` and the core error's `code`.
+/// A real `Error` (`instanceof Error`) with `name` `MatrixAuthzError`, the core error's `code`,
+/// and its `path` (a JSON pointer at the offending place, FORMAT.md v4) where it has one.
 pub(crate) fn to_js(e: &Error) -> JsValue {
     let error = js_sys::Error::new(&e.to_string());
     error.set_name(NAME);
     crate::object::set(&error, "code", JsValue::from_str(e.code()));
+    if let Some(path) = e.path() {
+        crate::object::set(&error, "path", JsValue::from_str(path));
+    }
     error.into()
 }
 

@@ -23,7 +23,9 @@ export function answer(evaluate, op, input) {
   try {
     return { ok: evaluate(op, input) };
   } catch (e) {
-    if (e instanceof Error && typeof e.code === 'string') return { error: e.code };
+    if (e instanceof Error && typeof e.code === 'string') {
+      return typeof e.path === 'string' ? { error: e.code, path: e.path } : { error: e.code };
+    }
     // Anything else (a thrown string, a trap) is a bug in the binding: report it as such.
     return { thrown: String(e), isError: e instanceof Error };
   }
@@ -36,7 +38,9 @@ export function answer(evaluate, op, input) {
 export function answerJson(evaluateJson, op, text) {
   if (typeof evaluateJson !== 'function') return { thrown: 'the runner was given no evaluateJson' };
   const envelope = JSON.parse(evaluateJson(op, text));
-  return Object.hasOwn(envelope, 'error') ? { error: envelope.error.code } : envelope;
+  if (!Object.hasOwn(envelope, 'error')) return envelope;
+  const { code, path } = envelope.error;
+  return typeof path === 'string' ? { error: code, path } : { error: code };
 }
 
 function passes(expect, got) {
@@ -44,7 +48,12 @@ function passes(expect, got) {
   const hasOk = Object.hasOwn(expect, 'ok');
   const hasError = Object.hasOwn(expect, 'error');
   if (hasOk && !hasError) return Object.hasOwn(got, 'ok') && matches(expect.ok, got.ok);
-  if (hasError && !hasOk) return Object.hasOwn(got, 'error') && got.error === expect.error;
+  // FORMAT.md v4: a vector may pin the error's `path` too; then both are compared.
+  if (hasError && !hasOk) {
+    return (
+      Object.hasOwn(got, 'error') && got.error === expect.error && (!Object.hasOwn(expect, 'path') || got.path === expect.path)
+    );
+  }
   return false;
 }
 

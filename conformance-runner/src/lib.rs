@@ -76,20 +76,32 @@ pub fn run_case(case: &Value) -> (bool, Value) {
         // double, nesting at the limit): through the text entry point every binding exports.
         Some(Value::String(text)) => match serde_json::from_str::<Value>(&evaluate_json(op, text)) {
             Ok(mut envelope) => match envelope.get_mut("error") {
-                Some(error) => serde_json::json!({ "error": error.get_mut("code").map(Value::take) }),
+                Some(error) => {
+                    let mut answer = serde_json::json!({ "error": error.get_mut("code").map(Value::take) });
+                    if let (Some(path), Value::Object(fields)) = (error.get_mut("path"), &mut answer) {
+                        fields.insert("path".to_owned(), path.take());
+                    }
+                    answer
+                }
                 None => envelope,
             },
             Err(e) => serde_json::json!({ "error": format!("the answer is not JSON: {e}") }),
         },
         _ => match evaluate(op, &case.get("input").cloned().unwrap_or(Value::Null)) {
             Ok(result) => serde_json::json!({ "ok": result }),
-            Err(e) => serde_json::json!({ "error": e.code() }),
+            Err(e) => match e.path() {
+                Some(path) => serde_json::json!({ "error": e.code(), "path": path }),
+                None => serde_json::json!({ "error": e.code() }),
+            },
         },
     };
     let expect = case.get("expect").unwrap_or(&Value::Null);
     let passed = match (expect.get("ok"), expect.get("error")) {
         (Some(pattern), None) => answer.get("ok").is_some_and(|ok| matches(pattern, ok)),
-        (None, Some(code)) => answer.get("error") == Some(code),
+        // FORMAT.md v4: a vector may pin the error's `path` too; then both are compared.
+        (None, Some(code)) => {
+            answer.get("error") == Some(code) && expect.get("path").is_none_or(|path| answer.get("path") == Some(path))
+        }
         _ => false,
     };
     (passed, answer)

@@ -199,14 +199,23 @@ impl fmt::Display for DeviceError {
 impl std::error::Error for DeviceError {}
 
 /// A request, argument or input object that does not say what the operation needs (a missing
-/// fact, a wrong-typed field, an empty name): `input.invalid`. The message names the argument.
+/// fact, a wrong-typed field, an empty name): `input.invalid`. The message names the argument;
+/// where a field of an input object is at fault, [`InputError::path`] points at it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputError(String);
+pub struct InputError {
+    message: String,
+    path: Option<String>,
+}
 
 impl InputError {
     /// An input error with this message (without the `invalid input: ` prefix).
     pub fn new(message: impl Into<String>) -> Self {
-        Self(message.into())
+        Self { message: message.into(), path: None }
+    }
+
+    /// An input error about the field at `path`, a JSON pointer (RFC 6901) into the input.
+    pub fn at(path: String, message: impl Into<String>) -> Self {
+        Self { message: message.into(), path: Some(path) }
     }
 
     /// The stable code: `input.invalid`.
@@ -216,14 +225,37 @@ impl InputError {
 
     /// What is wrong, without the `invalid input: ` prefix.
     pub fn message(&self) -> &str {
-        &self.0
+        &self.message
+    }
+
+    /// The JSON pointer (RFC 6901) into the op's input at the offending field, when one field is
+    /// at fault (FORMAT.md v4 "Explanations").
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
     }
 }
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid input: {}", self.0)
+        write!(f, "invalid input: {}", self.message)
     }
+}
+
+/// A JSON pointer (RFC 6901) from its reference tokens: each one after a `/`, with `~` written
+/// `~0` and `/` written `~1`.
+pub fn json_pointer<S: AsRef<str>>(tokens: impl IntoIterator<Item = S>) -> String {
+    let mut pointer = String::new();
+    for token in tokens {
+        pointer.push('/');
+        for c in token.as_ref().chars() {
+            match c {
+                '~' => pointer.push_str("~0"),
+                '/' => pointer.push_str("~1"),
+                c => pointer.push(c),
+            }
+        }
+    }
+    pointer
 }
 
 impl std::error::Error for InputError {}
@@ -265,6 +297,16 @@ impl Error {
 
     pub(crate) fn input(msg: impl Into<String>) -> Self {
         Self::Input(InputError::new(msg))
+    }
+
+    /// The JSON pointer at the offending place, where the error has one (FORMAT.md v4): into the
+    /// op's input for `input.invalid`, into the policy document for `policy.invalid`.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Self::Input(e) => e.path(),
+            Self::Policy(e) => e.path(),
+            _ => None,
+        }
     }
 }
 

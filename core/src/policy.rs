@@ -24,7 +24,13 @@ use patterns::TokenPatterns;
 #[non_exhaustive]
 pub enum PolicyError {
     /// Settings that do not describe a policy (`policy.invalid`).
-    Invalid(String),
+    Invalid {
+        /// What is wrong.
+        message: String,
+        /// The JSON pointer (RFC 6901) into the policy document at the offending setting or
+        /// entry, where one is at fault.
+        path: Option<String>,
+    },
     /// A preset name the engine does not ship (`policy.unknown_preset`).
     UnknownPreset(String),
 }
@@ -33,20 +39,34 @@ impl PolicyError {
     /// The stable code, the same in every runtime.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Invalid(_) => "policy.invalid",
+            Self::Invalid { .. } => "policy.invalid",
             Self::UnknownPreset(_) => "policy.unknown_preset",
         }
     }
 
     pub(crate) fn invalid(msg: impl Into<String>) -> Self {
-        Self::Invalid(msg.into())
+        Self::Invalid { message: msg.into(), path: None }
+    }
+
+    /// `policy.invalid` about the setting or entry at these JSON pointer tokens
+    /// (`["step_up", "1", "acr_values", "0"]`).
+    pub(crate) fn invalid_at<S: AsRef<str>>(at: impl IntoIterator<Item = S>, msg: impl Into<String>) -> Self {
+        Self::Invalid { message: msg.into(), path: Some(crate::error::json_pointer(at)) }
+    }
+
+    /// The JSON pointer into the policy document at the offending setting or entry, if known.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Self::Invalid { path, .. } => path.as_deref(),
+            Self::UnknownPreset(_) => None,
+        }
     }
 }
 
 impl fmt::Display for PolicyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Invalid(msg) => write!(f, "invalid policy: {msg}"),
+            Self::Invalid { message, .. } => write!(f, "invalid policy: {message}"),
             Self::UnknownPreset(name) => write!(f, "there is no preset named `{name}`"),
         }
     }

@@ -86,6 +86,10 @@ class AuthzError(ValueError):
 
     code: str
     message: str
+    path: Optional[str]
+    """A JSON pointer (RFC 6901) at the offending place, where the error has one: into the
+    request or op input for `input.invalid` (`/token/scope`), into the policy document for
+    `policy.invalid` (`/step_up/1/max_age`); `None` otherwise."""
 
 class InvalidScope(AuthzError):
     """`scope.*`: the scope string breaks the grammar or a limit."""
@@ -233,6 +237,15 @@ class Decision:
     @property
     def consumes_approval(self) -> Optional[bool]:
         """From the cross-signing step only: whether the host must close the approval window."""
+    @property
+    def step(self) -> int:
+        """The DECISIONS.md pipeline step that answered, 0 to 18; never in the HTTP answer."""
+    @property
+    def reason(self) -> str:
+        """The stable reason code of the rule that answered (README "Why this answer")."""
+    @property
+    def setting(self) -> Optional[str]:
+        """The policy setting that decided (`step_up[0]`, ...), `None` where the spec did."""
     def to_dict(self) -> dict[str, Json]:
         """The result in the op's output shape (what `evaluate("request.decide", ...)` gives)."""
 

@@ -5,7 +5,7 @@
   one of input (an object) or input_json (the input as JSON text, for what host values cannot
   hold; json-input.json)
 - ids are unique across all files
-- expect is exactly one of {"ok": ...} or {"error": CODE}
+- expect is exactly one of {"ok": ...} or {"error": CODE}, the latter optionally with "path"
 - every "violations" array in an expected pattern is sorted by bytes and has no duplicates
 - numbers are integers only
 - at least 300 cases in all
@@ -64,7 +64,7 @@ def main():
                 problems.append(f"{base} {cid}: unknown op {case.get('op')}")
             per_op[case.get("op")] += 1
             expect = case.get("expect")
-            if not isinstance(expect, dict) or len(expect) != 1 or not (set(expect) <= {"ok", "error"}):
+            if not isinstance(expect, dict) or set(expect) not in ({"ok"}, {"error"}, {"error", "path"}):
                 problems.append(f"{base} {cid}: expect must be exactly one of ok/error")
             elif "error" in expect and not isinstance(expect["error"], str):
                 problems.append(f"{base} {cid}: error code is not a string")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Conformance vectors for how every op reads its JSON input (python3 standard library only).
 
-Writes `core/conformance/json-input.json`. The rules are FORMAT.md v4 ("Registration checks"):
+Writes `core/conformance/json-input.json`, and `error-paths.json` (errors that carry `path`). The rules are FORMAT.md v4 ("Registration checks"):
 numbers of any size are read; unlisted fields are ignored at any depth up to the nesting limit
 of 128, the outermost value counting as 1, and deeper is `input.invalid` in every op; a metadata
 document's size is its compact serialization with numbers spelled as in the input.
@@ -202,6 +202,7 @@ def main():
     add(cv, verdict([]), text='{"metadata": ' + head + "a" * gap + '"\n}\n}',
         note="65,536 compact bytes, with whitespace between tokens")
 
+    write_error_paths()
     doc = {
         "suite": "json-input",
         "description": "How every op reads JSON input: numbers of any size, the nesting limit "
@@ -212,6 +213,62 @@ def main():
         f.write(json.dumps(doc, indent=2, ensure_ascii=True) + "\n")
     print("%s %d cases" % (os.path.basename(OUT), len(cases)))
     return 0
+
+
+def write_error_paths():
+    """`error-paths.json`: errors that pin `path` (FORMAT.md v4 Explanations), a JSON pointer
+    (RFC 6901) into the op's input, or into the policy document for `policy.invalid`. Each
+    pointer is written by hand from the input below it."""
+    src = "FORMAT.md v4 Explanations (error path, RFC 6901 JSON pointer)"
+    out = []
+
+    def case(op, inp, code, path, note):
+        out.append({"id": "error-paths-%03d" % (len(out) + 1), "op": op, "input": inp,
+                    "expect": {"error": code, "path": path}, "source": src + ": " + note})
+
+    sync = {"method": "GET", "path": "/_matrix/client/v3/sync"}
+    case("request.decide", {"path": "/_matrix/client/v3/sync"}, "input.invalid", "/method", "a missing field")
+    case("request.decide", dict(sync, token={"scope": 5}), "input.invalid", "/token/scope", "a nested wrong type")
+    case("request.decide", dict(sync, token={"scope": "openid", "guest": "yes"}), "input.invalid", "/token/guest",
+         "a nested wrong type")
+    case("request.decide", dict(sync, context={"room": {"guest_access": 5}}), "input.invalid",
+         "/context/room/guest_access", "two levels down")
+    case("request.decide", dict(sync, now="soon"), "input.invalid", "/now", "a top-level wrong type")
+    case("grant.decide", {"scope": "openid", "grant_type": "authorization_code", "user": {"admin": "yes"}},
+         "input.invalid", "/user/admin", "grant.decide")
+    case("scope.parse", {"scope": 5}, "input.invalid", "/scope", "scope.parse")
+    # Policy documents: the pointer is into the document.
+    def policy(doc, path, note):
+        case("scope.parse", {"scope": "openid", "policy": doc}, "policy.invalid", path, note)
+
+    policy({"approval": "sometimes"}, "/approval", "a value outside its set")
+    policy({"no_such_setting": 1}, "/no_such_setting", "an unknown setting")
+    policy({"preset": 5}, "/preset", "a preset that is not a string")
+    policy({"scope_limits": {"max_bytes": -1}}, "/scope_limits/max_bytes", "a nested wrong type")
+    policy({"scope_limits": {"max_words": 1}}, "/scope_limits/max_words", "a nested unknown setting")
+    policy({"step_up": [{"endpoints": ["createRoom"], "max_age": 300}, {"endpoints": ["sync"], "max_age": "x"}]},
+           "/step_up/1/max_age", "the second rule's max_age")
+    policy({"step_up": [{"max_age": 300}]}, "/step_up/0", "a rule without endpoints")
+    policy({"step_up": [{"endpoints": ["createRoom"], "acr_values": ["a", 2]}]}, "/step_up/0/acr_values/1",
+           "an array entry of the wrong type")
+    policy({"required_scopes": {"createRoom": ["urn:example:rooms", 5]}}, "/required_scopes/createRoom/1",
+           "a required scope of the wrong type")
+    policy({"required_scopes": {"a/b~c": 5}}, "/required_scopes/a~1b~0c", "RFC 6901 escapes ~ and /")
+    policy({"extra_tokens": {"exact": "urn:example:a"}}, "/extra_tokens/exact", "not an array")
+    policy({"endpoints": [{"method": "GET", "path": "/_synapse/client/x", "token": "sometimes"}]},
+           "/endpoints/0/token", "a declared endpoint's token outside its set")
+    policy({"endpoints": [{"method": "GET", "token": "required"}]}, "/endpoints/0", "a declared endpoint without path")
+    policy({"guest_endpoints": "createRoom"}, "/guest_endpoints", "not an array")
+    doc = {
+        "suite": "error-paths",
+        "description": "Errors that carry path: a JSON pointer into the op's input, or into the policy "
+                       "document for policy.invalid",
+        "cases": out,
+    }
+    path = os.path.join(os.path.dirname(OUT), "error-paths.json")
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(json.dumps(doc, indent=2, ensure_ascii=True) + "\n")
+    print("%s %d cases" % (os.path.basename(path), len(out)))
 
 
 if __name__ == "__main__":

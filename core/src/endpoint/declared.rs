@@ -282,7 +282,7 @@ fn overlap(a: &[Piece<'_>], b: &[Piece<'_>]) -> bool {
 }
 
 fn invalid(at: usize, what: &str) -> PolicyError {
-    PolicyError::invalid(format!("`endpoints[{at}]`: {what}"))
+    PolicyError::invalid_at(["endpoints".to_owned(), at.to_string()], format!("`endpoints[{at}]`: {what}"))
 }
 
 /// Checks a method name: 1 to 32 upper-case ASCII letters, not `HEAD` or `OPTIONS`.

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::Error;
+use crate::error::{Error, InputError};
 
 /// What one field of an input object holds, whatever the object is read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,14 +35,14 @@ pub trait Fields: Sized {
     /// Where these fields sit, for messages (`request`, `token`, `context.room`).
     fn place(&self) -> &str;
 
-    /// `` `PLACE.NAME` must be WHAT ``.
+    /// `` `PLACE.NAME` must be WHAT ``, at the field's JSON pointer.
     fn wrong(&self, name: &'static str, what: &str) -> Error {
-        Error::input(format!("`{}.{name}` must be {what}", self.place()))
+        at(self.place(), name, format!("`{}.{name}` must be {what}", self.place()))
     }
 
     /// A required string.
     fn str(&self, name: &'static str) -> Result<Self::Str, Error> {
-        self.opt_str(name)?.ok_or_else(|| Error::input(format!("`{}.{name}` is required", self.place())))
+        self.opt_str(name)?.ok_or_else(|| at(self.place(), name, format!("`{}.{name}` is required", self.place())))
     }
 
     /// An optional string.
@@ -93,6 +93,18 @@ pub trait Fields: Sized {
             Some(s) => parse(s.as_ref()).map(Some).ok_or_else(|| self.wrong(name, allowed)),
         }
     }
+}
+
+/// `input.invalid` about the field `name` of the object at `place`, with its JSON pointer. A
+/// place names the input itself as `input` or `request` (the typed bindings' word), alone or
+/// first (`input.user`); nested places are written from the input (`context.room`). Either way
+/// the pointer starts below the input: `/user/admin`, `/context/room/guest_access`.
+pub(crate) fn at(place: &str, name: &str, message: String) -> Error {
+    let mut parts = place.split('.').filter(|part| !part.is_empty()).peekable();
+    if matches!(parts.peek(), Some(&("input" | "request"))) {
+        parts.next();
+    }
+    Error::Input(InputError::at(crate::error::json_pointer(parts.chain([name])), message))
 }
 
 /// A whole input as the object `place`: anything else is `` `PLACE` must be an object ``.

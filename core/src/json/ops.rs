@@ -69,11 +69,18 @@ pub fn evaluate_json(op: &str, input_json: &str) -> String {
     to_text(&envelope(answer))
 }
 
-/// The `{"ok": ...}` / `{"error": {...}}` envelope of an answer.
+/// The `{"ok": ...}` / `{"error": {"code", "message", "path"?}}` envelope of an answer (`path`,
+/// a JSON pointer, where the error has one).
 pub fn envelope(answer: Result<Value, Error>) -> Value {
     match answer {
         Ok(result) => object([("ok", result)]),
-        Err(e) => object([("error", object([("code", e.code().into()), ("message", e.to_string().into())]))]),
+        Err(e) => {
+            let mut error = object([("code", e.code().into()), ("message", e.to_string().into())]);
+            if let (Some(path), Value::Object(fields)) = (e.path(), &mut error) {
+                fields.insert("path".to_owned(), path.into());
+            }
+            object([("error", error)])
+        }
     }
 }
 

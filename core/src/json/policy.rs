@@ -34,12 +34,13 @@ pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
     }
 }
 
-/// Builds the policy a document describes.
+/// Builds the policy a document describes. A shape error (an unknown setting, a wrong type, a
+/// value outside its set) carries the JSON pointer of the offending place in the document.
 pub fn from_document(doc: &Map<String, Value>) -> Result<Policy, PolicyError> {
     let preset = match doc.get("preset") {
         None => Preset::Default,
         Some(Value::String(name)) => Preset::from_name(name)?,
-        Some(_) => return Err(PolicyError::invalid("`preset` must be a string")),
+        Some(_) => return Err(PolicyError::invalid_at(["preset"], "`preset` must be a string")),
     };
     let mut settings = PolicySettings::preset(preset);
     for (key, value) in doc {
@@ -48,117 +49,152 @@ pub fn from_document(doc: &Map<String, Value>) -> Result<Policy, PolicyError> {
     Policy::new(settings)
 }
 
+/// Where a value sits in the document: its JSON pointer tokens, and the dotted name messages
+/// use (`step_up[1].max_age`).
+#[derive(Clone)]
+struct At {
+    tokens: Vec<String>,
+    name: String,
+}
+
+impl At {
+    fn setting(key: &str) -> Self {
+        Self { tokens: vec![key.to_owned()], name: key.to_owned() }
+    }
+
+    fn field(&self, key: &str) -> Self {
+        let mut tokens = self.tokens.clone();
+        tokens.push(key.to_owned());
+        Self { tokens, name: format!("{}.{key}", self.name) }
+    }
+
+    fn index(&self, index: usize) -> Self {
+        let mut tokens = self.tokens.clone();
+        tokens.push(index.to_string());
+        Self { tokens, name: format!("{}[{index}]", self.name) }
+    }
+
+    fn invalid(&self, message: impl Into<String>) -> PolicyError {
+        PolicyError::invalid_at(&self.tokens, message)
+    }
+
+    fn unknown(&self) -> PolicyError {
+        self.invalid(format!("unknown setting `{}`", self.name))
+    }
+}
+
 fn apply(policy: &mut PolicySettings, key: &str, value: &Value) -> Result<(), PolicyError> {
+    let at = At::setting(key);
     match key {
         "preset" => {}
         "scope_grammar" => {
-            policy.scope.grammar = choice(key, value, &[("strict", Grammar::Strict), ("lenient", Grammar::Lenient)])?;
+            policy.scope.grammar = choice(&at, value, &[("strict", Grammar::Strict), ("lenient", Grammar::Lenient)])?;
         }
         "scope_limits" => {
-            for (k, v) in object(key, value)? {
+            for (k, v) in object(&at, value)? {
+                let at = at.field(k);
                 match k.as_str() {
-                    "max_bytes" => policy.scope.limits.max_bytes = size(k, v)?,
-                    "max_tokens" => policy.scope.limits.max_tokens = size(k, v)?,
-                    _ => return Err(unknown(&format!("scope_limits.{k}"))),
+                    "max_bytes" => policy.scope.limits.max_bytes = size(&at, v)?,
+                    "max_tokens" => policy.scope.limits.max_tokens = size(&at, v)?,
+                    _ => return Err(at.unknown()),
                 }
             }
         }
         "device_rules" => {
-            for (k, v) in object(key, value)? {
+            for (k, v) in object(&at, value)? {
+                let at = at.field(k);
                 match k.as_str() {
-                    "min_length" => policy.scope.device.min_length = size(k, v)?,
-                    "max_length" => policy.scope.device.max_length = size(k, v)?,
+                    "min_length" => policy.scope.device.min_length = size(&at, v)?,
+                    "max_length" => policy.scope.device.max_length = size(&at, v)?,
                     "alphabet" => {
-                        policy.scope.device.alphabet = string(k, v).and_then(|name| {
+                        policy.scope.device.alphabet = string(&at, v).and_then(|name| {
                             Alphabet::from_name(name).ok_or_else(|| {
-                                PolicyError::invalid(
-                                    "`device_rules.alphabet` must be `scope_token`, `unreserved` or `mas`",
-                                )
+                                at.invalid("`device_rules.alphabet` must be `scope_token`, `unreserved` or `mas`")
                             })
                         })?;
                     }
-                    _ => return Err(unknown(&format!("device_rules.{k}"))),
+                    _ => return Err(at.unknown()),
                 }
             }
         }
         "missing_api_scope" => {
             policy.missing_api_scope = choice(
-                key,
+                &at,
                 value,
                 &[("forbidden", MissingApiScope::Forbidden), ("unknown_token", MissingApiScope::UnknownToken)],
             )?;
         }
         "grant_rules" => {
-            policy.grant = choice(key, value, &[("default", GrantRules::Default), ("mas", GrantRules::Mas)])?;
+            policy.grant = choice(&at, value, &[("default", GrantRules::Default), ("mas", GrantRules::Mas)])?;
         }
         "step_up" => {
             policy.step_up = Vec::new();
-            for rule in array(key, value)? {
-                policy.step_up.push(step_up_rule(rule)?);
+            for (index, rule) in array(&at, value)?.iter().enumerate() {
+                policy.step_up.push(step_up_rule(&at.index(index), rule)?);
             }
         }
-        "guest_endpoints" => policy.guest_endpoints = strings(key, value)?,
+        "guest_endpoints" => policy.guest_endpoints = strings(&at, value)?,
         "approval" => {
-            policy.approval = choice(key, value, &[("window", Approval::Window), ("single_use", Approval::SingleUse)])?;
+            policy.approval = choice(&at, value, &[("window", Approval::Window), ("single_use", Approval::SingleUse)])?;
         }
-        "legacy_endpoints" => policy.legacy_endpoints = boolean(key, value)?,
+        "legacy_endpoints" => policy.legacy_endpoints = boolean(&at, value)?,
         "unknown_endpoints" => {
             policy.unknown_endpoints =
-                choice(key, value, &[("allow", UnknownEndpoints::Allow), ("deny", UnknownEndpoints::Deny)])?;
+                choice(&at, value, &[("allow", UnknownEndpoints::Allow), ("deny", UnknownEndpoints::Deny)])?;
         }
         "extra_tokens" => {
-            for (k, v) in object(key, value)? {
+            for (k, v) in object(&at, value)? {
+                let at = at.field(k);
                 match k.as_str() {
-                    "exact" => policy.extra_tokens.exact = strings(k, v)?,
-                    "patterns" => policy.extra_tokens.patterns = strings(k, v)?,
-                    _ => return Err(unknown(&format!("extra_tokens.{k}"))),
+                    "exact" => policy.extra_tokens.exact = strings(&at, v)?,
+                    "patterns" => policy.extra_tokens.patterns = strings(&at, v)?,
+                    _ => return Err(at.unknown()),
                 }
             }
         }
         "endpoints" => {
             policy.endpoints = Vec::new();
-            for entry in array(key, value)? {
-                policy.endpoints.push(declared_endpoint(entry)?);
+            for (index, entry) in array(&at, value)?.iter().enumerate() {
+                policy.endpoints.push(declared_endpoint(&at.index(index), entry)?);
             }
         }
         "required_scopes" => {
             policy.required_scopes.clear();
-            for (id, tokens) in object(key, value)? {
-                policy.required_scopes.insert(id.clone(), strings(&format!("required_scopes.{id}"), tokens)?);
+            for (id, tokens) in object(&at, value)? {
+                policy.required_scopes.insert(id.clone(), strings(&at.field(id), tokens)?);
             }
         }
         "server_administration_scope" => {
             policy.server_administration_scope = choice(
-                key,
+                &at,
                 value,
                 &[("off", ServerAdministrationScope::Off), ("msc4484", ServerAdministrationScope::Msc4484)],
             )?;
         }
-        _ => return Err(unknown(key)),
+        _ => return Err(at.unknown()),
     }
     Ok(())
 }
 
 /// One entry of `endpoints`: `{"method", "path", "operation_id"?, "token", "guest"?}`.
-fn declared_endpoint(value: &Value) -> Result<DeclaredEndpoint, PolicyError> {
-    let fields = object("endpoints", value)?;
+fn declared_endpoint(at: &At, value: &Value) -> Result<DeclaredEndpoint, PolicyError> {
+    let fields = object(at, value)?;
     for k in fields.keys() {
         if !["method", "path", "operation_id", "token", "guest"].contains(&k.as_str()) {
-            return Err(unknown(&format!("endpoints.{k}")));
+            return Err(at.field(k).unknown());
         }
     }
-    let required =
-        |k: &str| fields.get(k).ok_or_else(|| PolicyError::invalid(format!("an `endpoints` entry needs `{k}`")));
+    let required = |k: &str| fields.get(k).ok_or_else(|| at.invalid(format!("an `endpoints` entry needs `{k}`")));
     Ok(DeclaredEndpoint {
-        method: string("endpoints.method", required("method")?)?.to_owned(),
-        path: string("endpoints.path", required("path")?)?.to_owned(),
+        method: string(&at.field("method"), required("method")?)?.to_owned(),
+        path: string(&at.field("path"), required("path")?)?.to_owned(),
         operation_id: fields
             .get("operation_id")
-            .map(|v| string("endpoints.operation_id", v))
+            .map(|v| string(&at.field("operation_id"), v))
             .transpose()?
             .map(str::to_owned),
         token: choice(
-            "endpoints.token",
+            &at.field("token"),
             required("token")?,
             &[
                 ("none", TokenRequirement::None),
@@ -167,73 +203,71 @@ fn declared_endpoint(value: &Value) -> Result<DeclaredEndpoint, PolicyError> {
                 ("appservice", TokenRequirement::Appservice),
             ],
         )?,
-        guest: fields.get("guest").map(|v| boolean("endpoints.guest", v)).transpose()?,
+        guest: fields.get("guest").map(|v| boolean(&at.field("guest"), v)).transpose()?,
     })
 }
 
-fn step_up_rule(value: &Value) -> Result<StepUpRule, PolicyError> {
+fn step_up_rule(at: &At, value: &Value) -> Result<StepUpRule, PolicyError> {
     let mut rule = StepUpRule { endpoints: Vec::new(), max_age: None, acr_values: Vec::new() };
     let mut has_endpoints = false;
-    for (k, v) in object("step_up", value)? {
+    for (k, v) in object(at, value)? {
+        let at = at.field(k);
         match k.as_str() {
             "endpoints" => {
-                rule.endpoints = strings(k, v)?;
+                rule.endpoints = strings(&at, v)?;
                 has_endpoints = true;
             }
             "max_age" => {
-                rule.max_age =
-                    Some(v.as_u64().ok_or_else(|| PolicyError::invalid("`max_age` must be a non-negative integer"))?);
+                rule.max_age = Some(
+                    v.as_u64().ok_or_else(|| at.invalid(format!("`{}` must be a non-negative integer", at.name)))?,
+                );
             }
-            "acr_values" => rule.acr_values = strings(k, v)?,
-            _ => return Err(unknown(&format!("step_up.{k}"))),
+            "acr_values" => rule.acr_values = strings(&at, v)?,
+            _ => return Err(at.unknown()),
         }
     }
     if !has_endpoints {
-        return Err(PolicyError::invalid("a `step_up` rule needs `endpoints`"));
+        return Err(at.invalid(format!("`{}` needs `endpoints`", at.name)));
     }
     Ok(rule)
 }
 
-fn unknown(key: &str) -> PolicyError {
-    PolicyError::invalid(format!("unknown setting `{key}`"))
+fn object<'v>(at: &At, value: &'v Value) -> Result<&'v Map<String, Value>, PolicyError> {
+    value.as_object().ok_or_else(|| at.invalid(format!("`{}` must be an object", at.name)))
 }
 
-fn object<'v>(key: &str, value: &'v Value) -> Result<&'v Map<String, Value>, PolicyError> {
-    value.as_object().ok_or_else(|| PolicyError::invalid(format!("`{key}` must be an object")))
+fn array<'v>(at: &At, value: &'v Value) -> Result<&'v Vec<Value>, PolicyError> {
+    value.as_array().ok_or_else(|| at.invalid(format!("`{}` must be an array", at.name)))
 }
 
-fn array<'v>(key: &str, value: &'v Value) -> Result<&'v Vec<Value>, PolicyError> {
-    value.as_array().ok_or_else(|| PolicyError::invalid(format!("`{key}` must be an array")))
+fn string<'v>(at: &At, value: &'v Value) -> Result<&'v str, PolicyError> {
+    value.as_str().ok_or_else(|| at.invalid(format!("`{}` must be a string", at.name)))
 }
 
-fn string<'v>(key: &str, value: &'v Value) -> Result<&'v str, PolicyError> {
-    value.as_str().ok_or_else(|| PolicyError::invalid(format!("`{key}` must be a string")))
-}
-
-fn strings(key: &str, value: &Value) -> Result<Vec<String>, PolicyError> {
+fn strings(at: &At, value: &Value) -> Result<Vec<String>, PolicyError> {
     let mut strings = Vec::new();
-    for v in array(key, value)? {
-        strings.push(string(key, v)?.to_owned());
+    for (index, v) in array(at, value)?.iter().enumerate() {
+        strings.push(string(&at.index(index), v)?.to_owned());
     }
     Ok(strings)
 }
 
-fn boolean(key: &str, value: &Value) -> Result<bool, PolicyError> {
-    value.as_bool().ok_or_else(|| PolicyError::invalid(format!("`{key}` must be true or false")))
+fn boolean(at: &At, value: &Value) -> Result<bool, PolicyError> {
+    value.as_bool().ok_or_else(|| at.invalid(format!("`{}` must be true or false", at.name)))
 }
 
-fn size(key: &str, value: &Value) -> Result<usize, PolicyError> {
+fn size(at: &At, value: &Value) -> Result<usize, PolicyError> {
     value
         .as_u64()
         .and_then(|n| usize::try_from(n).ok())
-        .ok_or_else(|| PolicyError::invalid(format!("`{key}` must be a non-negative integer")))
+        .ok_or_else(|| at.invalid(format!("`{}` must be a non-negative integer", at.name)))
 }
 
-fn choice<T: Copy>(key: &str, value: &Value, options: &[(&str, T)]) -> Result<T, PolicyError> {
-    let name = string(key, value)?;
+fn choice<T: Copy>(at: &At, value: &Value, options: &[(&str, T)]) -> Result<T, PolicyError> {
+    let name = string(at, value)?;
     options.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).ok_or_else(|| {
         let names: Vec<String> = options.iter().map(|(n, _)| format!("`{n}`")).collect();
-        PolicyError::invalid(format!("`{key}` must be one of {}, not `{name}`", names.join(", ")))
+        at.invalid(format!("`{}` must be one of {}, not `{name}`", at.name, names.join(", ")))
     })
 }
 
