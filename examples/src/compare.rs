@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use matrix_authz::json::evaluate;
 use serde_json::Value;
 
+use crate::Outcome;
 use crate::explain::cell;
 
 /// One policy of the comparison.
@@ -28,20 +29,10 @@ const ROWS: [(&str, &[&str]); 8] = [
     ("setting", &["setting"]),
 ];
 
-/// How the policies answered, for the exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// Every row holds the same value in every column.
-    Agree,
-    /// Some row differs.
-    Differ,
-    /// The engine refused the request under at least one policy (its error is in its column).
-    Refused,
-}
-
 /// Decides `request` under each column's policy (replacing any `policy` the request names) and
-/// renders the table; also gives each refusal, `under POLICY: CODE: message`.
-pub fn compare(request: &Value, columns: &[Column]) -> (String, Verdict, Vec<String>) {
+/// renders the table; also gives each refusal, `under POLICY: CODE: message` (its column shows
+/// `error CODE`).
+pub fn compare(request: &Value, columns: &[Column]) -> (String, Outcome, Vec<String>) {
     let mut refusals = Vec::new();
     let cells: Vec<Vec<String>> = columns
         .iter()
@@ -78,8 +69,7 @@ pub fn compare(request: &Value, columns: &[Column]) -> (String, Verdict, Vec<Str
     trim_line(&mut out);
     let mut differ = false;
     for (row, (label, _)) in ROWS.iter().enumerate() {
-        let first = &cells[0][row];
-        let same = cells.iter().all(|column| &column[row] == first);
+        let same = cells.windows(2).all(|pair| pair[0][row] == pair[1][row]);
         differ |= !same;
         let _ = write!(out, "{} {label:<label_width$}", if same { ' ' } else { '*' });
         for (column, width) in cells.iter().zip(&widths) {
@@ -95,12 +85,12 @@ pub fn compare(request: &Value, columns: &[Column]) -> (String, Verdict, Vec<Str
     } else {
         "the policies agree\n"
     });
-    let verdict = match (!refusals.is_empty(), differ) {
-        (true, _) => Verdict::Refused,
-        (false, true) => Verdict::Differ,
-        (false, false) => Verdict::Agree,
+    let outcome = match (!refusals.is_empty(), differ) {
+        (true, _) => Outcome::Refused,
+        (false, true) => Outcome::Differ,
+        (false, false) => Outcome::Decided,
     };
-    (out, verdict, refusals)
+    (out, outcome, refusals)
 }
 
 /// Ends the line being written, without the padding of its last cell.

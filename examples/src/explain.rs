@@ -83,18 +83,14 @@ pub fn decision(input: &Value, result: &Value) -> String {
     let _ = writeln!(out, "endpoint: {}, device {}", cell(result.get("endpoint")), cell(result.get("device")));
     out.push_str("pipeline (DECISIONS.md):\n");
     for (step, what) in STEPS.iter().enumerate().take(answered + 1) {
-        let state = if step == answered {
-            "ANSWERED"
+        let (state, note) = if step == answered {
+            ("ANSWERED", "")
         } else if legacy && LEGACY_SKIPPED.contains(&step) {
-            "skipped "
+            ("skipped", "; legacy_endpoints: true skips it")
         } else {
-            "passed  "
+            ("passed", "")
         };
-        let _ = write!(out, "  {step:>2}  {state}  {what}");
-        if state == "skipped " {
-            out.push_str("; legacy_endpoints: true skips it");
-        }
-        out.push('\n');
+        let _ = writeln!(out, "  {step:>2}  {state:<8}  {what}{note}");
     }
     let setting = match result.get("setting") {
         Some(Value::String(setting)) => format!("{setting} (the policy's setting decided)"),

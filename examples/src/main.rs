@@ -15,7 +15,7 @@ use matrix_authz::json::{self, evaluate, policy};
 use matrix_authz::metadata::{self, MAX_DOCUMENT_BYTES};
 use serde_json::{Value, json};
 
-use crate::compare::{Column, Verdict};
+use crate::compare::Column;
 
 const HELP: &str = "\
 matrix-authz: answers Matrix next-gen auth (OAuth 2.0) policy questions
@@ -236,14 +236,14 @@ enum Show {
     Compare(Vec<Column>),
 }
 
-/// What became of one request, for the exit code.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Outcome {
-    /// Decided (under every policy, and for `--compare` the same way).
+/// What became of one request, for the exit code; a later variant outranks an earlier one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Decided (for `--compare`: the same way under every policy).
     Decided,
-    /// `--compare`: the policies answer differently.
+    /// `--compare`: some row differs between the policies.
     Differ,
-    /// The engine refused the request (under some policy).
+    /// The engine refused the request (for `--compare`: under some policy).
     Refused,
 }
 
@@ -316,26 +316,18 @@ fn with_policy(mut input: Value, policy: Option<&Value>) -> Value {
     input
 }
 
-/// Decides one request and shows it: compact JSON on one line when `line` (JSON lines), else
-/// pretty. A refusal is also named on stderr when `line` is set, with that line's number.
+/// Decides one request and shows it as `show` says; JSON is compact when the request is a JSON
+/// line (`line`, its number), else pretty. Refusals among lines and under `--compare` are also
+/// named on stderr.
 fn decide_one(input: Value, policy: Option<&Value>, show: &Show, line: Option<usize>) -> (String, Outcome) {
     let input = with_policy(input, policy);
-    let name_on_stderr = |problem: &str| {
-        if let Some(number) = line {
-            eprintln!("matrix-authz: line {number}: {problem}");
-        }
+    let report = |problem: &str| match line {
+        Some(number) => eprintln!("matrix-authz: line {number}: {problem}"),
+        None => eprintln!("matrix-authz: {problem}"),
     };
     if let Show::Compare(columns) = show {
-        let (text, verdict, refusals) = compare::compare(&input, columns);
-        refusals.iter().for_each(|problem| match line {
-            Some(_) => name_on_stderr(problem),
-            None => eprintln!("matrix-authz: {problem}"),
-        });
-        let outcome = match verdict {
-            Verdict::Agree => Outcome::Decided,
-            Verdict::Differ => Outcome::Differ,
-            Verdict::Refused => Outcome::Refused,
-        };
+        let (text, outcome, refusals) = compare::compare(&input, columns);
+        refusals.iter().for_each(|problem| report(problem));
         return (text, outcome);
     }
     match evaluate("request.decide", &input) {
@@ -348,7 +340,10 @@ fn decide_one(input: Value, policy: Option<&Value>, show: &Show, line: Option<us
             (text, Outcome::Decided)
         }
         Err(e) => {
-            name_on_stderr(&format!("{}: {e}", e.code()));
+            // A single request's refusal is its whole output; among lines, stderr says which.
+            if line.is_some() {
+                report(&format!("{}: {e}", e.code()));
+            }
             (error_text(show, line.is_some(), e.code(), &e.to_string()), Outcome::Refused)
         }
     }
@@ -427,10 +422,7 @@ fn decide_stream(mut reader: impl BufRead, policy: Option<&Value>, show: &Show) 
         let text = match parsed {
             Ok(input) => {
                 let (text, outcome) = decide_one(input, policy, show, Some(number));
-                // Refused outranks Differ: either way the exit code then says so.
-                if outcome == Outcome::Refused || worst == Outcome::Decided {
-                    worst = outcome;
-                }
+                worst = worst.max(outcome);
                 text
             }
             Err(message) => {
