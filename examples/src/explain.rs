@@ -150,7 +150,7 @@ fn token_meaning(kind: TokenKind<'_>) -> String {
         TokenKind::SynapseAdmin => "Synapse's admin API".to_owned(),
         TokenKind::MasAdmin => "MAS's admin API".to_owned(),
         TokenKind::MasGraphql => "MAS's GraphQL API".to_owned(),
-        TokenKind::Unknown => "not one the engine knows: kept as written".to_owned(),
+        TokenKind::Unknown => "no class of its own: kept as written, it counts where a policy requires it".to_owned(),
     }
 }
 

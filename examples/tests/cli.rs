@@ -272,6 +272,53 @@ fn explain_marks_the_steps_legacy_endpoints_skips() {
 }
 
 #[test]
+fn explain_shows_an_allow_that_spends_an_approval() {
+    // README reason table: a cross-signing reset within the approval, step 15, setting approval;
+    // under "single_use" the host spends the approval.
+    let upload = format!(
+        r#"{{"method": "POST", "path": "/_matrix/client/v3/keys/device_signing/upload", "token": {{"scope": "{API}"}},
+            "context": {{"cross_signing": {{"reset_approved_until": 2000}}, "account_management_uri": "https://account.example/", "uia_session": "s"}},
+            "now": 1000}}"#
+    );
+    let policy = r#"{"approval": "single_use"}"#;
+    let stdout = explain(&["--policy", policy], &upload, 15, "cross_signing.approved", &[]);
+    assert!(stdout.contains("decision allow, reason cross_signing.approved\n"), "{stdout}");
+    assert!(stdout.contains("setting: approval (the policy's setting decided)\n"), "{stdout}");
+    assert!(
+        stdout.ends_with(
+            "allowed: the request goes through\nthe host spends the cross-signing approval (consumes_approval)\n"
+        ),
+        "{stdout}"
+    );
+    // The approval has run out: step 15 asks for it through UIA.
+    let expired = upload.replace("\"now\": 1000", "\"now\": 3000");
+    let stdout = explain(&["--policy", policy], &expired, 15, "cross_signing.needs_approval", &[]);
+    assert!(stdout.contains("decision uia, ") && stdout.contains("HTTP/1.1 401 Unauthorized\n"), "{stdout}");
+    assert!(stdout.contains(r#""m.oauth""#) && stdout.contains(r#""session": "s""#), "{stdout}");
+}
+
+#[test]
+fn compare_reads_json_lines() {
+    let lines = [
+        r#"{"method": "GET", "path": "/_matrix/client/v3/sync", "token": {"scope": "urn:matrix:client:api:*"}}"#,
+        r#"{"method": "GET", "path": "/_matrix/client/v3/sync", "token": {"scope": "openid"}}"#,
+    ];
+    let out = run(&["decide", "--compare", "default,synapse"], lines.join("\n").as_bytes());
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let blocks: Vec<&str> = stdout.split("\n\nline ").collect();
+    assert_eq!(blocks.len(), 2, "{stdout}");
+    assert!(blocks[0].starts_with("line 1:\n") && blocks[0].ends_with("the policies agree"), "{stdout}");
+    assert!(blocks[1].starts_with("2:\n") && blocks[1].contains("\n* status "), "{stdout}");
+    // Only agreement: 0; a line that is not JSON: 2, whatever else.
+    let out = run(&["decide", "--compare", "default,synapse"], lines[0].as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let out = run(&["decide", "--compare", "default,synapse"], format!("{}\n[", lines[1]).as_bytes());
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(text(&out.stdout).contains("line 2:\nerror: input.invalid: "), "{out:?}");
+}
+
+#[test]
 fn explain_reads_json_lines_and_reports_refusals() {
     let lines = [
         r#"{"method": "OPTIONS", "path": "/_matrix/client/v3/sync"}"#,
