@@ -7,6 +7,9 @@
 //
 // This module is the one place the package relies on the glue's internals: a handle's
 // `__wbg_ptr` (0 once freed) and its class's `__destroy_into_raw`. The node tests cover both.
+// What it cannot tell is a Proxy (or a caller writing `__wbg_ptr`) that invents a pointer:
+// JavaScript has no test for a Proxy, and handles made by the glue's constructor cannot be
+// recorded; a Proxy that forwards to a real handle simply acts as that handle.
 
 // Marks a prototype already guarded.
 const GUARDED = Symbol('matrix-authz guarded');
