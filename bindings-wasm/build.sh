@@ -60,7 +60,16 @@ cp "$WORK/web/matrix_authz.js" "$OUT/matrix_authz_web.mjs"
 # One declaration file for every entry point: the API (identical in both builds) and the
 # custom section's types, including `initAsync`.
 cp "$WORK/node/matrix_authz.d.ts" "$OUT/index.d.ts"
-cp "$CRATE_DIR/js/node.cjs" "$CRATE_DIR/js/index.mjs" "$CRATE_DIR/README.md" "$OUT/"
+cp "$CRATE_DIR/js/node.cjs" "$CRATE_DIR/js/index.mjs" "$CRATE_DIR/js/guard.mjs" "$CRATE_DIR/README.md" "$OUT/"
+# The handle guard is written once, as an ES module; node's CommonJS entry gets the same code
+# with its one export turned into `module.exports`.
+[ "$(grep -c '^export ' "$CRATE_DIR/js/guard.mjs")" = 1 ] \
+  || { log "ERROR: js/guard.mjs must have exactly one export (guardHandles)"; exit 1; }
+{
+  echo "'use strict';"
+  sed 's/^export function guardHandles(/function guardHandles(/' "$CRATE_DIR/js/guard.mjs"
+  echo 'module.exports = { guardHandles };'
+} > "$OUT/guard.cjs"
 
 VERSION="$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).packages.find(p=>p.name==="matrix-authz-wasm").version))')"
 sed "s/@VERSION@/$VERSION/" "$CRATE_DIR/js/package.json" > "$OUT/package.json"

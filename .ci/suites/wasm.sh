@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # wasm suite: the npm package `matrix-authz` (bindings-wasm). Builds it, checks the TypeScript
-# declarations with tsc --noEmit (strict), runs the typed-API and conformance tests under
-# node --test, the whole conformance suite in headless chromium, and an npm pack install test.
+# declarations with tsc --noEmit (strict), runs the typed-API, conformance and hostile-argument
+# tests under node --test, the whole conformance suite in headless chromium, and an npm pack
+# install test.
 # Any failure fails the suite.
 # shellcheck source=SCRIPTDIR/../lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
@@ -17,8 +18,8 @@ bash "$TESTS/link.sh"
 log "tsc --noEmit (strict) over the declarations and a typed-usage file"
 "$NPM_BIN/tsc" --noEmit -p "$TESTS/tsconfig.json"
 
-log "node --test: typed API and conformance through evaluate"
-(cd "$TESTS" && node --test api.test.mjs conformance.test.mjs json-input.test.mjs)
+log "node --test: typed API, conformance through evaluate, JSON input, hostile arguments"
+(cd "$TESTS" && node --test api.test.mjs conformance.test.mjs json-input.test.mjs hostile.test.mjs)
 
 log "headless chromium: the whole conformance suite in the browser build"
 (cd "$TESTS" && node --test browser.test.mjs)

@@ -1,9 +1,13 @@
 // Browsers and bundlers: wasm-bindgen's web build. Call `await initAsync()` once before
 // anything else; the .wasm beside this file is fetched through `new URL(..., import.meta.url)`,
 // which bundlers (webpack 5, Vite, Rollup, esbuild) recognise as an asset.
+import { guardHandles } from './guard.mjs';
+import * as bindings from './matrix_authz_web.mjs';
 import init from './matrix_authz_web.mjs';
 
 export * from './matrix_authz_web.mjs';
+
+guardHandles(bindings);
 
 let loading;
 

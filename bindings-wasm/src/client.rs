@@ -1,12 +1,11 @@
 //! Client helpers: the login scope.
 
-use js_sys::Array;
 use matrix_authz::client::{self, LoginDevice};
 use matrix_authz::scope::Form;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use crate::Js;
+use crate::args::{self, DEVICE_ID_UNITS, SCOPE_UNITS, TOKENS};
 use crate::error::{self, IntoJs};
 use crate::object::{Options, object};
 use crate::policy::{JsPolicy, SPEC};
@@ -32,12 +31,10 @@ impl JsPolicy {
             return Err(error::input_invalid("the options must be an object"));
         }
         let options = Options::new(options)?;
-        let (device_id, entropy) = (options.get("deviceId", "a string", |v| v.as_string())?, options.bytes("entropy")?);
-        let form = options.get("form", "a string", |v| v.as_string())?.map_or(Ok(Form::Stable), |f| parse_form(&f))?;
-        let list =
-            |v: JsValue| v.dyn_into::<Array>().ok()?.iter().map(|item| item.as_string()).collect::<Option<Vec<_>>>();
-        let extra = options.get("extra", "an array of strings", list)?.unwrap_or_default();
-        let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+        let (device_id, entropy) = (options.string("deviceId", DEVICE_ID_UNITS)?, options.bytes("entropy")?);
+        let form = options.field("form")?.map_or(Ok(Form::Stable), |f| parse_form(&f))?;
+        let extra = options.field("extra")?.map(|v| args::strings(&v, "extra", TOKENS, SCOPE_UNITS)).transpose()?;
+        let extra: Vec<&str> = extra.iter().flatten().map(String::as_str).collect();
         let device = LoginDevice::from_options(device_id.as_deref(), entropy.as_deref()).js()?;
         let (scope, device_id) = client::login_scope(device, form, &extra, &self.inner).js()?;
         Ok(object([("scope", scope.canonical().into()), ("deviceId", device_id.into())]))
@@ -65,7 +62,7 @@ pub fn interpret(status: &JsValue, headers: &JsValue, body: &JsValue) -> Js<JsVa
 fn optional_json(value: &JsValue, name: &str) -> Js<Option<serde_json::Value>> {
     match value {
         v if v.is_undefined() || v.is_null() => Ok(None),
-        v if v.is_object() && !Array::is_array(v) => crate::json::to_value(v).map(Some),
+        v if v.is_object() && !args::is_array(v) => crate::json::to_value(v, name).map(Some),
         _ => Err(error::input_invalid(&format!("`{name}` must be an object"))),
     }
 }

@@ -6,9 +6,15 @@ use matrix_authz::grant::{self, GrantRequest, GrantType};
 use wasm_bindgen::prelude::*;
 
 use crate::Js;
+use crate::args::{self, DEVICE_ID_UNITS, NAME_UNITS, SCOPE_UNITS, URI_UNITS};
 use crate::error::IntoJs;
-use crate::object::{Options, key, object, set, strings, text};
+use crate::object::{Options, object, strings, text};
 use crate::policy::{JsPolicy, SPEC};
+#[cfg(feature = "serde")]
+use crate::{
+    error,
+    object::{key, set},
+};
 
 #[wasm_bindgen(js_class = Policy)]
 impl JsPolicy {
@@ -17,8 +23,14 @@ impl JsPolicy {
     #[cfg(feature = "serde")]
     #[wasm_bindgen(unchecked_return_type = "DecideResult")]
     pub fn decide(&self, #[wasm_bindgen(unchecked_param_type = "DecideRequest")] request: &JsValue) -> Js<JsValue> {
-        let request = crate::json::JsFields::new(request.clone(), "request")?;
-        let out = matrix_authz::json::decide::output(request, &self.inner).js()?;
+        // As in every runtime's typed API: the request is decided under this policy, so a
+        // request naming one is refused rather than read one way here and another in `evaluate`.
+        if request.is_object() && !args::get(request, &key("policy"), &|| "request.policy".to_owned())?.is_undefined() {
+            return Err(error::input_invalid("`request.policy`: a request is decided under the Policy it is given to"));
+        }
+        let out = crate::json::JsFields::read(request.clone(), "request", |request| {
+            matrix_authz::json::decide::output(request, &self.inner).js()
+        })?;
         let headers = object([]);
         for (name, value) in out.sendable_headers() {
             set(&headers, name, value.into());
@@ -44,14 +56,16 @@ impl JsPolicy {
     /// `grant.decide` under this policy: may a token with `scope` be issued through `grantType`?
     // Declared in types.d.ts (`grantType`, an optional `options`).
     #[wasm_bindgen(js_name = decideGrant, skip_typescript)]
-    pub fn decide_grant(&self, scope: &str, grant_type: &str, options: &JsValue) -> Js<JsValue> {
+    pub fn decide_grant(&self, scope: &JsValue, grant_type: &JsValue, options: &JsValue) -> Js<JsValue> {
+        let scope = args::string(scope, "scope", SCOPE_UNITS)?;
+        let grant_type = args::string(grant_type, "grantType", NAME_UNITS)?;
         let options = Options::new(options)?;
         let entropy = options.bytes("entropy")?;
         let request = GrantRequest {
-            user_admin: options.get("userAdmin", "a boolean", |v| v.as_bool())?.unwrap_or(false),
-            client_admin: options.get("clientAdmin", "a boolean", |v| v.as_bool())?.unwrap_or(false),
+            user_admin: options.bool("userAdmin")?.unwrap_or(false),
+            client_admin: options.bool("clientAdmin")?.unwrap_or(false),
             entropy: entropy.as_deref(),
-            ..GrantRequest::new(scope, GrantType::parse(grant_type).js()?)
+            ..GrantRequest::new(&scope, GrantType::parse(&grant_type).js()?)
         };
         let decision = grant::decide(&request, &self.inner).js()?;
         Ok(object([
@@ -73,19 +87,17 @@ pub fn decide(#[wasm_bindgen(unchecked_param_type = "DecideRequest")] request: &
 /// `grant.decide` under the `default` preset.
 // Declared in types.d.ts (`grantType`, an optional `options`).
 #[wasm_bindgen(js_name = decideGrant, skip_typescript)]
-pub fn decide_grant(scope: &str, grant_type: &str, options: &JsValue) -> Js<JsValue> {
+pub fn decide_grant(scope: &JsValue, grant_type: &JsValue, options: &JsValue) -> Js<JsValue> {
     SPEC.decide_grant(scope, grant_type, options)
 }
 
 /// The account-management URL (MSC4191) for `action` and `deviceId`; with the server's
 /// `supported` list, a stable action it lacks falls back to its unstable twin.
-#[wasm_bindgen(js_name = accountUrl)]
-pub fn account_url(
-    base: &str,
-    action: &str,
-    #[wasm_bindgen(js_name = deviceId)] device_id: Option<String>,
-    supported: Option<Vec<String>>,
-) -> Js<String> {
-    let supported = supported.unwrap_or_default();
-    account::url(base, action, device_id.as_deref(), &supported.iter().map(String::as_str).collect::<Vec<_>>()).js()
+// Declared in types.d.ts (`deviceId` and `supported` optional).
+#[wasm_bindgen(js_name = accountUrl, skip_typescript)]
+pub fn account_url(base: &JsValue, action: &JsValue, device_id: &JsValue, supported: &JsValue) -> Js<String> {
+    let (base, action) = (args::string(base, "base", URI_UNITS)?, args::string(action, "action", NAME_UNITS)?);
+    let device_id = args::optional_string(device_id, "deviceId", DEVICE_ID_UNITS)?;
+    let supported = args::optional_strings(supported, "supported", URI_UNITS, URI_UNITS)?.unwrap_or_default();
+    account::url(&base, &action, device_id.as_deref(), &supported.iter().map(String::as_str).collect::<Vec<_>>()).js()
 }

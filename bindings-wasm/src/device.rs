@@ -5,12 +5,13 @@ use matrix_authz::device::{self, DEFAULT_LENGTH};
 use wasm_bindgen::prelude::*;
 
 use crate::Js;
+use crate::args::{self, DEVICE_ID_UNITS};
 use crate::error::{self, IntoJs};
 use crate::policy::{JsPolicy, SPEC};
 
 /// Checks `id` against the `default` preset's device rules; throws `device_id.*`.
 #[wasm_bindgen(js_name = validateDeviceId)]
-pub fn validate_device_id(id: &str) -> Js<()> {
+pub fn validate_device_id(#[wasm_bindgen(unchecked_param_type = "string")] id: &JsValue) -> Js<()> {
     SPEC.validate_device_id(id)
 }
 
@@ -18,32 +19,37 @@ pub fn validate_device_id(id: &str) -> Js<()> {
 impl JsPolicy {
     /// Checks `id` against this policy's device rules; throws `device_id.*`.
     #[wasm_bindgen(js_name = validateDeviceId)]
-    pub fn validate_device_id(&self, id: &str) -> Js<()> {
-        DeviceId::parse(id, &self.inner.settings().scope.device).map(|_| ()).js()
+    pub fn validate_device_id(&self, #[wasm_bindgen(unchecked_param_type = "string")] id: &JsValue) -> Js<()> {
+        let id = args::string(id, "id", DEVICE_ID_UNITS)?;
+        DeviceId::parse(&id, &self.inner.settings().scope.device).map(|_| ()).js()
     }
 }
 
 /// A JavaScript length (an integer, 1 to 255 checked by core) as `usize`.
-pub(crate) fn length(length: Option<f64>) -> Js<usize> {
-    match length {
+fn length(length: &JsValue) -> Js<usize> {
+    const RANGE: &str = "an integer from 1 to 255";
+    match args::optional_number(length, "length", RANGE)? {
         None => Ok(DEFAULT_LENGTH),
         // Out of range values saturate and core refuses them; fractions are refused here.
         Some(n) if n.fract() == 0.0 && n >= 0.0 => Ok(n as usize),
-        Some(_) => Err(error::input_invalid("`length` must be an integer from 1 to 255")),
+        Some(_) => Err(error::input_invalid(&format!("`length` must be {RANGE}"))),
     }
 }
 
 /// A `length`-character id (default 10) drawn from `entropy`; throws `entropy.insufficient`
 /// when the bytes run out, `input.invalid` for a length outside 1 to 255.
-#[wasm_bindgen(js_name = generateDeviceId)]
-pub fn generate_device_id(entropy: &[u8], length: Option<f64>) -> Js<String> {
-    device::generate(entropy, self::length(length)?).map(String::from).js()
+// Declared in types.d.ts (`length` optional).
+#[wasm_bindgen(js_name = generateDeviceId, skip_typescript)]
+pub fn generate_device_id(entropy: &JsValue, length: &JsValue) -> Js<String> {
+    let entropy = args::entropy(entropy, "entropy")?;
+    device::generate(&entropy, self::length(length)?).map(String::from).js()
 }
 
 /// A fresh id (default 10 characters) from the platform's secure random source
 /// (`crypto.getRandomValues`).
 #[cfg(feature = "rand")]
-#[wasm_bindgen(js_name = randomDeviceId)]
-pub fn random_device_id(length: Option<f64>) -> Js<String> {
+// Declared in types.d.ts (`length` optional).
+#[wasm_bindgen(js_name = randomDeviceId, skip_typescript)]
+pub fn random_device_id(length: &JsValue) -> Js<String> {
     device::generate_random(self::length(length)?).map(String::from).js()
 }

@@ -26,8 +26,9 @@ pub(crate) fn input_invalid(message: &str) -> JsValue {
 }
 
 /// `value` read by `parse` from a closed set of names; anything else is `input.invalid`.
-pub(crate) fn named<T>(name: &str, value: &str, parse: impl Fn(&str) -> Option<T>, allowed: &str) -> Js<T> {
-    parse(value).ok_or_else(|| input_invalid(&format!("`{name}` must be {allowed}")))
+pub(crate) fn named<T>(name: &str, value: &JsValue, parse: impl Fn(&str) -> Option<T>, allowed: &str) -> Js<T> {
+    let value = crate::args::string(value, name, crate::args::NAME_UNITS)?;
+    parse(&value).ok_or_else(|| input_invalid(&format!("`{name}` must be {allowed}")))
 }
 
 /// Converts core results for wasm-bindgen.

@@ -10,6 +10,7 @@
 //! generated `.d.ts` through a custom section), with string-literal unions for closed sets.
 #![deny(unsafe_code, reason = "only wasm-bindgen's generated exports may use unsafe attributes")]
 
+mod args;
 mod client;
 mod decide;
 mod device;

@@ -4,6 +4,7 @@ use matrix_authz::metadata::{self, ApplicationType, Report, Stage};
 use wasm_bindgen::prelude::*;
 
 use crate::Js;
+use crate::args::{self, URI_UNITS};
 use crate::error::{self, IntoJs};
 use crate::json::to_value;
 use crate::object::{object, strings, text};
@@ -15,33 +16,37 @@ fn report(report: &Report) -> JsValue {
 /// Validates a client metadata document (any JSON value): `{valid, violations}`.
 #[wasm_bindgen(js_name = validateClientMetadata, unchecked_return_type = "MetadataReport")]
 pub fn validate_client_metadata(#[wasm_bindgen(unchecked_param_type = "Json")] document: &JsValue) -> Js<JsValue> {
-    Ok(report(&metadata::validate_client_metadata(&to_value(document)?)))
+    Ok(report(&metadata::validate_client_metadata(&to_value(document, "document")?)))
 }
 
 /// Validates an authorization server metadata document (any JSON value): `{valid, violations}`.
 #[wasm_bindgen(js_name = validateServerMetadata, unchecked_return_type = "MetadataReport")]
 pub fn validate_server_metadata(#[wasm_bindgen(unchecked_param_type = "Json")] document: &JsValue) -> Js<JsValue> {
-    Ok(report(&metadata::validate_server_metadata(&to_value(document)?)))
+    Ok(report(&metadata::validate_server_metadata(&to_value(document, "document")?)))
 }
 
 /// Checks one redirect URI of the client whose `client_uri` is `clientUri`:
 /// `{valid, violation}`. A `clientUri` that is not a valid base is `input.invalid`.
-#[wasm_bindgen(js_name = checkRedirectUri, unchecked_return_type = "RedirectCheck")]
+// Declared in types.d.ts (`stage` and `registered` optional).
+#[wasm_bindgen(js_name = checkRedirectUri, skip_typescript)]
 pub fn check_redirect_uri(
-    #[wasm_bindgen(js_name = redirectUri)] redirect_uri: &str,
-    #[wasm_bindgen(js_name = clientUri)] client_uri: &str,
-    #[wasm_bindgen(js_name = applicationType, unchecked_param_type = "ApplicationType")] application_type: &str,
-    #[wasm_bindgen(unchecked_param_type = "RedirectStage | undefined")] stage: Option<String>,
-    registered: Option<Vec<String>>,
+    redirect_uri: &JsValue,
+    client_uri: &JsValue,
+    application_type: &JsValue,
+    stage: &JsValue,
+    registered: &JsValue,
 ) -> Js<JsValue> {
+    let redirect_uri = args::string(redirect_uri, "redirectUri", URI_UNITS)?;
+    let client_uri = args::string(client_uri, "clientUri", URI_UNITS)?;
     let application_type =
         error::named("applicationType", application_type, ApplicationType::from_name, "`web` or `native`")?;
-    let stage = stage.as_deref().map_or(Ok(Stage::default()), |name| {
-        error::named("stage", name, Stage::from_name, "`registration` or `authorization`")
-    })?;
-    let registered = registered.unwrap_or_default();
+    let stage = match stage {
+        none if args::is_none(none) => Stage::default(),
+        name => error::named("stage", name, Stage::from_name, "`registration` or `authorization`")?,
+    };
+    let registered = args::optional_strings(registered, "registered", URI_UNITS, URI_UNITS)?.unwrap_or_default();
     let registered: Vec<&str> = registered.iter().map(String::as_str).collect();
     let violation =
-        metadata::check_redirect_uri_of(redirect_uri, client_uri, application_type, stage, &registered).js()?;
+        metadata::check_redirect_uri_of(&redirect_uri, &client_uri, application_type, stage, &registered).js()?;
     Ok(object([("valid", violation.is_none().into()), ("violation", text(violation.map(|v| v.code())))]))
 }

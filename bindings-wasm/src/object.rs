@@ -2,20 +2,18 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Object, Uint8Array};
+use js_sys::{Array, Object};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use crate::Js;
-use crate::error;
+use crate::{args, error};
 
 #[wasm_bindgen]
 extern "C" {
-    /// `object[key]` without a `try` around it: a throwing getter's error reaches the caller.
+    /// A plain object the binding made, whose fields it sets.
     #[wasm_bindgen(js_name = Object)]
-    pub(crate) type Plain;
-    #[wasm_bindgen(method, structural, indexing_getter)]
-    pub(crate) fn get(this: &Plain, key: &JsValue) -> JsValue;
+    type Plain;
     #[wasm_bindgen(method, structural, indexing_setter)]
     fn set(this: &Plain, key: &JsValue, value: JsValue);
     /// `JSON.parse` of text core wrote, which cannot throw.
@@ -66,31 +64,41 @@ pub(crate) fn text(value: Option<&str>) -> JsValue {
 }
 
 /// An options argument: an object, or `undefined` / `null` for none; a field that is
-/// `undefined` or `null` is absent, any other of the wrong type `input.invalid`.
+/// `undefined` or `null` is absent, any other of the wrong type `input.invalid`, and so is a
+/// field whose getter throws.
 pub(crate) struct Options(Option<JsValue>);
 
 impl Options {
     /// Reads `value` as options.
     pub(crate) fn new(value: &JsValue) -> Js<Self> {
         match value {
-            v if v.is_undefined() || v.is_null() => Ok(Self(None)),
+            v if args::is_none(v) => Ok(Self(None)),
             v if v.is_object() => Ok(Self(Some(v.clone()))),
             _ => Err(error::input_invalid("the options must be an object")),
         }
     }
 
-    /// The field `name` as `cast` reads it, `what` naming the type for the message.
-    pub(crate) fn get<T>(&self, name: &'static str, what: &str, cast: impl Fn(JsValue) -> Option<T>) -> Js<Option<T>> {
-        match self.0.as_ref().map(|o| o.unchecked_ref::<Plain>().get(&key(name))) {
-            Some(v) if !(v.is_undefined() || v.is_null()) => {
-                cast(v).map(Some).ok_or_else(|| error::input_invalid(&format!("`{name}` must be {what}")))
-            }
-            _ => Ok(None),
-        }
+    /// The field `name`, unless absent.
+    pub(crate) fn field(&self, name: &'static str) -> Js<Option<JsValue>> {
+        let Some(options) = &self.0 else { return Ok(None) };
+        let value = args::get(options, &key(name), &|| name.to_owned())?;
+        Ok(if args::is_none(&value) { None } else { Some(value) })
     }
 
-    /// The bytes of a `Uint8Array`.
+    /// A boolean field.
+    pub(crate) fn bool(&self, name: &'static str) -> Js<Option<bool>> {
+        self.field(name)?
+            .map(|v| v.as_bool().ok_or_else(|| error::input_invalid(&format!("`{name}` must be a boolean"))))
+            .transpose()
+    }
+
+    /// A string field of at most `max` UTF-16 code units.
+    pub(crate) fn string(&self, name: &'static str, max: u32) -> Js<Option<String>> {
+        self.field(name)?.map(|v| args::string(&v, name, max)).transpose()
+    }
+
+    /// The bytes of a `Uint8Array` field ([`args::entropy`]).
     pub(crate) fn bytes(&self, name: &'static str) -> Js<Option<Vec<u8>>> {
-        self.get(name, "a Uint8Array", |v| v.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec()))
+        self.field(name)?.map(|v| args::entropy(&v, name)).transpose()
     }
 }

@@ -6,6 +6,7 @@ use matrix_authz::{Policy, Preset};
 use wasm_bindgen::prelude::*;
 
 use crate::Js;
+use crate::args::{self, NAME_UNITS};
 use crate::error::IntoJs;
 
 /// A complete policy: a preset, optionally with settings changed by a policy document.
@@ -28,8 +29,9 @@ impl JsPolicy {
 
     /// A built-in preset by name; throws `policy.unknown_preset`.
     #[wasm_bindgen(js_name = fromPreset)]
-    pub fn from_preset(#[wasm_bindgen(unchecked_param_type = "PresetName")] name: &str) -> Js<Self> {
-        Preset::from_name(name).map(|p| Self { inner: Policy::preset(p) }).js()
+    pub fn from_preset(#[wasm_bindgen(unchecked_param_type = "PresetName")] name: &JsValue) -> Js<Self> {
+        let name = args::string(name, "name", NAME_UNITS)?;
+        Preset::from_name(&name).map(|p| Self { inner: Policy::preset(p) }).js()
     }
 
     /// A policy from a preset name or a policy document (FORMAT.md "Policy documents"); throws
@@ -39,7 +41,7 @@ impl JsPolicy {
     pub fn from_document(
         #[wasm_bindgen(unchecked_param_type = "PresetName | PolicyDocument")] document: &JsValue,
     ) -> Js<Self> {
-        let value = crate::json::to_value(document)?;
+        let value = crate::json::to_value(document, "document")?;
         matrix_authz::json::policy::from_input(Some(&value)).map(|inner| Self { inner }).js()
     }
 

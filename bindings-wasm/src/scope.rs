@@ -4,6 +4,7 @@ use matrix_authz::scope::{Form, Scope, TokenKind};
 use wasm_bindgen::prelude::*;
 
 use crate::Js;
+use crate::args::{self, SCOPE_UNITS};
 use crate::error::{self, IntoJs};
 use crate::object::{object, strings};
 use crate::policy::{JsPolicy, SPEC};
@@ -17,7 +18,7 @@ pub struct JsScope {
 #[wasm_bindgen(js_class = Scope)]
 impl JsScope {
     /// Parses `text` under the `default` preset; throws `scope.*` or `device_id.*`.
-    pub fn parse(text: &str) -> Js<Self> {
+    pub fn parse(#[wasm_bindgen(unchecked_param_type = "string")] text: &JsValue) -> Js<Self> {
         SPEC.parse_scope(text)
     }
 
@@ -64,17 +65,17 @@ impl JsScope {
     }
 
     /// Whether the exact token is present.
-    pub fn contains(&self, token: &str) -> bool {
-        self.inner.contains(token)
+    pub fn contains(&self, #[wasm_bindgen(unchecked_param_type = "string")] token: &JsValue) -> Js<bool> {
+        Ok(self.inner.contains(&args::string(token, "token", SCOPE_UNITS)?))
     }
 
     /// Whether this scope covers `token` (stable and unstable twins cover each other).
-    pub fn covers(&self, token: &str) -> bool {
-        self.inner.covers(token)
+    pub fn covers(&self, #[wasm_bindgen(unchecked_param_type = "string")] token: &JsValue) -> Js<bool> {
+        Ok(self.inner.covers(&args::string(token, "token", SCOPE_UNITS)?))
     }
 
     /// The scope with its API and device tokens rewritten into `form`.
-    pub fn normalize(&self, #[wasm_bindgen(unchecked_param_type = "Form")] form: &str) -> Js<Self> {
+    pub fn normalize(&self, #[wasm_bindgen(unchecked_param_type = "Form")] form: &JsValue) -> Js<Self> {
         Ok(Self { inner: self.inner.normalize(parse_form(form)?) })
     }
 
@@ -86,26 +87,32 @@ impl JsScope {
 }
 
 /// `form` as a core [`Form`]; anything else is `input.invalid`.
-pub(crate) fn parse_form(form: &str) -> Js<Form> {
+pub(crate) fn parse_form(form: &JsValue) -> Js<Form> {
     error::named("form", form, Form::from_name, "`stable`, `unstable` or `both`")
 }
 
 /// What one token means (`api`, `device`, `openid`, ..., `unknown`).
 #[wasm_bindgen(js_name = tokenKind, unchecked_return_type = "TokenKind")]
-pub fn token_kind(token: &str) -> String {
-    TokenKind::of(token).name().to_owned()
+pub fn token_kind(#[wasm_bindgen(unchecked_param_type = "string")] token: &JsValue) -> Js<String> {
+    Ok(TokenKind::of(&args::string(token, "token", SCOPE_UNITS)?).name().to_owned())
 }
 
 /// `{satisfied, missing}`: whether `granted` covers `required` under the `default` preset (an
 /// empty string is an empty scope), and the required tokens it misses in canonical order.
 #[wasm_bindgen(unchecked_return_type = "SatisfiesResult")]
-pub fn satisfies(granted: &str, required: &str) -> Js<JsValue> {
+pub fn satisfies(
+    #[wasm_bindgen(unchecked_param_type = "string")] granted: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] required: &JsValue,
+) -> Js<JsValue> {
     SPEC.satisfies(granted, required)
 }
 
 /// `text` canonical, its API and device tokens in `form`, under the `default` preset.
 #[wasm_bindgen]
-pub fn normalize(text: &str, #[wasm_bindgen(unchecked_param_type = "Form")] form: &str) -> Js<String> {
+pub fn normalize(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Form")] form: &JsValue,
+) -> Js<String> {
     SPEC.normalize(text, form)
 }
 
@@ -113,22 +120,34 @@ pub fn normalize(text: &str, #[wasm_bindgen(unchecked_param_type = "Form")] form
 impl JsPolicy {
     /// Parses `text` under this policy; throws `scope.*` or `device_id.*`.
     #[wasm_bindgen(js_name = parseScope)]
-    pub fn parse_scope(&self, text: &str) -> Js<JsScope> {
-        Scope::parse(text, &self.inner.settings().scope).map(|s| JsScope { inner: s.to_canonical() }).js()
+    pub fn parse_scope(&self, #[wasm_bindgen(unchecked_param_type = "string")] text: &JsValue) -> Js<JsScope> {
+        let text = args::string(text, "text", SCOPE_UNITS)?;
+        Scope::parse(&text, &self.inner.settings().scope).map(|s| JsScope { inner: s.to_canonical() }).js()
     }
 
     /// `satisfies` under this policy.
     #[wasm_bindgen(unchecked_return_type = "SatisfiesResult")]
-    pub fn satisfies(&self, granted: &str, required: &str) -> Js<JsValue> {
+    pub fn satisfies(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] granted: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] required: &JsValue,
+    ) -> Js<JsValue> {
+        let (granted, required) =
+            (args::string(granted, "granted", SCOPE_UNITS)?, args::string(required, "required", SCOPE_UNITS)?);
         let parse = |text| Scope::parse_or_empty(text, &self.inner.settings().scope).js();
-        let (granted, required) = (parse(granted)?, parse(required)?);
+        let (granted, required) = (parse(&granted)?, parse(&required)?);
         let missing = granted.missing(&required);
         Ok(object([("satisfied", missing.is_empty().into()), ("missing", strings(missing.iter()))]))
     }
 
     /// `normalize` under this policy.
-    pub fn normalize(&self, text: &str, #[wasm_bindgen(unchecked_param_type = "Form")] form: &str) -> Js<String> {
+    pub fn normalize(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Form")] form: &JsValue,
+    ) -> Js<String> {
+        let text = args::string(text, "text", SCOPE_UNITS)?;
         let form = parse_form(form)?;
-        Scope::parse(text, &self.inner.settings().scope).map(|s| s.normalize(form).into_string()).js()
+        Scope::parse(&text, &self.inner.settings().scope).map(|s| s.normalize(form).into_string()).js()
     }
 }

@@ -327,3 +327,33 @@ export interface Policy {
   /** `grant.decide` under this policy: may a token with `scope` be issued through `grantType`? */
   decideGrant(scope: string, grantType: GrantType, options?: GrantOptions): GrantDecision;
 }
+
+/**
+ * The account-management URL (MSC4191) for `action` and `deviceId`; with the server's
+ * `supported` list, a stable action it lacks falls back to its unstable twin.
+ */
+export function accountUrl(base: string, action: string, deviceId?: string | null, supported?: string[] | null): string;
+
+/**
+ * Checks one redirect URI of the client whose `client_uri` is `clientUri`:
+ * `{valid, violation}`. A `clientUri` that is not a valid base is `input.invalid`.
+ */
+export function checkRedirectUri(
+  redirectUri: string,
+  clientUri: string,
+  applicationType: ApplicationType,
+  stage?: RedirectStage | null,
+  registered?: string[] | null,
+): RedirectCheck;
+
+/**
+ * A `length`-character id (default 10) drawn from `entropy`; throws `entropy.insufficient`
+ * when the bytes run out, `input.invalid` for a length outside 1 to 255.
+ */
+export function generateDeviceId(entropy: Uint8Array, length?: number | null): string;
+
+/**
+ * A fresh id (default 10 characters) from the platform's secure random source
+ * (`crypto.getRandomValues`).
+ */
+export function randomDeviceId(length?: number | null): string;

@@ -267,6 +267,10 @@ object TypedApiTest {
             "grants" to ::grants,
             "client helpers" to ::clientHelpers,
             "registration checks" to ::registration,
+            "huge strings" to ::hugeStrings,
+            "lone surrogates" to ::loneSurrogates,
+            "NUL characters" to ::nulCharacters,
+            "null means absent" to ::nullMeansAbsent,
             "conformance vectors" to {
                 val (passed, failures) = runConformance(repoRoot())
                 assertTrue(passed > 0 && failures.isEmpty(), failures.joinToString("\n"))
