@@ -19,7 +19,7 @@ log "tsc --noEmit (strict) over the declarations and a typed-usage file"
 "$NPM_BIN/tsc" --noEmit -p "$TESTS/tsconfig.json"
 
 log "node --test: typed API, conformance through evaluate, JSON input, hostile arguments"
-(cd "$TESTS" && node --test api.test.mjs conformance.test.mjs json-input.test.mjs hostile.test.mjs)
+(cd "$TESTS" && node --test api.test.mjs conformance.test.mjs json-input.test.mjs hostile.test.mjs explain.test.mjs)
 
 log "headless chromium: the whole conformance suite in the browser build"
 (cd "$TESTS" && node --test browser.test.mjs)

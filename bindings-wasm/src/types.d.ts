@@ -24,6 +24,12 @@ export type ErrorCode =
 export interface MatrixAuthzError extends Error {
   readonly name: "MatrixAuthzError";
   readonly code: ErrorCode;
+  /**
+   * A JSON pointer (RFC 6901) at the offending place, where one is at fault: into the request or
+   * op input for `input.invalid` (`/token/scope`), into the policy document for `policy.invalid`
+   * (`/step_up/1/max_age`).
+   */
+  readonly path?: string;
 }
 
 /** The built-in policy presets. */
@@ -234,6 +240,12 @@ export interface OpTypes {
       synapse_admin: boolean;
       account_url: string | null;
       consumes_approval?: boolean;
+      /** The DECISIONS.md pipeline step that answered, 0 to 18; never in the HTTP answer. */
+      step: number;
+      /** The stable reason code of the rule that answered (README "Why this answer"). */
+      reason: string;
+      /** The policy setting that decided (`step_up[0]`, `unknown_endpoints`...), or `null`. */
+      setting: string | null;
     };
   };
   "client.interpret": {
@@ -289,6 +301,11 @@ export function initAsync(input?: InitInput | Promise<InitInput>): Promise<void>
 export type DecideRequest = Omit<OpTypes["request.decide"]["input"], "policy">;
 /** The decision of `decide` / `Policy.decide` (DECISIONS.md "Output"). */
 export type DecideResult = OpTypes["request.decide"]["result"];
+/** `compare`: each policy's result, in order, and the result fields on which they differ. */
+export interface Comparison {
+  results: DecideResult[];
+  differences: Array<keyof DecideResult>;
+}
 
 /** The OAuth grant a token is requested through. */
 export type GrantType = "authorization_code" | "urn:ietf:params:oauth:grant-type:device_code" | "client_credentials";

@@ -211,6 +211,7 @@ const GOOD = {
   loginScope: () => [{ deviceId: 'ABCDEFGHIJ', extra: ['openid'] }],
   interpret: () => [401, {}, { errcode: 'M_UNKNOWN_TOKEN', soft_logout: true }],
   decide: () => [SYNC],
+  compare: () => [SYNC, ['default', 'mas']],
   decideGrant: () => [LOGIN, 'authorization_code', { userAdmin: false }],
   accountUrl: () => ['https://account.example.org/', 'org.matrix.profile', 'ABCDEFGHIJ', ['org.matrix.profile']],
   validateDeviceId: () => ['ABCDEFGHIJ'],

@@ -215,3 +215,56 @@ impl<'a> Decision<'a> {
         }
     }
 }
+
+/// The fields of DECISIONS.md "Output" (and the explanation) on which `outputs` do not all
+/// agree, in the output's order: what an operator checks before switching policies (the CLI's
+/// `decide --compare`, the npm package's `compare`).
+pub fn differences(outputs: &[super::Output]) -> Vec<&'static str> {
+    /// Whether two outputs agree on one field.
+    type Same = fn(&super::Output, &super::Output) -> bool;
+    let Some((first, rest)) = outputs.split_first() else { return Vec::new() };
+    let fields: [(&'static str, Same); 13] = [
+        ("decision", |a, b| a.decision == b.decision),
+        ("status", |a, b| a.status == b.status),
+        ("errcode", |a, b| a.errcode == b.errcode),
+        ("headers", |a, b| a.sendable_headers().eq(b.sendable_headers())),
+        ("body", |a, b| a.body == b.body),
+        ("endpoint", |a, b| a.endpoint == b.endpoint),
+        ("device", |a, b| a.device == b.device),
+        ("synapse_admin", |a, b| a.synapse_admin == b.synapse_admin),
+        ("account_url", |a, b| a.account_url == b.account_url),
+        ("consumes_approval", |a, b| a.consumes_approval == b.consumes_approval),
+        ("step", |a, b| a.step == b.step),
+        ("reason", |a, b| a.reason == b.reason),
+        ("setting", |a, b| a.setting == b.setting),
+    ];
+    fields.iter().filter(|(_, same)| !rest.iter().all(|other| same(first, other))).map(|(name, _)| *name).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Policy;
+    use crate::decide::{Request, Token, decide};
+    use crate::policy::Preset;
+
+    #[test]
+    fn differences_name_the_fields_that_differ() {
+        // DECISIONS.md step 10: without the API scope, 403 M_FORBIDDEN with a challenge under
+        // `default` and `mas`, 401 M_UNKNOWN_TOKEN without one under `synapse`.
+        let request = Request::new("GET", "/_matrix/client/v3/sync").with_token(Token::oauth("openid"));
+        let outputs = |presets: &[Preset]| -> Vec<super::super::Output> {
+            presets
+                .iter()
+                .map(|p| Policy::preset(*p))
+                .map(|policy| decide(&request, &policy).map(|d| d.output()).unwrap_or_else(|e| unreachable!("{e}")))
+                .collect()
+        };
+        assert_eq!(differences(&outputs(&[Preset::Default, Preset::Mas])), Vec::<&str>::new());
+        assert_eq!(
+            differences(&outputs(&[Preset::Default, Preset::Mas, Preset::Synapse])),
+            ["status", "errcode", "headers", "body"]
+        );
+        assert!(differences(&[]).is_empty());
+    }
+}

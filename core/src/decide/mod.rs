@@ -35,7 +35,7 @@ pub use decision::{
     AnswerBody, Decision, DecisionKind, Denial, HttpAnswer, INSUFFICIENT_SCOPE, Output, StageParams, Subject, UiaFlow,
     WWW_AUTHENTICATE,
 };
-pub use explain::{Allowance, Explanation, RequiredBy, Setting};
+pub use explain::{Allowance, Explanation, RequiredBy, Setting, differences};
 #[cfg(feature = "uniffi")]
 pub use owned::{DecideRequest, DecisionResult, Header, RequestContext, TokenInfo};
 
