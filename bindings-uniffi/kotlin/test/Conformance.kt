@@ -1,7 +1,7 @@
 // The conformance vectors through `evaluate` (FORMAT.md "Runners"): core/conformance/*.json and,
 // when MATRIX_AUTHZ_VECTORS names a folder, every *.json in it; one line per failing case;
 // `N passed, N failed` alone on the last line; exit 1 on any failure, zero cases or a repeated id.
-// Codes are compared, never messages.
+// Codes are compared, never messages; an error's `path` too when the vector pins one (FORMAT.md v4).
 package org.matrix.authz.test
 
 import java.io.File
@@ -9,6 +9,7 @@ import kotlin.system.exitProcess
 import org.matrix.authz.AuthzException
 import org.matrix.authz.code
 import org.matrix.authz.evaluate
+import org.matrix.authz.path
 
 /** FORMAT.md's subset pattern: objects by named keys, arrays element by element, else equal. */
 fun matches(pattern: Any?, actual: Any?): Boolean = when (pattern) {
@@ -17,7 +18,10 @@ fun matches(pattern: Any?, actual: Any?): Boolean = when (pattern) {
     else -> pattern == actual
 }
 
-/** Runs one case: whether it passed, and the answer as `{"ok": ...}` or `{"error": CODE}`. */
+/**
+ * Runs one case: whether it passed, and the answer as `{"ok": ...}`, `{"error": CODE}` or, when
+ * the error points at a place, `{"error": CODE, "path": POINTER}`.
+ */
 fun runCase(case: Map<*, *>): Pair<Boolean, Map<String, Any?>> {
     val answer: Map<String, Any?> = try {
         // `input_json`: the input as JSON text, for what host values cannot hold (a number past
@@ -25,13 +29,15 @@ fun runCase(case: Map<*, *>): Pair<Boolean, Map<String, Any?>> {
         val input = case["input_json"] as? String ?: Json.write(case["input"])
         mapOf("ok" to Json.parse(evaluate(case["op"] as? String ?: "", input)))
     } catch (e: AuthzException) {
-        mapOf("error" to e.code)
+        e.path?.let { mapOf("error" to e.code, "path" to it) } ?: mapOf("error" to e.code)
     }
     val expect = case["expect"] as? Map<*, *> ?: return false to answer
     val passed = when {
         expect.containsKey("ok") && !expect.containsKey("error") ->
             answer.containsKey("ok") && matches(expect["ok"], answer["ok"])
-        expect.containsKey("error") && !expect.containsKey("ok") -> answer["error"] == expect["error"]
+        // A vector may pin the error's `path` too; then both must match.
+        expect.containsKey("error") && !expect.containsKey("ok") ->
+            answer["error"] == expect["error"] && (!expect.containsKey("path") || answer["path"] == expect["path"])
         else -> false
     }
     return passed to answer

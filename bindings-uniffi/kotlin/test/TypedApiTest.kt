@@ -76,7 +76,8 @@ fun normalizeAndSatisfies() {
 
 fun errorsCarryCodes() {
     // The idiomatic catch: one exception type, its stable code and a readable detail (the
-    // exception's `message` is uniffi's `code=..., detail=...`; `toString()` is the detail).
+    // exception's `message` is uniffi's `code=..., detail=..., path=...`; `toString()` is the
+    // detail).
     try {
         Scope("openid  email")
         throw AssertionError("a doubled space must fail")
@@ -86,7 +87,7 @@ fun errorsCarryCodes() {
         val detail = "the scope has an empty token at byte 7 (a leading, trailing or doubled space)"
         assertEquals(detail, e.detail)
         assertEquals(detail, e.toString())
-        assertEquals("code=scope.empty_token, detail=$detail", e.message)
+        assertEquals("code=scope.empty_token, detail=$detail, path=null", e.message)
     }
     val empty = assertFailsWith<AuthzException.InvalidScope> { Scope("") }
     assertEquals("scope.empty", empty.code)
@@ -159,6 +160,9 @@ fun asEvaluated(r: DecisionResult): Map<String, Any?> {
         "device" to r.device,
         "synapse_admin" to r.synapseAdmin,
         "account_url" to r.accountUrl,
+        "step" to r.step.toLong(),
+        "reason" to r.reason,
+        "setting" to r.setting,
     )
     r.consumesApproval?.let { out["consumes_approval"] = it }
     return out
@@ -264,6 +268,10 @@ object TypedApiTest {
             "login scopes" to ::loginScopes,
             "evaluate" to ::evaluateOps,
             "decisions" to ::decisions,
+            "decisions explain themselves" to ::decisionsExplainThemselves,
+            "the HTTP answer carries no explanation" to ::httpAnswerCarriesNoExplanation,
+            "errors carry paths" to ::errorsCarryPaths,
+            "the runner compares paths" to ::runnerComparesPaths,
             "grants" to ::grants,
             "client helpers" to ::clientHelpers,
             "registration checks" to ::registration,

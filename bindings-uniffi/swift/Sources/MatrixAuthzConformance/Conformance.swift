@@ -1,6 +1,7 @@
 // The conformance vectors through `evaluate` (FORMAT.md "Runners"): core/conformance/*.json under
 // MATRIX_AUTHZ_ROOT (else the working directory) and, when MATRIX_AUTHZ_VECTORS names a folder,
-// every *.json in it. Codes are compared, never messages.
+// every *.json in it. Codes are compared, never messages; an error's `path` too when the vector
+// pins one (FORMAT.md v4).
 import Foundation
 import MatrixAuthz
 
@@ -37,7 +38,8 @@ private func jsonText(_ value: Any?) -> String {
     return String(decoding: data, as: UTF8.self)
 }
 
-/// Runs one case: whether it passed, and the answer as `{"ok": ...}` or `{"error": CODE}`.
+/// Runs one case: whether it passed, and the answer as `{"ok": ...}`, `{"error": CODE}` or, when
+/// the error points at a place, `{"error": CODE, "path": POINTER}`.
 public func runCase(_ testCase: [String: Any]) -> (Bool, [String: Any]) {
     let op = testCase["op"] as? String ?? ""
     var answer: [String: Any]
@@ -49,6 +51,7 @@ public func runCase(_ testCase: [String: Any]) -> (Bool, [String: Any]) {
         answer = ["ok": try JSONSerialization.jsonObject(with: Data(result.utf8), options: [.fragmentsAllowed])]
     } catch let error as AuthzError {
         answer = ["error": error.code]
+        if let path = error.path { answer["path"] = path }
     } catch {
         answer = ["error": "not JSON: \(error)"]
     }
@@ -57,7 +60,9 @@ public func runCase(_ testCase: [String: Any]) -> (Bool, [String: Any]) {
     case let (pattern?, nil):
         return (answer["ok"].map { matches(pattern, $0) } ?? false, answer)
     case let (nil, code?):
-        return ((answer["error"] as? String) == (code as? String) && code is String, answer)
+        // A vector may pin the error's `path` too; then both must match.
+        let pathMatches = expect["path"].map { path in path is String && (answer["path"] as? String) == (path as? String) } ?? true
+        return ((answer["error"] as? String) == (code as? String) && code is String && pathMatches, answer)
     default:
         return (false, answer)
     }

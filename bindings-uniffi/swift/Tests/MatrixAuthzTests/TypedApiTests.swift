@@ -44,6 +44,9 @@ private func asEvaluated(_ r: DecisionResult) throws -> Any {
         "device": r.device ?? NSNull(),
         "synapse_admin": r.synapseAdmin,
         "account_url": r.accountUrl ?? NSNull(),
+        "step": Int(r.step),
+        "reason": r.reason,
+        "setting": r.setting ?? NSNull(),
     ]
     if let consumes = r.consumesApproval { out["consumes_approval"] = consumes }
     return out
