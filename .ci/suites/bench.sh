@@ -16,4 +16,9 @@ out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 bash benches/report.sh --command "cargo bench -p matrix-authz-benches -- --quick" > "$out"
 grep -q 'scope_parse/login' "$out" || { log "ERROR: the report has no scope_parse/login row"; exit 1; }
+# The adversarial group of issue 17 runs beside the ordinary cases (benches/benches/hostile.rs).
+for row in '`grant_budget/ordinary/login_mas`' '`grant_budget/adversarial/most_exact_and_largest_automaton`' \
+           '`grant_budget_raised/' '| `scope.satisfies` |'; do
+  grep -qF "$row" "$out" || { log "ERROR: the report has no $row row"; exit 1; }
+done
 cat "$out"
