@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench suite: the benches compile and run (`cargo test --benches`), a short smoke run writes
-# criterion's estimates, and benches/report.sh turns them into a report. No timing is asserted:
-# CI machines are shared, so the numbers here prove the pipeline, not the speed.
+# criterion's estimates (including the adversarial and scaling groups of benches/hostile.rs), and
+# benches/report.sh turns them into a report. No timing is asserted: CI machines are shared, so
+# the numbers here prove the pipeline, not the speed.
 # shellcheck source=SCRIPTDIR/../lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 

@@ -343,8 +343,8 @@ impl Default for PolicySettings {
 /// `serde`), which go through `Policy::new` too. It cannot be changed once built: to change a
 /// setting, take [`Policy::settings`] (or [`Policy::into_settings`]), change the copy and build
 /// again. Reads go through [`Policy::settings`] (`policy.settings().scope.device`), which gives
-/// no `&mut`. Cloning is cheap for the
-/// compiled patterns (the regex crate shares them).
+/// no `&mut`. Cloning shares the compiled patterns' automaton (reference-counted) and copies the
+/// settings and the sorted `exact` entries.
 #[derive(Debug, Clone)]
 pub struct Policy {
     settings: PolicySettings,

@@ -6,7 +6,7 @@
 //! then all of them become one anchored deterministic automaton (`regex-automata`'s dense DFA,
 //! the engine under the regex crate). Matching a token is then one table lookup per byte,
 //! whatever the patterns: no input can make it slower, which is what the per-call budget of
-//! `grant.decide` rests on (README "Operator token patterns"). What a set may cost is paid once,
+//! `grant.decide` rests on (README "What a call costs"). What a set may cost is paid once,
 //! when the policy loads, and the size limits below bound it: a set whose automaton would pass
 //! them is refused. Unicode is off (scope tokens are printable ASCII, RFC 6749 NQCHAR): `\d`,
 //! `\w`, `\s`, `\b` and `(?i)` have their ASCII meanings, and `.` or `[^x]` match one byte. The
@@ -30,14 +30,14 @@ pub const PATTERN_NEST_LIMIT: u32 = 32;
 pub const PATTERN_SIZE_LIMIT: usize = 1 << 20;
 /// The largest deterministic automaton of the whole set, in bytes: its transition table is what
 /// matching reads, one entry per byte of the token, so this keeps it small enough to stay in the
-/// processor's caches (the budget's argument, README "Operator token patterns").
+/// processor's caches (the budget's argument, README "What a call costs").
 pub const PATTERN_DFA_SIZE_LIMIT: usize = 1 << 20;
 /// The most heap, in bytes, building the deterministic automaton may use besides the automaton
 /// itself.
 pub const PATTERN_DETERMINIZE_LIMIT: usize = 2 << 20;
 /// The most `extra_tokens.exact` entries one policy may list (the most tokens a scope may carry,
 /// [`crate::scope::ScopeLimits::MAX_TOKENS_CEILING`]). They are held sorted, so a token is looked
-/// up in at most 12 comparisons.
+/// up in at most 13 comparisons.
 pub const MAX_EXACT_TOKENS: usize = 4096;
 
 /// The compiled patterns of one policy.
