@@ -129,9 +129,8 @@ impl TokenPatterns {
     }
 }
 
-/// The Thompson NFA of anchored pattern syntax trees, within [`PATTERN_SIZE_LIMIT`].
-#[cfg(feature = "patterns")]
-/// The builder's error is kept as its text (it is only ever shown).
+/// The Thompson NFA of anchored pattern syntax trees, within [`PATTERN_SIZE_LIMIT`]. The
+/// builder's error is kept as its text (it is only ever shown).
 #[cfg(feature = "patterns")]
 fn nfa(hirs: &[regex_syntax::hir::Hir]) -> Result<regex_automata::nfa::thompson::NFA, String> {
     use regex_automata::nfa::thompson;
@@ -147,7 +146,7 @@ fn nfa(hirs: &[regex_syntax::hir::Hir]) -> Result<regex_automata::nfa::thompson:
 }
 
 /// The anchored DFA of `nfa` that tells whether any of its patterns matches, within
-/// [`PATTERN_DFA_SIZE_LIMIT`] and [`PATTERN_DETERMINIZE_LIMIT`].
+/// [`PATTERN_DFA_SIZE_LIMIT`] and [`PATTERN_DETERMINIZE_LIMIT`]; its error kept as text too.
 #[cfg(feature = "patterns")]
 fn dfa(nfa: &regex_automata::nfa::thompson::NFA) -> Result<regex_automata::dfa::dense::DFA<Vec<u32>>, String> {
     use regex_automata::dfa::{StartKind, dense};
