@@ -47,15 +47,15 @@ fn largest_loading(max: usize, make: impl Fn(usize) -> Option<Policy>) -> (usize
 
 /// A pattern of `n` alternatives that each match any token character, repeated: every
 /// alternative stays alive on every byte (the most NFA states active at once a pattern of this
-/// size can hold), and it needs a final `"`-free character that the tokens never have.
+/// size can hold); it ends in `#`, which the tokens never hold, so it fails at their last byte.
 fn wide(n: usize) -> String {
     let body = vec!["[!-~]"; n].join("|");
     format!("(?:{body})+#")
 }
 
-/// `[a-z]*a[a-z]{k}`-style: a token matches when the letter `k + 1` bytes from its end is the
-/// pattern's own; a deterministic automaton must remember the last `k + 1` letters (2^(k+1)
-/// states), so a random-letter token visits a new state on nearly every byte.
+/// `[a-z]*X[a-z]{k}#`: the letter `k + 1` places before the final `#` must be `X`; a
+/// deterministic automaton must remember the last `k + 1` letters' X-or-not (2^(k+1) states), so
+/// a random-letter token visits states all over its table.
 fn exponential(own: char, k: usize) -> String {
     format!("[a-z]*{own}[a-z]{{{k}}}#")
 }
