@@ -2,8 +2,9 @@
 # benches/report.sh [--command TEXT] > benches/REPORT.md
 # Writes the bench report (Markdown, on stdout) from criterion's own output: the median of every
 # benchmark in target/criterion/**/new/estimates.json (named by the benchmark.json beside it),
-# the ratios against the peer oauth2-types, and the targets of issue 7 checked against the
-# numbers, then benches/ANALYSIS.md (the hand-written reading of the recorded run) when present.
+# the ratios against the peer oauth2-types, the per-call budget and scaling of issue 17, and the
+# targets of issues 7 and 17 checked against the numbers, then benches/ANALYSIS.md (the
+# hand-written reading of the recorded run) when present.
 # --command names the command that produced the numbers (default: the full run).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -79,7 +80,49 @@ table("decide", "decide/", "The typed `decide` alone: allow and deny allocate no
 table("endpoint_match", "endpoint_match/")
 table("render", "render/", "Writing a decision's HTTP answer (status, headers, JSON body), measured apart from `decide`.")
 
-print("## Targets (issue 7)\n")
+BUDGET_NS = 100_000
+budget = sorted(n for n in medians if n.startswith("grant_budget/"))
+if budget:
+    print("## grant_budget: `grant.decide` per call against the 100 µs budget (issue 17)\n")
+    print("Default limits (4,096 bytes, 64 tokens). `ordinary/*` are everyday requests; `adversarial/*` "
+          "are the README's worst-case construction (\"What a call costs\"): the largest pattern sets "
+          "and the most `exact` entries a policy may hold, tokens that fail at their last byte, the "
+          "most tokens and bytes the limits allow.\n")
+    print("| benchmark | median | share of the budget |")
+    print("|---|---:|---:|")
+    for name in budget:
+        print(f"| `{name}` | {fmt(medians[name])} | {100 * medians[name] / BUDGET_NS:.1f}% |")
+    print()
+raised = {n: ns for n, ns in medians.items() if n.startswith("grant_budget_raised/")}
+RAISED_BYTES = 4096 * 256 - 1
+if raised:
+    print("## grant_budget_raised: the worst case under the ceilings (1 MiB, 4,096 tokens)\n")
+    print("The budget scales with the scope: 100 µs per 4,096 bytes, 24.4 ns per byte.\n")
+    print("| benchmark | median | per byte | per 4,096 bytes |")
+    print("|---|---:|---:|---:|")
+    for name, ns in sorted(raised.items()):
+        print(f"| `{name}` | {fmt(ns)} | {ns / RAISED_BYTES:.2f} ns | {fmt(ns / RAISED_BYTES * 4096)} |")
+    print()
+SCALING_SIZES = [64, 256, 1024, 4096]
+ops = sorted({n.split("/")[1] for n in medians if n.startswith("scaling/") and n.count("/") == 2})
+growths = {}
+if ops:
+    print("## scaling: cost per token, 64 to 4,096 tokens (issue 17)\n")
+    print("Each operation under the ceilings a policy may set (1 MiB, 4,096 tokens), per token "
+          "(criterion's `Throughput::Elements`). O(n log n) shows as a per-token cost that grows "
+          "by log2(4096) / log2(64) = 2× at most from 64 to 4,096 tokens; a quadratic path, 64×.\n")
+    print("| operation | " + " | ".join(f"{n} tokens" for n in SCALING_SIZES) + " | 4,096 ÷ 64, per token |")
+    print("|---|" + "---:|" * (len(SCALING_SIZES) + 1))
+    for op in ops:
+        per = {n: medians[f"scaling/{op}/{n}"] / n for n in SCALING_SIZES if f"scaling/{op}/{n}" in medians}
+        cells = [f"{fmt(per[n])}" if n in per else "n/a" for n in SCALING_SIZES]
+        growth = per[4096] / per[64] if 64 in per and 4096 in per else None
+        if growth is not None:
+            growths[op] = growth
+        print(f"| `{op}` | " + " | ".join(cells) + f" | {f'{growth:.2f}' if growth is not None else 'n/a'} |")
+    print()
+
+print("## Targets (issues 7 and 17)\n")
 checks = []
 login, login_peer = medians.get("scope_parse/login/matrix-authz"), medians.get(f"scope_parse/login/{PEER}")
 if login and login_peer:
@@ -102,6 +145,17 @@ if len(ours) >= 2:
     growth = (ours[large] / large) / (ours[small] / small)
     checks.append((f"cost linear in the number of tokens (per-token cost at {large} ÷ at {small})",
                    growth <= 1.5, f"{growth:.2f}"))
+if budget:
+    worst = max(budget, key=medians.get)
+    checks.append(("every `grant_budget/*` under 100 µs (issue 17)", medians[worst] < BUDGET_NS,
+                   f"slowest `{worst}`: {fmt(medians[worst])}"))
+for name, ns in sorted(raised.items()):
+    per4k = ns / RAISED_BYTES * 4096
+    checks.append((f"`{name}` within 100 µs per 4,096 bytes (issue 17)", per4k < BUDGET_NS, fmt(per4k)))
+if growths:
+    op = max(growths, key=growths.get)
+    checks.append(("per-token cost at 4,096 tokens at most 3× that at 64, every `scaling/*` operation (log n: 2×; issue 17)",
+                   growths[op] <= 3, f"largest: `{op}` {growths[op]:.2f}×"))
 print("| target | met | measured |")
 print("|---|---|---|")
 for what, ok, measured in checks:

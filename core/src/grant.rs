@@ -160,7 +160,9 @@ struct Survey<'a> {
     known: Vec<&'a str>,
     unknown: bool,
     api: Namespaces,
-    /// Distinct device tokens as (namespace, id).
+    /// Device tokens as (namespace, id), in the order written, repeats included: every check
+    /// reads them as a set (a repeat's violation is its first occurrence's, which [`by_code`]
+    /// drops; [`Self::distinct_ids`] sorts), so collecting them stays linear.
     devices: Vec<(Namespace, &'a str)>,
     synapse_admin: bool,
     mas_admin: bool,
@@ -182,11 +184,7 @@ impl<'a> Survey<'a> {
         scope::scan(text, &rules, |token| {
             match TokenKind::of(token) {
                 TokenKind::Api(ns) => survey.api.insert(ns),
-                TokenKind::Device(ns, id) => {
-                    if !survey.devices.contains(&(ns, id)) {
-                        survey.devices.push((ns, id));
-                    }
-                }
+                TokenKind::Device(ns, id) => survey.devices.push((ns, id)),
                 TokenKind::SynapseAdmin => survey.synapse_admin = true,
                 TokenKind::MasAdmin => survey.mas_admin = true,
                 TokenKind::OpenId | TokenKind::Email | TokenKind::MasGraphql => {}

@@ -271,6 +271,13 @@ impl PolicySettings {
                 ScopeLimits::MAX_TOKENS_CEILING
             )));
         }
+        let exact = self.extra_tokens.exact.len();
+        if exact > patterns::MAX_EXACT_TOKENS {
+            return Err(PolicyError::invalid(format!(
+                "`extra_tokens.exact` lists {exact} tokens, more than the limit of {}",
+                patterns::MAX_EXACT_TOKENS
+            )));
+        }
         let DeviceRules { min_length, max_length, .. } = self.scope.device;
         if min_length < 1 || max_length < min_length || max_length > MAX_DEVICE_LENGTH_CEILING {
             return Err(PolicyError::invalid(format!(
@@ -356,18 +363,21 @@ impl Default for PolicySettings {
 /// `serde`), which go through `Policy::new` too. It cannot be changed once built: to change a
 /// setting, take [`Policy::settings`] (or [`Policy::into_settings`]), change the copy and build
 /// again. Reads go through [`Policy::settings`] (`policy.settings().scope.device`), which gives
-/// no `&mut`. Cloning is cheap for the
-/// compiled patterns (the regex crate shares them).
+/// no `&mut`. Cloning shares the compiled patterns' automaton (reference-counted) and copies the
+/// settings and the sorted `exact` entries.
 #[derive(Debug, Clone)]
 pub struct Policy {
     settings: PolicySettings,
+    /// `extra_tokens.exact`, sorted and without repeats, so that a token is looked up in
+    /// logarithmic time.
+    exact: Vec<String>,
     patterns: TokenPatterns,
 }
 
 impl Policy {
     /// The preset's complete policy.
     pub fn preset(preset: Preset) -> Self {
-        Self { settings: PolicySettings::preset(preset), patterns: TokenPatterns::default() }
+        Self { settings: PolicySettings::preset(preset), exact: Vec::new(), patterns: TokenPatterns::default() }
     }
 
     /// The `default` preset.
@@ -380,7 +390,10 @@ impl Policy {
     pub fn new(settings: PolicySettings) -> Result<Self, PolicyError> {
         settings.check()?;
         let patterns = TokenPatterns::compile(&settings.extra_tokens.patterns)?;
-        Ok(Self { settings, patterns })
+        let mut exact = settings.extra_tokens.exact.clone();
+        exact.sort_unstable();
+        exact.dedup();
+        Ok(Self { settings, exact, patterns })
     }
 
     /// The settings the policy was built from.
@@ -396,7 +409,7 @@ impl Policy {
 
     /// Whether `token` is one of `extra_tokens`: an exact value, or matched whole by a pattern.
     pub fn allows_extra_token(&self, token: &str) -> bool {
-        self.settings.extra_tokens.exact.iter().any(|t| t == token) || self.patterns.matches(token)
+        self.exact.binary_search_by(|t| t.as_str().cmp(token)).is_ok() || self.patterns.matches(token)
     }
 
     /// The operation `id` names under this policy: a built-in one (with its token as a
@@ -591,6 +604,31 @@ mod tests {
             Some("invalid policy: `extra_tokens.patterns[1]` has 1025 bytes, more than the limit of 1024")
         );
         assert!(with(vec!["b".repeat(patterns::MAX_PATTERN_BYTES)]).is_ok() == cfg!(feature = "patterns"));
+    }
+
+    #[test]
+    fn extra_tokens_exact_has_a_cap_and_is_looked_up_sorted() {
+        let with = |exact: Vec<String>| {
+            let mut s = PolicySettings::default();
+            s.extra_tokens.exact = exact;
+            Policy::new(s)
+        };
+        let at_cap: Vec<String> = (0..patterns::MAX_EXACT_TOKENS).rev().map(|i| format!("t{i}")).collect();
+        let p = with(at_cap.clone()).unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(p.allows_extra_token("t0") && p.allows_extra_token("t4095") && !p.allows_extra_token("t4096"));
+        // The settings keep the order they were given in.
+        assert_eq!(p.settings().extra_tokens.exact, at_cap);
+        let mut over = at_cap;
+        over.push("t4096".into());
+        let e = with(over).err();
+        assert_eq!(e.as_ref().map(PolicyError::code), Some("policy.invalid"));
+        assert_eq!(
+            e.map(|e| e.to_string()).as_deref(),
+            Some("invalid policy: `extra_tokens.exact` lists 4097 tokens, more than the limit of 4096")
+        );
+        // Repeats count towards the cap but are one entry once loaded.
+        let p = with(vec!["b".into(), "a".into(), "b".into()]).unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(p.allows_extra_token("a") && p.allows_extra_token("b") && !p.allows_extra_token("c"));
     }
 
     #[cfg(not(feature = "patterns"))]

@@ -6,7 +6,9 @@
 #![cfg(feature = "patterns")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use matrix_authz::policy::patterns::{MAX_PATTERN_BYTES, MAX_PATTERNS, PATTERN_NEST_LIMIT};
+use matrix_authz::policy::patterns::{
+    MAX_PATTERN_BYTES, MAX_PATTERNS, PATTERN_DFA_SIZE_LIMIT, PATTERN_NEST_LIMIT, PATTERN_SIZE_LIMIT,
+};
 use matrix_authz::{Policy, PolicySettings};
 use proptest::prelude::*;
 
@@ -80,10 +82,38 @@ fn limits() {
     let nested = |n: usize| format!("{}a{}", "(".repeat(n), ")".repeat(n));
     assert!(policy(&[&nested(depth / 2)]).is_ok());
     assert!(policy(&[&nested(depth + 1)]).unwrap_err().contains("`extra_tokens.patterns[0]`"));
-    // Counted repetitions are fine until the compiled program passes the size limit.
+    // Counted repetitions are fine until the intermediate automaton passes its size limit.
     assert!(policy(&["a{1000}"]).is_ok());
     let e = policy(&["(?:a{1000}){1000}"]).unwrap_err();
-    assert!(e.contains("`extra_tokens.patterns[0]`") && e.contains("size limit"), "{e}");
+    assert!(e.starts_with("policy.invalid: invalid policy: `extra_tokens.patterns[0]` (`(?:a{1000}){1000}`)"), "{e}");
+    assert!(e.contains(&format!("size limit of {PATTERN_SIZE_LIMIT} bytes for its NFA")), "{e}");
+}
+
+/// `[a-z]*X[a-z]{k}`: a deterministic automaton must remember the last k + 1 letters' X-or-not,
+/// 2^(k+1) states.
+fn memory(letter: char, k: usize) -> String {
+    format!("[a-z]*{letter}[a-z]{{{k}}}")
+}
+
+#[test]
+fn the_deterministic_automaton_has_a_size_limit() {
+    // 2^21 states of at least one 4-byte transition each: 8 MiB, past the limit, named by index.
+    let e = policy(&["ok", &memory('a', 20)]).unwrap_err();
+    assert!(e.starts_with("policy.invalid: invalid policy: `extra_tokens.patterns[1]` (`[a-z]*a[a-z]{20}`)"), "{e}");
+    assert!(e.contains(&format!("size limit of {PATTERN_DFA_SIZE_LIMIT} bytes for its DFA")), "{e}");
+    assert!(!e.contains('\n'), "{e}");
+    // Each of the 26 loads alone; together they need the last five letters, 26^5 states.
+    let letters: Vec<String> = ('a'..='z').map(|l| memory(l, 4)).collect();
+    let all: Vec<&str> = letters.iter().map(String::as_str).collect();
+    for one in &all {
+        assert!(policy(&[one]).is_ok(), "{one}");
+    }
+    let e = policy(&all).unwrap_err();
+    assert!(e.starts_with("policy.invalid: invalid policy: `extra_tokens.patterns` together"), "{e}");
+    assert!(e.contains("for its DFA"), "{e}");
+    // What loads answers as it should.
+    let two = policy(&all[..2]).unwrap();
+    assert!(two.allows_extra_token("xxaxxxx") && two.allows_extra_token("bcccc") && !two.allows_extra_token("ccccc"));
 }
 
 #[test]

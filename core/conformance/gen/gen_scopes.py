@@ -966,6 +966,27 @@ def suite_policy_documents():
           error="policy.invalid", source=NQ)
     s.add("scope.satisfies", inp({"preset": "mas", **inject}, granted="a", required="a"),
           error="policy.invalid", source=NQ)
+    # issue 17 items 2 and 3: the limits that keep grant.decide within its per-call budget
+    # (README Limits, Operator token patterns). At most 4,096 `exact` entries. A pattern set's
+    # deterministic automaton is at most 1 MiB: `[a-z]*a[a-z]{k}` must remember the last k + 1
+    # letters' a-or-not (2^(k+1) states), and the 26 such patterns, one per letter, together the
+    # last k + 1 letters themselves (26^(k+1) states); every state takes at least one 4-byte
+    # transition, so k = 20 alone (8 MiB) and the 26 with k = 4 together (47 MB) are over it,
+    # while each k = 4 pattern alone (32 states) is far under.
+    LIM = "README Limits (issue 17: the per-call budget of grant.decide)"
+    exact = [f"t{i}" for i in range(4096)]
+    s.parse(d9, {"extra_tokens": {"exact": exact, "patterns": []}}, ok=r9, source=LIM + ": 4,096 exact tokens")
+    s.add("grant.decide", inp({"extra_tokens": {"exact": exact + ["t4096"], "patterns": []}}, scope="t1",
+                              grant_type="authorization_code"), error="policy.invalid", source=LIM + ": 4,097 exact tokens")
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    s.parse(d9, {"extra_tokens": {"exact": [], "patterns": ["[a-z]*a[a-z]{4}"]}}, ok=r9,
+            source=LIM + ": an automaton of 32 states")
+    s.parse(d9, {"extra_tokens": {"exact": [], "patterns": [f"[a-z]*{c}[a-z]{{4}}" for c in letters[:2]]}}, ok=r9,
+            source=LIM + ": two such patterns, 3^5 states at most")
+    s.parse("openid", {"extra_tokens": {"exact": [], "patterns": ["[a-z]*a[a-z]{20}"]}}, error="policy.invalid",
+            source=LIM + ": one pattern whose automaton has 2^21 states")
+    s.parse("openid", {"extra_tokens": {"exact": [], "patterns": [f"[a-z]*{c}[a-z]{{4}}" for c in letters]}},
+            error="policy.invalid", source=LIM + ": 26 patterns that load alone, 26^5 states together")
     return s
 
 
@@ -1125,6 +1146,28 @@ PRESET_SETTINGS = {
     "synapse": {"scope_grammar": "lenient", "max_bytes": 4096, "max_tokens": 64,
                 "min_length": 1, "max_length": 255, "alphabet": "scope_token"},
 }
+# README Limits: `extra_tokens.exact` entries, and the deterministic automaton of the patterns.
+MAX_EXACT_TOKENS = 4096
+PATTERN_DFA_BYTES = 1 << 20
+MEMORY_PATTERN = re.compile(r"\[a-z\]\*([a-z])\[a-z\]\{(\d+)\}")
+
+
+def automaton_states_at_least(patterns):
+    """A lower bound on the states of the patterns' deterministic automaton, for the one family
+    the vectors use past the limit: `[a-z]*X[a-z]{k}` needs the last k + 1 letters' X-or-not
+    (2^(k+1) states); n such patterns with distinct letters X, the same k, need n + 1 outcomes
+    per letter ((n + 1)^(k+1) states), 26^(k+1) for all 26 letters. Any other pattern: 1."""
+    found = [MEMORY_PATTERN.fullmatch(p) for p in patterns]
+    if not patterns or not all(found):
+        return 1
+    ks = {int(m.group(2)) for m in found}
+    letters = {m.group(1) for m in found}
+    if len(ks) != 1 or len(letters) != len(patterns):
+        return 1
+    outcomes = min(len(letters) + 1, 26)
+    return outcomes ** (ks.pop() + 1)
+
+
 # operation ids used in the vectors, checked by hand against spec/endpoints.tsv
 KNOWN_OPERATIONS = {"createRoom", "getJoinedRooms", "sendMessage", "sync"}
 
@@ -1236,11 +1279,15 @@ def resolve_policy(input_):
                 items = value.get(sub, [])
                 if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
                     raise Err("policy.invalid")
+            if len(value.get("exact", [])) > MAX_EXACT_TOKENS:
+                raise Err("policy.invalid")
             for pat in value.get("patterns", []):
                 try:
                     re.compile(pat)
                 except re.error:
                     raise Err("policy.invalid")
+            if automaton_states_at_least(value.get("patterns", [])) * 4 > PATTERN_DFA_BYTES:
+                raise Err("policy.invalid")
         elif key == "scope_grammar":
             if not isinstance(value, str) or value not in ("strict", "lenient"):
                 raise Err("policy.invalid")
