@@ -54,6 +54,14 @@ impl PolicyError {
         Self::Invalid { message: msg.into(), path: Some(crate::error::json_pointer(at)) }
     }
 
+    /// The same error about the setting or entry at these JSON pointer tokens.
+    pub(crate) fn at<S: AsRef<str>>(self, at: impl IntoIterator<Item = S>) -> Self {
+        match self {
+            Self::Invalid { message, .. } => Self::invalid_at(at, message),
+            other => other,
+        }
+    }
+
     /// The JSON pointer into the policy document at the offending setting or entry, if known.
     pub fn path(&self) -> Option<&str> {
         match self {
@@ -263,72 +271,88 @@ impl PolicySettings {
             return Err(PolicyError::invalid(format!(
                 "`scope_limits.max_bytes` must be 1 to {}, not {max_bytes}",
                 ScopeLimits::MAX_BYTES_CEILING
-            )));
+            ))
+            .at(["scope_limits", "max_bytes"]));
         }
         if !(1..=ScopeLimits::MAX_TOKENS_CEILING).contains(&max_tokens) {
             return Err(PolicyError::invalid(format!(
                 "`scope_limits.max_tokens` must be 1 to {}, not {max_tokens}",
                 ScopeLimits::MAX_TOKENS_CEILING
-            )));
+            ))
+            .at(["scope_limits", "max_tokens"]));
         }
         let exact = self.extra_tokens.exact.len();
         if exact > patterns::MAX_EXACT_TOKENS {
             return Err(PolicyError::invalid(format!(
                 "`extra_tokens.exact` lists {exact} tokens, more than the limit of {}",
                 patterns::MAX_EXACT_TOKENS
-            )));
+            ))
+            .at(["extra_tokens", "exact"]));
         }
         let DeviceRules { min_length, max_length, .. } = self.scope.device;
         if min_length < 1 || max_length < min_length || max_length > MAX_DEVICE_LENGTH_CEILING {
             return Err(PolicyError::invalid(format!(
                 "`device_rules` needs 1 <= min_length <= max_length <= {MAX_DEVICE_LENGTH_CEILING}, not {min_length} and {max_length}"
-            )));
+            ))
+            .at(["device_rules"]));
         }
         endpoint::declared::check(&self.endpoints)?;
         for (at, rule) in self.step_up.iter().enumerate() {
+            let index = at.to_string();
             if rule.max_age.is_none() && rule.acr_values.is_empty() {
-                return Err(PolicyError::invalid(format!("`step_up[{at}]` needs `max_age` or `acr_values`")));
+                let error = PolicyError::invalid(format!("`step_up[{at}]` needs `max_age` or `acr_values`"));
+                return Err(error.at(["step_up", &index]));
             }
             // FORMAT.md v4: the values are written into the challenge's quoted string as they are,
             // so only NQCHAR (no space, quote, backslash or control character: no header injection).
             if let Some(bad) = rule.acr_values.iter().position(|v| !is_scope_token(v)) {
                 return Err(PolicyError::invalid(format!(
                     "`step_up[{at}].acr_values[{bad}]` is not a non-empty string of scope-token characters (NQCHAR: no space, quote, backslash or control character)"
-                )));
+                ))
+                .at(["step_up", &index, "acr_values", &bad.to_string()]));
             }
-            for id in &rule.endpoints {
-                if self.operation(id).ok_or_else(|| unknown_operation(id, "step_up"))?.token == TokenRequirement::None {
+            for (j, id) in rule.endpoints.iter().enumerate() {
+                let here = ["step_up", &index, "endpoints", &j.to_string()].map(str::to_owned);
+                let operation = self.operation(id).ok_or_else(|| unknown_operation(id, "step_up").at(&here))?;
+                if operation.token == TokenRequirement::None {
                     return Err(PolicyError::invalid(format!(
                         "`step_up` names `{id}`, which takes no token: its requests are always allowed (step 5)"
-                    )));
+                    ))
+                    .at(&here));
                 }
             }
         }
-        for id in &self.guest_endpoints {
-            self.operation(id).ok_or_else(|| unknown_operation(id, "guest_endpoints"))?;
+        for (at, id) in self.guest_endpoints.iter().enumerate() {
+            self.operation(id)
+                .ok_or_else(|| unknown_operation(id, "guest_endpoints").at(["guest_endpoints", &at.to_string()]))?;
         }
         for (id, tokens) in &self.required_scopes {
-            let operation = self.operation(id).ok_or_else(|| unknown_operation(id, "required_scopes"))?;
+            let here = ["required_scopes", id.as_str()];
+            let operation = self.operation(id).ok_or_else(|| unknown_operation(id, "required_scopes").at(here))?;
             if tokens.is_empty() || tokens.len() > MAX_REQUIRED_SCOPES {
                 return Err(PolicyError::invalid(format!(
                     "`required_scopes.{id}` lists 1 to {MAX_REQUIRED_SCOPES} scope tokens"
-                )));
+                ))
+                .at(here));
             }
             if let Some(bad) = tokens.iter().position(|t| !is_scope_token(t)) {
                 // Not the token itself: it may hold a control character, and messages are printed.
                 return Err(PolicyError::invalid(format!(
                     "`required_scopes.{id}[{bad}]` is not a scope token (NQCHAR: no space, quote, backslash or control character)"
-                )));
+                ))
+                .at(["required_scopes", id, &bad.to_string()]));
             }
             if operation.token == TokenRequirement::None {
-                return Err(PolicyError::invalid(format!("`required_scopes` names `{id}`, which takes no token")));
+                let error = PolicyError::invalid(format!("`required_scopes` names `{id}`, which takes no token"));
+                return Err(error.at(here));
             }
             if self.server_administration_scope == ServerAdministrationScope::Msc4484
                 && operation.is_server_administration()
             {
                 return Err(PolicyError::invalid(format!(
                     "`required_scopes` names `{id}`, which `server_administration_scope: \"msc4484\"` already guards"
-                )));
+                ))
+                .at(here));
             }
         }
         Ok(())

@@ -259,6 +259,24 @@ def write_error_paths():
            "/endpoints/0/token", "a declared endpoint's token outside its set")
     policy({"endpoints": [{"method": "GET", "token": "required"}]}, "/endpoints/0", "a declared endpoint without path")
     policy({"guest_endpoints": "createRoom"}, "/guest_endpoints", "not an array")
+    # Checks past the document's shape: the pointer still names the entry.
+    policy({"step_up": [{"endpoints": ["createRoom"], "acr_values": ["urn:acr:2fa", "two words"]}]},
+           "/step_up/0/acr_values/1", "an acr_values entry that is not NQCHAR")
+    policy({"step_up": [{"endpoints": ["createRoom", "noSuchOperation"], "max_age": 300}]},
+           "/step_up/0/endpoints/1", "a step-up rule naming an unknown operation")
+    policy({"step_up": [{"endpoints": ["getVersions"], "max_age": 300}, {"endpoints": ["getWellknown"], "max_age": 1}]},
+           "/step_up/1/endpoints/0", "a step-up rule naming an endpoint that takes no token")
+    policy({"step_up": [{"endpoints": ["createRoom"]}]}, "/step_up/0", "a rule with neither max_age nor acr_values")
+    policy({"guest_endpoints": ["getJoinedRooms", "noSuchOperation"]}, "/guest_endpoints/1", "an unknown guest endpoint")
+    policy({"required_scopes": {"createRoom": ["urn:example:a b"]}}, "/required_scopes/createRoom/0",
+           "a required scope that is not one token")
+    policy({"required_scopes": {"createRoom": []}}, "/required_scopes/createRoom", "an empty required_scopes entry")
+    policy({"scope_limits": {"max_bytes": 0}}, "/scope_limits/max_bytes", "a limit out of its range")
+    policy({"device_rules": {"min_length": 12, "max_length": 10}}, "/device_rules", "device rules that contradict")
+    policy({"extra_tokens": {"patterns": ["urn:example:[a-z]+", "urn:example:("]}}, "/extra_tokens/patterns/1",
+           "a pattern that does not compile")
+    policy({"endpoints": [{"method": "get", "path": "/_synapse/client/x", "operation_id": "getX", "token": "required"}]},
+           "/endpoints/0", "a declared endpoint with a lower-case method")
     doc = {
         "suite": "error-paths",
         "description": "Errors that carry path: a JSON pointer into the op's input, or into the policy "

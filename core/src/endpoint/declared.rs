@@ -374,7 +374,10 @@ pub fn check(declared: &[DeclaredEndpoint]) -> Result<(), PolicyError> {
         return Ok(());
     }
     if declared.len() > MAX_DECLARED {
-        return Err(PolicyError::invalid(format!("`endpoints` may declare at most {MAX_DECLARED} endpoints")));
+        return Err(PolicyError::invalid_at(
+            ["endpoints"],
+            format!("`endpoints` may declare at most {MAX_DECLARED} endpoints"),
+        ));
     }
     // Every spelling of every template as segment patterns, built once: the overlap checks
     // below only compare them.

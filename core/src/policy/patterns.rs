@@ -55,14 +55,16 @@ impl TokenPatterns {
             return Err(PolicyError::invalid(format!(
                 "`extra_tokens.patterns` lists {} patterns, more than the limit of {MAX_PATTERNS}",
                 patterns.len()
-            )));
+            ))
+            .at(["extra_tokens", "patterns"]));
         }
         for (index, pattern) in patterns.iter().enumerate() {
             if pattern.len() > MAX_PATTERN_BYTES {
                 return Err(PolicyError::invalid(format!(
                     "`extra_tokens.patterns[{index}]` has {} bytes, more than the limit of {MAX_PATTERN_BYTES}",
                     pattern.len()
-                )));
+                ))
+                .at(pointer(Some(index))));
             }
         }
         if patterns.is_empty() {
@@ -86,22 +88,27 @@ impl TokenPatterns {
                 .nest_limit(PATTERN_NEST_LIMIT)
                 .build()
                 .parse(pattern)
-                .map_err(|e| refused(&format!("`extra_tokens.patterns[{index}]` (`{pattern}`)"), &e.to_string()))?;
+                .map_err(|e| {
+                    refused(&format!("`extra_tokens.patterns[{index}]` (`{pattern}`)"), &e.to_string())
+                        .at(pointer(Some(index)))
+                })?;
             let whole = Hir::concat(vec![hir, Hir::look(Look::End)]);
             nfa(std::slice::from_ref(&whole)).map_err(|e| {
                 too_large(&format!("`extra_tokens.patterns[{index}]` (`{pattern}`)"), Automaton::Nfa, &e)
+                    .at(pointer(Some(index)))
             })?;
             anchored.push(whole);
         }
-        let set = nfa(&anchored).map_err(|e| too_large("`extra_tokens.patterns` together", Automaton::Nfa, &e))?;
+        let set = nfa(&anchored)
+            .map_err(|e| too_large("`extra_tokens.patterns` together", Automaton::Nfa, &e).at(pointer(None)))?;
         let dfa = dfa(&set).map_err(|e| {
             // Name the first pattern whose own automaton is too large, if one is.
             let alone = anchored.iter().position(|h| nfa(std::slice::from_ref(h)).map_or(true, |n| dfa(&n).is_err()));
-            let what = match alone.and_then(|i| Some((i, patterns.get(i)?))) {
-                Some((i, pattern)) => format!("`extra_tokens.patterns[{i}]` (`{pattern}`)"),
-                None => "`extra_tokens.patterns` together".to_owned(),
+            let (what, index) = match alone.and_then(|i| Some((i, patterns.get(i)?))) {
+                Some((i, pattern)) => (format!("`extra_tokens.patterns[{i}]` (`{pattern}`)"), Some(i)),
+                None => ("`extra_tokens.patterns` together".to_owned(), None),
             };
-            too_large(&what, Automaton::Dfa, &e)
+            too_large(&what, Automaton::Dfa, &e).at(pointer(index))
         })?;
         Ok(Self { dfa: Some(std::sync::Arc::new(dfa)) })
     }
@@ -160,6 +167,13 @@ fn dfa(nfa: &regex_automata::nfa::thompson::NFA) -> Result<regex_automata::dfa::
         )
         .build_from_nfa(nfa)
         .map_err(|e| e.to_string())
+}
+
+/// The JSON pointer tokens of `extra_tokens.patterns`, or of one entry of it.
+fn pointer(index: Option<usize>) -> Vec<String> {
+    let mut tokens = vec!["extra_tokens".to_owned(), "patterns".to_owned()];
+    tokens.extend(index.map(|i| i.to_string()));
+    tokens
 }
 
 /// `policy.invalid` for a pattern the parser refused, on one line: its errors draw the pattern
