@@ -77,6 +77,7 @@ pub(crate) fn grant(
     Ok(Grant {
         allowed: decision.allowed,
         violations: decision.codes().collect(),
+        violation_tokens: decision.codes_with_tokens().map(|(code, tokens)| (code, tokens.to_vec())).collect(),
         granted: decision.granted.map(|inner| Scope { inner }),
         device: decision.device.map(String::from),
     })
@@ -207,6 +208,7 @@ impl Decision {
 pub(crate) struct Grant {
     allowed: bool,
     violations: Vec<&'static str>,
+    violation_tokens: Vec<(&'static str, Vec<String>)>,
     granted: Option<Scope>,
     device: Option<String>,
 }
@@ -223,6 +225,17 @@ impl Grant {
     #[getter]
     fn violations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         PyTuple::new(py, &self.violations)
+    }
+
+    /// Each violation code to the requested tokens it concerns, sorted (a new `dict` on every
+    /// read; empty when allowed).
+    #[getter]
+    fn violation_tokens<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let tokens = PyDict::new(py);
+        for (code, concerned) in &self.violation_tokens {
+            tokens.set_item(code, concerned)?;
+        }
+        Ok(tokens)
     }
 
     /// The scope to issue (canonical), `None` when refused.

@@ -211,3 +211,18 @@ class TestPolicies:
         grant = decide_grant("openid", "authorization_code")
         with pytest.raises(AttributeError):
             grant.allowed = False  # type: ignore[misc]
+
+
+def test_violation_tokens() -> None:
+    # FORMAT.md v4: each violation code to the sorted tokens it concerns (README Grants table).
+    device = "urn:matrix:client:device:ABCDEFGHIJ"
+    refused = Policy("mas").decide_grant(f"{device} urn:matrix:client:api:* urn:x", "client_credentials")
+    assert refused.violations == ("grant.api_not_interactive", "grant.token_not_allowed")
+    assert refused.violation_tokens == {
+        "grant.api_not_interactive": ["urn:matrix:client:api:*", device],
+        "grant.token_not_allowed": ["urn:x"],
+    }
+    allowed = Policy("mas").decide_grant(f"urn:matrix:client:api:* {device}", "authorization_code")
+    assert allowed.violation_tokens == {}
+    refused.violation_tokens.clear()
+    assert refused.violation_tokens != {}

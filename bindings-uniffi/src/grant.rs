@@ -15,6 +15,9 @@ pub struct GrantResult {
     pub allowed: bool,
     /// The violation codes (`grant.*`), sorted, one per code; empty exactly when allowed.
     pub violations: Vec<String>,
+    /// For each violation, in the same order, the requested tokens it concerns: sorted, without
+    /// repeats, empty where none does (FORMAT.md v4 `violation_tokens`).
+    pub violation_tokens: Vec<Vec<String>>,
     /// The scope to issue (canonical), absent when refused.
     pub granted: Option<Arc<Scope>>,
     /// The device the token is bound to, absent when there is none or the grant is refused.
@@ -56,6 +59,7 @@ impl Policy {
         Ok(GrantResult {
             allowed: decision.allowed,
             violations: decision.codes().map(str::to_owned).collect(),
+            violation_tokens: decision.violation_tokens,
             granted: decision.granted.map(Scope::wrap),
             device: decision.device.map(String::from),
         })

@@ -52,6 +52,7 @@ impl JsPolicy {
         Ok(object([
             ("allowed", decision.allowed.into()),
             ("violations", strings(decision.codes())),
+            ("violation_tokens", violation_tokens(&decision)),
             ("granted", text(decision.granted.as_ref().map(|s| s.canonical()).as_deref())),
             ("device", text(decision.device.as_ref().map(|id| id.as_str()))),
         ]))
@@ -134,6 +135,15 @@ fn with_place(error: JsValue, place: &str) -> JsValue {
         let _ = js_sys::Reflect::set(&error, &"message".into(), &format!("{place}: {message}").into());
     }
     error
+}
+
+/// Each violation code to the requested tokens it concerns (FORMAT.md v4), as a plain object.
+fn violation_tokens(decision: &grant::GrantDecision) -> JsValue {
+    let tokens = object([]);
+    for (code, concerned) in decision.codes_with_tokens() {
+        crate::object::set(&tokens, code, strings(concerned.iter().map(String::as_str)));
+    }
+    tokens
 }
 
 /// `request.decide` under the `default` preset.

@@ -217,7 +217,14 @@ export interface OpTypes {
       client?: { admin?: boolean };
       entropy?: string;
     };
-    result: { allowed: boolean; violations: string[]; granted: string | null; device: string | null };
+    result: {
+      allowed: boolean;
+      violations: string[];
+      /** Each violation code to the requested tokens it concerns, sorted (FORMAT.md v4). */
+      violation_tokens: { [code: string]: string[] };
+      granted: string | null;
+      device: string | null;
+    };
   };
   "request.decide": {
     input: OpInputBase & {

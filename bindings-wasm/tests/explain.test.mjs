@@ -93,3 +93,13 @@ test('errors point at the offending place', () => {
   const scope = thrown(() => evaluate('scope.parse', { scope: 'a  b' }));
   assert.equal(scope.path, undefined);
 });
+
+test('grant refusals name the tokens each violation concerns', () => {
+  const DEVICE = 'urn:matrix:client:device:ABCDEFGHIJ';
+  const refused = Policy.fromPreset('mas').decideGrant(`${DEVICE} urn:matrix:client:api:*`, 'client_credentials');
+  assert.deepEqual(refused.violations, ['grant.api_not_interactive']);
+  assert.deepEqual(refused.violation_tokens, { 'grant.api_not_interactive': ['urn:matrix:client:api:*', DEVICE] });
+  const input = { policy: 'mas', scope: `${DEVICE} urn:matrix:client:api:*`, grant_type: 'client_credentials' };
+  assert.deepEqual(refused, evaluate('grant.decide', input));
+  assert.deepEqual(Policy.fromPreset('mas').decideGrant(`urn:matrix:client:api:* ${DEVICE}`, 'authorization_code').violation_tokens, {});
+});

@@ -140,6 +140,9 @@ pub struct GrantDecision {
     pub allowed: bool,
     /// Every reason for a refusal, sorted by code, one per code; empty exactly when allowed.
     pub violations: Vec<Violation>,
+    /// For each violation, in the same order, the requested tokens it concerns: sorted, without
+    /// repeats, empty where none does (`grant.device_missing`). FORMAT.md v4 `violation_tokens`.
+    pub violation_tokens: Vec<Vec<String>>,
     /// The scope to issue (canonical), or `None` when refused.
     pub granted: Option<Scope>,
     /// The device the token is bound to, or `None` when there is none or the grant is refused.
@@ -151,6 +154,11 @@ impl GrantDecision {
     pub fn codes(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.violations.iter().map(Violation::code)
     }
+
+    /// Each violation code with the tokens it concerns (README "Grants: grant.decide").
+    pub fn codes_with_tokens(&self) -> impl Iterator<Item = (&'static str, &[String])> + '_ {
+        self.codes().zip(self.violation_tokens.iter().map(Vec::as_slice))
+    }
 }
 
 /// What a request asks for, read in one pass over its tokens.
@@ -158,7 +166,8 @@ impl GrantDecision {
 struct Survey<'a> {
     /// Tokens the grant may carry (built-in and extra tokens; unknown ones are left out).
     known: Vec<&'a str>,
-    unknown: bool,
+    /// Tokens the policy does not know, as written.
+    unknown: Vec<&'a str>,
     api: Namespaces,
     /// Device tokens as (namespace, id), in the order written, repeats included: every check
     /// reads them as a set (a repeat's violation is its first occurrence's, which [`by_code`]
@@ -195,7 +204,7 @@ impl<'a> Survey<'a> {
                     let known = (server_administration && policy.settings().grant == GrantRules::Default)
                         || policy.allows_extra_token(token);
                     if !known {
-                        survey.unknown = true;
+                        survey.unknown.push(token);
                         return;
                     }
                     survey.server_administration |= server_administration;
@@ -252,7 +261,8 @@ pub fn decide(request: &GrantRequest<'_>, policy: &Policy) -> Result<GrantDecisi
     let derived = derive_device(&survey, request, policy, &mut violations)?;
     let violations = by_code(violations);
     if !violations.is_empty() {
-        return Ok(GrantDecision { allowed: false, violations, granted: None, device: None });
+        let violation_tokens = violations.iter().map(|v| concerned(v, &survey, request, policy)).collect();
+        return Ok(GrantDecision { allowed: false, violations, violation_tokens, granted: None, device: None });
     }
     let derived_tokens: Vec<String> = match &derived {
         Some(id) => survey.api.iter().map(|ns| format!("{}{id}", ns.device_prefix())).collect(),
@@ -262,12 +272,47 @@ pub fn decide(request: &GrantRequest<'_>, policy: &Policy) -> Result<GrantDecisi
         Scope::from_valid_tokens(survey.known.iter().copied().chain(derived_tokens.iter().map(String::as_str)));
     // The granted scope names the derived device, or the one requested (checked above).
     let device = granted.device().map(DeviceId::into_owned);
-    Ok(GrantDecision { allowed: true, violations, granted: Some(granted), device })
+    Ok(GrantDecision { allowed: true, violations, violation_tokens: Vec::new(), granted: Some(granted), device })
+}
+
+/// The requested tokens `violation` concerns, sorted and without repeats: the unknown ones, the
+/// admin ones without their rights, the Matrix (API and device) ones, the device ones, or those
+/// device tokens whose id breaks the rule named. Read again from the survey, only on a refusal.
+fn concerned(violation: &Violation, survey: &Survey<'_>, request: &GrantRequest<'_>, policy: &Policy) -> Vec<String> {
+    let interactive = request.grant_type.is_interactive();
+    let user_admin = interactive && request.user_admin;
+    let admin_client = request.grant_type == GrantType::ClientCredentials && request.client_admin;
+    let of_kind = |keep: &dyn Fn(&str, TokenKind<'_>) -> bool| -> Vec<&str> {
+        survey.known.iter().copied().filter(|token| keep(token, TokenKind::of(token))).collect()
+    };
+    let mut tokens: Vec<&str> = match violation {
+        Violation::TokenNotAllowed => survey.unknown.clone(),
+        Violation::AdminNotAllowed => of_kind(&|token, kind| match kind {
+            TokenKind::SynapseAdmin => !user_admin,
+            TokenKind::MasAdmin => !(user_admin || admin_client),
+            _ => SERVER_ADMINISTRATION_SCOPES.contains(&token) && !user_admin,
+        }),
+        Violation::ApiNotInteractive | Violation::MixedNamespaces => {
+            of_kind(&|_, kind| matches!(kind, TokenKind::Api(_) | TokenKind::Device(..)))
+        }
+        Violation::DeviceWithoutApi | Violation::MultipleDevices => {
+            of_kind(&|_, kind| matches!(kind, TokenKind::Device(..)))
+        }
+        Violation::DeviceMissing => Vec::new(),
+        Violation::DeviceId(code) => of_kind(&|_, kind| match kind {
+            TokenKind::Device(_, id) => {
+                policy.settings().scope.device.parse(id).err().is_some_and(|e| e.code() == code.code())
+            }
+            _ => false,
+        }),
+    };
+    scope::sort_distinct(&mut tokens);
+    tokens.into_iter().map(str::to_owned).collect()
 }
 
 /// Unknown tokens: MAS refuses them; the spec's reading grants less than asked (RFC 6749 3.3).
 fn check_tokens(survey: &Survey<'_>, policy: &Policy, violations: &mut Vec<Violation>) {
-    if survey.unknown && policy.settings().grant == GrantRules::Mas {
+    if !survey.unknown.is_empty() && policy.settings().grant == GrantRules::Mas {
         violations.push(Violation::TokenNotAllowed);
     }
     let namespaces = survey.api.union(survey.device_namespaces());

@@ -259,6 +259,9 @@ class Grant:
     def violations(self) -> tuple[str, ...]:
         """The violation codes (`grant.*`), sorted, one per code; empty exactly when allowed."""
     @property
+    def violation_tokens(self) -> dict[str, list[str]]:
+        """Each violation code to the requested tokens it concerns, sorted; `{}` when allowed."""
+    @property
     def granted(self) -> Optional[Scope]:
         """The scope to issue (canonical); `None` when refused."""
     @property

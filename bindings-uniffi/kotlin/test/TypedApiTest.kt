@@ -214,6 +214,10 @@ fun grants() {
     assertNull(refused.granted)
     val input = "{\"policy\": \"mas\", \"scope\": \"$DEVICE_SCOPE\", \"grant_type\": \"client_credentials\"}"
     assertEquals((Json.parse(evaluate("grant.decide", input)) as Map<*, *>)["violations"], refused.violations)
+    // FORMAT.md v4: the tokens each violation concerns, in the order of `violations` (README Grants).
+    assertEquals(listOf("grant.api_not_interactive"), refused.violations)
+    assertEquals(listOf(listOf(API, "urn:matrix:client:device:ABCDEFGHIJ")), refused.violationTokens)
+    assertEquals(emptyList(), granted.violationTokens)
     assertEquals("ABCDEFGHIJ", decideGrant(API, GrantType.DEVICE_CODE, entropy = ByteArray(10) { it.toByte() }).device)
     val bad = assertFailsWith<AuthzException.InvalidScope> { decideGrant("openid  email", GrantType.AUTHORIZATION_CODE) }
     assertEquals("scope.empty_token", bad.code)

@@ -3470,11 +3470,49 @@ def suite_explain():
     return s
 
 
+def suite_grant_tokens():
+    s = Suite("grant-violation-tokens",
+              "grant.decide (v4 Explanations): violation_tokens, each violation code to the sorted "
+              "tokens it concerns, under the README's table")
+    G = "FORMAT.md v4 Explanations (violation_tokens); README Grants table"
+    AC, CC = "authorization_code", "client_credentials"
+    DEV_B = f"{DEV}KLMNOPQRST"
+
+    def refused(tokens):
+        return {"allowed": False, "violations": sorted(tokens, key=lambda c: c.encode()), "violation_tokens": tokens,
+                "granted": None}
+
+    grant_case(s, f"{API} {DEV}{DID}", AC, {"allowed": True, "violation_tokens": {}}, G + " (allowed: {})")
+    grant_case(s, f"{API}", CC, refused({"grant.api_not_interactive": [API], "grant.device_missing": []}),
+               G + " (device_missing concerns no requested token)")
+    grant_case(s, f"{DEV}{DID} {API}", CC, refused({"grant.api_not_interactive": [API, f"{DEV}{DID}"]}),
+               G + " (API and device tokens, sorted by bytes)")
+    grant_case(s, f"openid {DEV}{DID}", AC, refused({"grant.device_without_api": [f"{DEV}{DID}"]}), G)
+    grant_case(s, f"{API} {DEV_B} {DEV}{DID} {DEV_B}", AC,
+               refused({"grant.multiple_devices": [f"{DEV}{DID}", DEV_B]}), G + " (a repeat listed once)")
+    grant_case(s, f"openid {ADMIN} {API} {DEV}{DID}", AC, refused({"grant.admin_not_allowed": [ADMIN]}),
+               G + " (an admin token without an admin user)")
+    grant_case(s, f"{API} {DEV}AB", AC, refused({"device_id.too_short": [f"{DEV}AB"]}),
+               G + " (mas: device ids of 10 to 255 characters)", policy="mas")
+    grant_case(s, f"openid urn:example:b urn:example:a {API} {DEV}{DID}", AC,
+               refused({"grant.token_not_allowed": ["urn:example:a", "urn:example:b"]}),
+               G + " (mas refuses unknown tokens)", policy="mas")
+    grant_case(s, f"openid {API} {DEV_U}{DID} {ADMIN}", AC,
+               refused({"grant.admin_not_allowed": [ADMIN], "grant.mixed_namespaces": [API, f"{DEV_U}{DID}"]}),
+               G + " (mas: stable and unstable tokens together)", policy="mas")
+    grant_case(s, "urn:mas:admin", CC, refused({"grant.admin_not_allowed": ["urn:mas:admin"]}),
+               G + " (urn:mas:admin for a client that is not an admin)", policy="mas")
+    grant_case(s, "urn:mas:admin", CC, {"allowed": True, "violation_tokens": {}},
+               G + " (an admin client)", policy="mas", client={"admin": True})
+    return s
+
+
 def main():
     suites = [suite_catalogue(), suite_paths(), suite_tokens(), suite_guests(), suite_uia(),
               suite_legacy(), suite_stepup(), suite_admin(), suite_grant_default(), suite_grant_mas(),
               suite_client(), suite_account(), suite_spellings(), suite_anonymous(), suite_methods(),
-              suite_declared(), suite_msc4484(), suite_grant_msc4484(), suite_explain()]
+              suite_declared(), suite_msc4484(), suite_grant_msc4484(), suite_explain(),
+              suite_grant_tokens()]
     total = 0
     for suite in suites:
         n = suite.write()

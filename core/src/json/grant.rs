@@ -22,6 +22,7 @@ pub(crate) fn decide(input: Input<'_>, policy: &Policy) -> Result<Value, Error> 
     Ok(object([
         ("allowed", decision.allowed.into()),
         ("violations", decision.codes().collect()),
+        ("violation_tokens", violation_tokens(&decision)),
         ("granted", decision.granted.map(|s| s.into_string()).into()),
         ("device", decision.device.map(String::from).into()),
     ]))
@@ -33,4 +34,13 @@ fn admin(input: Input<'_>, name: &'static str, place: &'static str) -> Result<bo
         Some(party) => Ok(party.opt_bool("admin")?.unwrap_or(false)),
         None => Ok(false),
     }
+}
+
+/// FORMAT.md v4: each violation code to the sorted tokens it concerns (`{}` when allowed).
+pub fn violation_tokens(decision: &crate::grant::GrantDecision) -> Value {
+    let mut map = serde_json::Map::new();
+    for (code, tokens) in decision.codes_with_tokens() {
+        map.insert(code.to_owned(), tokens.iter().map(|t| Value::String(t.clone())).collect());
+    }
+    Value::Object(map)
 }

@@ -207,6 +207,10 @@ final class DecisionTests: XCTestCase {
         XCTAssertNil(refused.granted)
         let input = #"{"policy": "mas", "scope": "\#(deviceScope)", "grant_type": "client_credentials"}"#
         XCTAssertEqual(try field("grant.decide", input, "violations") as? [String], refused.violations)
+        // FORMAT.md v4: the tokens each violation concerns, in the order of `violations` (README Grants).
+        XCTAssertEqual(refused.violations, ["grant.api_not_interactive"])
+        XCTAssertEqual(refused.violationTokens, [[api, "urn:matrix:client:device:ABCDEFGHIJ"]])
+        XCTAssertEqual(granted.violationTokens, [])
         XCTAssertEqual(try decideGrant(scope: api, grantType: .deviceCode, entropy: Data(0..<10)).device, "ABCDEFGHIJ")
         XCTAssertThrowsError(try decideGrant(scope: "openid  email", grantType: .authorizationCode)) { error in
             XCTAssertEqual((error as? AuthzError)?.code, "scope.empty_token")
