@@ -22,8 +22,21 @@ use crate::object::key;
 /// a cycle, a getter that throws) becomes `null`, which every op refuses as `input.invalid`.
 /// JSON text longer than [`TEXT_UNITS`] is refused before it is copied in.
 pub(crate) fn to_value(value: &JsValue, name: &str) -> Js<Value> {
-    let Some(text) = js_sys::JSON::stringify(value).ok().map(JsValue::from) else { return Ok(Value::Null) };
-    match args::units(&text) {
+    match stringify(value) {
+        Some(text) => text_to_value(&text, name),
+        None => Ok(Value::Null),
+    }
+}
+
+/// `JSON.stringify(value)`, or `None` for a value JSON cannot carry (or whose getter threw).
+pub(crate) fn stringify(value: &JsValue) -> Option<JsValue> {
+    js_sys::JSON::stringify(value).ok().map(JsValue::from)
+}
+
+/// JSON text made by [`stringify`] as a value; longer than [`TEXT_UNITS`], `input.invalid`
+/// before it is copied in.
+pub(crate) fn text_to_value(text: &JsValue, name: &str) -> Js<Value> {
+    match args::units(text) {
         Some(n) if n > TEXT_UNITS => {
             Err(error::input_invalid(&format!("`{name}` is longer than {TEXT_UNITS} UTF-16 code units as JSON text")))
         }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { evaluate, evaluateJson, validateClientMetadata } from 'matrix-authz';
+import { evaluate, evaluateJson, validateClientMetadata, validateServerMetadata } from 'matrix-authz';
 
 const WEB = {
   client_uri: 'https://example.com/',
@@ -73,4 +73,11 @@ test('nesting: 128 levels are read, 129 are input.invalid, as a value and as tex
   // Far past it: refused, and the module still answers.
   assert.equal(JSON.parse(evaluateJson('scope.parse', deep(1_000_000))).error.code, 'input.invalid');
   assert.equal(evaluate('scope.parse', { scope: 'openid' }).canonical, 'openid');
+});
+
+test('a document past the JSON text cap is metadata.too_large, not an error', () => {
+  // 16 Mi UTF-16 units of JSON text is far past 65,536 bytes: FORMAT.md's one answer for it.
+  const huge = { ...WEB, x_pad: 'a'.repeat(16 * 1024 * 1024) };
+  assert.deepEqual(validateClientMetadata(huge), { valid: false, violations: ['metadata.too_large'] });
+  assert.deepEqual(validateServerMetadata(huge), { valid: false, violations: ['metadata.too_large'] });
 });

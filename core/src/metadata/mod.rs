@@ -245,6 +245,13 @@ impl Report {
         self.violations.insert(Violation { field, rule });
     }
 
+    /// The report of a document over [`MAX_DOCUMENT_BYTES`]: the single violation
+    /// `metadata.too_large`, for a caller that knows the size before it parses the document
+    /// (a binding that measured the text, a reader that stopped at the limit).
+    pub fn too_large() -> Self {
+        Self::single(Field::Metadata, Rule::TooLarge)
+    }
+
     fn single(field: Field, rule: Rule) -> Self {
         let mut report = Self::default();
         report.add(field, rule);
