@@ -31,13 +31,10 @@ FMT = "FORMAT.md v4 Registration checks (numbers of any size, nesting limit 128,
 LIMIT_DEPTH = 128
 LIMIT_BYTES = 65536
 
-WEB = {
-    "client_uri": "https://example.com/",
-    "redirect_uris": ["https://example.com/cb"],
-    "grant_types": ["authorization_code", "refresh_token"],
-    "response_types": ["code"],
-    "token_endpoint_auth_method": "none",
-}
+# The valid web client of the registration vectors (gen_registration.py), the one document both
+# generators start from.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_registration import WEB  # noqa: E402
 
 
 class Number(str):
