@@ -6,7 +6,7 @@
 // Screenshots go into $PLAYGROUND_SCREENSHOTS when set, else a fresh folder under the OS temp
 // dir; their paths are printed. The README's screenshot.png is one of them, copied by hand.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -293,6 +293,11 @@ test('the server answers on 127.0.0.1 with the page and the browser build only',
   assert.equal(page.statusCode, 200);
   assert.match(page.headers['content-security-policy'], /script-src 'self' 'wasm-unsafe-eval';/);
   assert.equal((await get('/pkg/matrix_authz_bg.wasm')).headers['content-type'], 'application/wasm');
+  // Every module the browser entry imports is served (a missing one leaves the page unloaded).
+  const entry = readFileSync(new URL('../../bindings-wasm/pkg/index.mjs', import.meta.url), 'utf8');
+  const imports = [...entry.matchAll(/from '\.\/([^']+)'/g)].map((m) => m[1]);
+  assert.ok(imports.length > 0);
+  for (const name of imports) assert.equal((await get(`/pkg/${name}`)).statusCode, 200, name);
   for (const path of ['/serve.mjs', '/page.test.mjs', '/pkg/node.mjs', '/pkg/../../Cargo.toml', '/../README.md', '/index.html']) {
     assert.equal((await get(path)).statusCode, 404, path);
   }

@@ -20,8 +20,10 @@ const FILES = {
   '/locate.mjs': [join(HERE, 'locate.mjs'), 'text/javascript'],
   '/state.mjs': [join(HERE, 'state.mjs'), 'text/javascript'],
   '/playground.css': [join(HERE, 'playground.css'), 'text/css'],
-  // The browser build of the package: its entry, wasm-bindgen's glue, the module.
+  // The browser build of the package: its entry, what the entry imports (the handle guard and
+  // wasm-bindgen's glue), the module. The server test checks that every import is listed.
   '/pkg/index.mjs': [join(PKG, 'index.mjs'), 'text/javascript'],
+  '/pkg/guard.mjs': [join(PKG, 'guard.mjs'), 'text/javascript'],
   '/pkg/matrix_authz_web.mjs': [join(PKG, 'matrix_authz_web.mjs'), 'text/javascript'],
   '/pkg/matrix_authz_bg.wasm': [join(PKG, 'matrix_authz_bg.wasm'), 'application/wasm'],
 };
