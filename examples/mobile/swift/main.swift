@@ -75,7 +75,7 @@ func run() throws {
     do {
         _ = try link("org.matrix.account_deactivate")
         check("an action the server lacks is refused", false, "no error")
-    } catch AuthzError.UnsupportedAction(let code, _) {
+    } catch AuthzError.UnsupportedAction(let code, _, _) {
         check("an action the server lacks is refused", code == "account.action_unsupported", code)
     }
 
