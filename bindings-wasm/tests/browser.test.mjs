@@ -10,9 +10,9 @@ import { test } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
+import { CHROMIUM, CHROMIUM_FLAGS } from './chromium.mjs';
 import { ROOT, readVectorFiles } from './vectors.mjs';
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 // Only these folders are served.
 const MOUNTS = { '/pkg/': join(ROOT, 'bindings-wasm', 'pkg'), '/tests/': join(ROOT, 'bindings-wasm', 'tests') };
@@ -54,14 +54,7 @@ test('the whole conformance suite passes in headless chromium', async () => {
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_FLAGS,
   });
   try {
     const page = await browser.newPage();

@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
+import { CHROMIUM, CHROMIUM_FLAGS } from '../../bindings-wasm/tests/chromium.mjs';
 import { approveUserCode } from '../device-login/approve.mjs';
 import { request, testAgent } from '../device-login/https.mjs';
 
@@ -24,18 +25,9 @@ import { request, testAgent } from '../device-login/https.mjs';
 export const NAMES = ['auth.example.test', 'matrix.example.test', 'app.example.test'];
 const TIMEOUT_MS = 30_000;
 
-/**
- * Debian's Chromium headless as root on a closed network: no sandbox, no GPU, and none of its own
- * background connections (the machine refuses them, many at a time).
- */
-export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+// Where and how Chromium runs here, for the example pages' tests too: one list, shared with the
+// npm package's browser test.
+export { CHROMIUM, CHROMIUM_FLAGS };
 
 /**
  * The base64 SHA-256 of a certificate's SubjectPublicKeyInfo, as Chromium's
@@ -64,7 +56,7 @@ export function chromiumArgs(certs) {
 }
 
 /** Launches Debian's Chromium through playwright-core (from the CI tool cache unless given). */
-export async function launchBrowser({ certs, chromium, executablePath = process.env.CHROMIUM || '/usr/bin/chromium' }) {
+export async function launchBrowser({ certs, chromium, executablePath = CHROMIUM }) {
   if (!chromium) {
     const tools = process.env.MATRIX_AUTHZ_TOOLS || '/opt/matrix-authz-tools';
     ({ chromium } = createRequire(import.meta.url)(join(tools, 'npm', 'node_modules', 'playwright-core')));

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { CHROMIUM_FLAGS } from '../e2e/flows.mjs';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../e2e/flows.mjs';
 import { start } from './serve.mjs';
 
 const TOOLS = process.env.MATRIX_AUTHZ_TOOLS || '/opt/matrix-authz-tools';
@@ -33,7 +33,7 @@ before(async () => {
   origin = `http://127.0.0.1:${server.address().port}`;
   profile = mkdtempSync(join(tmpdir(), 'matrix-authz-playground-profile-'));
   browser = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_FLAGS,
     viewport: { width: 1280, height: 1000 },

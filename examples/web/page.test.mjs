@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { CHROMIUM_FLAGS } from '../e2e/flows.mjs';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../e2e/flows.mjs';
 import { start } from './serve.mjs';
 
 const TOOLS = process.env.MATRIX_AUTHZ_TOOLS || '/opt/matrix-authz-tools';
@@ -20,7 +20,7 @@ before(async () => {
   server = await start(0);
   profile = mkdtempSync(join(tmpdir(), 'matrix-authz-web-example-'));
   browser = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_FLAGS,
   });
