@@ -40,26 +40,27 @@ impl GuestAccess {
 pub fn may_call(operation: Option<&Operation<'_>>, params: &Params<'_>, policy: &Policy) -> bool {
     let Some(operation) = operation else { return false };
     // A policy addition names the whole operation, so it lifts the displayname-only limit too.
-    if policy.settings().guest_endpoints.iter().any(|g| operation.is_named(g)) {
-        return true;
-    }
-    match operation.guest() {
-        Guest::Yes => true,
-        Guest::DisplaynameOnly => params.get("keyName") == Some(DISPLAYNAME),
-        Guest::No => false,
-    }
+    added(operation, policy) || by_spec(operation, params)
 }
 
 /// Whether a guest may call `operation` only because the policy's `guest_endpoints` adds it
 /// (the spec's guest list alone would refuse it): what the explanation names as the setting.
 pub fn added_by_policy(operation: Option<&Operation<'_>>, params: &Params<'_>, policy: &Policy) -> bool {
-    let Some(operation) = operation else { return false };
-    let by_spec = match operation.guest() {
+    operation.is_some_and(|operation| added(operation, policy) && !by_spec(operation, params))
+}
+
+/// Whether the policy's `guest_endpoints` names `operation`.
+fn added(operation: &Operation<'_>, policy: &Policy) -> bool {
+    policy.settings().guest_endpoints.iter().any(|g| operation.is_named(g))
+}
+
+/// Whether the spec's guest list lets a guest call `operation` with these path parameters.
+fn by_spec(operation: &Operation<'_>, params: &Params<'_>) -> bool {
+    match operation.guest() {
         Guest::Yes => true,
         Guest::DisplaynameOnly => params.get("keyName") == Some(DISPLAYNAME),
         Guest::No => false,
-    };
-    !by_spec && policy.settings().guest_endpoints.iter().any(|g| operation.is_named(g))
+    }
 }
 
 /// Whether a guest may join a room whose `m.room.guest_access` is `access` (absent: no event).

@@ -48,16 +48,11 @@ impl PolicyError {
         Self::Invalid { message: msg.into(), path: None }
     }
 
-    /// `policy.invalid` about the setting or entry at these JSON pointer tokens
+    /// The same error about the setting or entry at these JSON pointer tokens
     /// (`["step_up", "1", "acr_values", "0"]`).
-    pub(crate) fn invalid_at<S: AsRef<str>>(at: impl IntoIterator<Item = S>, msg: impl Into<String>) -> Self {
-        Self::Invalid { message: msg.into(), path: Some(crate::error::json_pointer(at)) }
-    }
-
-    /// The same error about the setting or entry at these JSON pointer tokens.
     pub(crate) fn at<S: AsRef<str>>(self, at: impl IntoIterator<Item = S>) -> Self {
         match self {
-            Self::Invalid { message, .. } => Self::invalid_at(at, message),
+            Self::Invalid { message, .. } => Self::Invalid { message, path: Some(crate::error::json_pointer(at)) },
             other => other,
         }
     }

@@ -282,7 +282,7 @@ fn overlap(a: &[Piece<'_>], b: &[Piece<'_>]) -> bool {
 }
 
 fn invalid(at: usize, what: &str) -> PolicyError {
-    PolicyError::invalid_at(["endpoints".to_owned(), at.to_string()], format!("`endpoints[{at}]`: {what}"))
+    PolicyError::invalid(format!("`endpoints[{at}]`: {what}")).at(["endpoints".to_owned(), at.to_string()])
 }
 
 /// Checks a method name: 1 to 32 upper-case ASCII letters, not `HEAD` or `OPTIONS`.
@@ -374,10 +374,8 @@ pub fn check(declared: &[DeclaredEndpoint]) -> Result<(), PolicyError> {
         return Ok(());
     }
     if declared.len() > MAX_DECLARED {
-        return Err(PolicyError::invalid_at(
-            ["endpoints"],
-            format!("`endpoints` may declare at most {MAX_DECLARED} endpoints"),
-        ));
+        let error = PolicyError::invalid(format!("`endpoints` may declare at most {MAX_DECLARED} endpoints"));
+        return Err(error.at(["endpoints"]));
     }
     // Every spelling of every template as segment patterns, built once: the overlap checks
     // below only compare them.

@@ -33,12 +33,21 @@ pub const OPS: &[&str] = &[
 
 /// Runs `op` on `input` (an object; its optional `policy` field selects the policy).
 pub fn evaluate(op: &str, input: &Value) -> Result<Value, Error> {
-    if !OPS.contains(&op) {
-        return Err(Error::OpUnknown(op.to_owned()));
-    }
+    known(op)?;
     if super::exceeds_depth(input) {
         return Err(Error::input(format!("`input` nests deeper than {} arrays and objects", super::MAX_DEPTH)));
     }
+    run(op, input)
+}
+
+/// `op.unknown` for an op the dispatcher does not list, checked before the input is read.
+fn known(op: &str) -> Result<(), Error> {
+    if OPS.contains(&op) { Ok(()) } else { Err(Error::OpUnknown(op.to_owned())) }
+}
+
+/// [`evaluate`] on an input already known to be within the nesting limit (read from text by
+/// [`super::from_text`], which bounds it), so the limit is not checked twice.
+fn run(op: &str, input: &Value) -> Result<Value, Error> {
     let fields = Input::new(input, "input")?;
     let policy = policy::from_input(fields.raw("policy"))?;
     match op {
@@ -65,7 +74,7 @@ pub fn evaluate(op: &str, input: &Value) -> Result<Value, Error> {
 /// Runs `op` on JSON text and answers JSON text: `{"ok": RESULT}` or
 /// `{"error": {"code": CODE, "message": TEXT}}`. This is what the bindings export.
 pub fn evaluate_json(op: &str, input_json: &str) -> String {
-    let answer = super::from_text(input_json).and_then(|input| evaluate(op, &input));
+    let answer = super::from_text(input_json).and_then(|input| known(op).and_then(|()| run(op, &input)));
     to_text(&envelope(answer))
 }
 

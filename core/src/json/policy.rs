@@ -40,7 +40,7 @@ pub fn from_document(doc: &Map<String, Value>) -> Result<Policy, PolicyError> {
     let preset = match doc.get("preset") {
         None => Preset::Default,
         Some(Value::String(name)) => Preset::from_name(name)?,
-        Some(_) => return Err(PolicyError::invalid_at(["preset"], "`preset` must be a string")),
+        Some(_) => return Err(PolicyError::invalid("`preset` must be a string").at(["preset"])),
     };
     let mut settings = PolicySettings::preset(preset);
     for (key, value) in doc {
@@ -75,7 +75,7 @@ impl At {
     }
 
     fn invalid(&self, message: impl Into<String>) -> PolicyError {
-        PolicyError::invalid_at(&self.tokens, message)
+        PolicyError::invalid(message).at(&self.tokens)
     }
 
     fn unknown(&self) -> PolicyError {
